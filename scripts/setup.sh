@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Idempotent machine set-up for vcf-agent: Debian packages + a cached Kuzu build.
+# Safe to re-run; a second run only checks and returns.
+#   VCF_AGENT_CACHE  cache root (default ~/.cache/vcf-agent)
+#   KUZU_VERSION     pinned Kuzu release (default 0.11.3, the final Kuzu release)
+set -euo pipefail
+
+KUZU_VERSION="${KUZU_VERSION:-0.11.3}"
+CACHE_ROOT="${VCF_AGENT_CACHE:-$HOME/.cache/vcf-agent}"
+KUZU_PREFIX="$CACHE_ROOT/kuzu-$KUZU_VERSION"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Debian packages: engines, reference tools, build tools. Pinned by the Debian release (bookworm).
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git python3
+  libhts-dev bcftools tabix zlib1g-dev libssl-dev
+  libfaiss-dev libopenblas-dev
+  libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# node/npm may come from outside Debian; only ask apt for them when the command is absent.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Kuzu: built once per machine from the source that the npm package ships.
+kuzu_ready() { [ -f "$KUZU_PREFIX/.complete" ] && [ -f "$KUZU_PREFIX/lib/libkuzu.so" ] && [ -f "$KUZU_PREFIX/include/kuzu.hpp" ]; }
+
+if ! kuzu_ready; then
+  mkdir -p "$CACHE_ROOT"
+  exec 9>"$CACHE_ROOT/kuzu-$KUZU_VERSION.lock"
+  log "waiting for the Kuzu build lock"
+  flock 9
+  if ! kuzu_ready; then
+    work="$CACHE_ROOT/kuzu-$KUZU_VERSION-build"
+    mkdir -p "$work"
+    if [ ! -d "$work/package/kuzu-source" ]; then
+      log "fetching kuzu@$KUZU_VERSION source (npm package)"
+      (cd "$work" && rm -f kuzu-*.tgz && npm pack "kuzu@$KUZU_VERSION" --silent >/dev/null && tar xzf "kuzu-$KUZU_VERSION.tgz" && rm -f "kuzu-$KUZU_VERSION.tgz")
+    fi
+    jobs="${KUZU_BUILD_JOBS:-$(nproc)}"
+    log "building Kuzu $KUZU_VERSION (Release, $jobs jobs; about 20 min on 2 cores, once per machine)"
+    cmake -S "$work/package/kuzu-source" -B "$work/build" -G Ninja \
+      -DCMAKE_BUILD_TYPE=Release -DBUILD_SHELL=FALSE -DBUILD_TESTS=FALSE \
+      -DBUILD_BENCHMARK=FALSE -DBUILD_EXAMPLES=FALSE -DBUILD_SINGLE_FILE_HEADER=TRUE \
+      -DAUTO_UPDATE_GRAMMAR=FALSE >"$work/configure.log" 2>&1 || { tail -40 "$work/configure.log"; exit 1; }
+    cmake --build "$work/build" --target kuzu_shared single_file_header -j "$jobs" >"$work/build.log" 2>&1 || { tail -60 "$work/build.log"; exit 1; }
+    rm -rf "$KUZU_PREFIX.tmp" && mkdir -p "$KUZU_PREFIX.tmp/lib" "$KUZU_PREFIX.tmp/include"
+    cp -a "$work/build/src/"libkuzu.so* "$KUZU_PREFIX.tmp/lib/"
+    cp "$work/build/src/kuzu.hpp" "$KUZU_PREFIX.tmp/include/"
+    cp "$work/package/kuzu-source/src/include/c_api/kuzu.h" "$KUZU_PREFIX.tmp/include/"
+    cp "$work/package/kuzu-source/LICENSE" "$KUZU_PREFIX.tmp/LICENSE"
+    echo "$KUZU_VERSION" >"$KUZU_PREFIX.tmp/.complete"
+    rm -rf "$KUZU_PREFIX" && mv "$KUZU_PREFIX.tmp" "$KUZU_PREFIX"
+    rm -rf "$work"
+    log "Kuzu installed in the cache"
+  fi
+  flock -u 9
+fi
+
+echo "$KUZU_PREFIX"

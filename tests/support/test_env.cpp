@@ -1,0 +1,116 @@
+#include "support/test_env.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace vcfagent::test {
+
+std::string data_path(const std::string& name) { return std::string(VCF_AGENT_TEST_DATA) + "/" + name; }
+std::string agent_binary() { return VCF_AGENT_BIN; }
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text) {
+    int in_pipe[2], out_pipe[2], err_pipe[2];
+    if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
+        posix_spawn_file_actions_addclose(&fa, fd);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid;
+    const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (rc != 0) {
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    }
+    CommandResult result;
+    size_t written = 0;
+    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+    if (stdin_text.empty()) close(in_pipe[1]), in_pipe[1] = -1;
+    bool out_open = true, err_open = true;
+    char buf[65536];
+    while (out_open || err_open) {
+        pollfd fds[3];
+        int n = 0;
+        if (out_open) fds[n++] = {out_pipe[0], POLLIN, 0};
+        if (err_open) fds[n++] = {err_pipe[0], POLLIN, 0};
+        if (in_pipe[1] >= 0) fds[n++] = {in_pipe[1], POLLOUT, 0};
+        if (poll(fds, n, -1) < 0) continue;
+        for (int i = 0; i < n; ++i) {
+            if (!fds[i].revents) continue;
+            if (fds[i].fd == in_pipe[1]) {
+                ssize_t w = write(in_pipe[1], stdin_text.data() + written, stdin_text.size() - written);
+                if (w > 0) written += static_cast<size_t>(w);
+                if (w < 0 || written == stdin_text.size()) close(in_pipe[1]), in_pipe[1] = -1;
+                continue;
+            }
+            ssize_t r = read(fds[i].fd, buf, sizeof buf);
+            if (r <= 0) {
+                close(fds[i].fd);
+                (fds[i].fd == out_pipe[0] ? out_open : err_open) = false;
+            } else {
+                (fds[i].fd == out_pipe[0] ? result.out : result.err).append(buf, static_cast<size_t>(r));
+            }
+        }
+    }
+    if (in_pipe[1] >= 0) close(in_pipe[1]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+CommandResult run_shell(const std::string& command_line) { return run_command({"/bin/sh", "-c", command_line}); }
+
+CommandResult run_agent(const std::vector<std::string>& args, const std::string& stdin_text) {
+    std::vector<std::string> argv{agent_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, stdin_text);
+}
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("vcf-agent-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+}
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace vcfagent::test

@@ -1,0 +1,42 @@
+#pragma once
+// Shared test plumbing: paths to fixtures and the built binary, a scratch directory, and a
+// child-process runner that captures stdout/stderr and the exit code.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vcfagent::test {
+
+std::string data_path(const std::string& name);  // tests/data/<name>
+std::string agent_binary();                      // the built vcf-agent
+
+struct CommandResult {
+    int exit_code = -1;  // exit status, or 128+signal when killed
+    std::string out;
+    std::string err;
+};
+// Runs argv[0] with arguments (no shell). Optional stdin text.
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = "");
+// Runs a shell command line (for pipelines such as `bcftools ... | grep`).
+CommandResult run_shell(const std::string& command_line);
+// Runs vcf-agent with the given arguments.
+CommandResult run_agent(const std::vector<std::string>& args, const std::string& stdin_text = "");
+
+// A fresh directory removed at destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+void write_file(const std::string& path, const std::string& content);
+std::string read_file(const std::string& path);
+
+}  // namespace vcfagent::test
