@@ -1,0 +1,59 @@
+#pragma once
+// One interface for every way of turning a variant into a vector: the offline builtin
+// feature embedding and the HTTP embedders (Ollama, OpenAI-compatible). Chosen by
+// configuration; the vector store records which one built it (EmbedderInfo) and refuses a
+// search with a different one.
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vcf/variant.hpp"
+
+namespace vcfagent::embed {
+
+struct EmbedderConfig {
+    std::string kind = "builtin";  // builtin | ollama | openai
+    std::string model;             // HTTP embedders; default nomic-embed-text / text-embedding-3-small
+    std::string endpoint;          // base URL, e.g. http://127.0.0.1:11434 ; env OLLAMA_HOST / OPENAI_BASE_URL
+    std::string api_key;           // openai; env OPENAI_API_KEY
+    int dimension = 0;             // output dimension; 0 = the embedder's natural size
+    std::string reduction = "pca"; // pca | truncate, when dimension < natural size (HTTP embedders)
+    int batch_size = 64;           // variants per HTTP request
+    int concurrency = 4;           // HTTP requests in flight
+    int timeout_ms = 30000;
+    int max_retries = 4;           // on 429/5xx/connection errors, exponential backoff
+    size_t cache_bytes = 64u << 20;  // LRU cache budget keyed by variant key
+};
+
+// Identity of an embedding space: two vectors are comparable only if these match.
+struct EmbedderInfo {
+    std::string kind;
+    std::string model;
+    int dimension = 0;
+    std::string reduction;  // "" when none
+    bool operator==(const EmbedderInfo&) const = default;
+    std::string to_string() const;
+};
+
+class Embedder {
+public:
+    virtual ~Embedder() = default;
+    virtual EmbedderInfo info() const = 0;
+    int dimension() const { return info().dimension; }
+    // Writes variants.size() x dimension() floats, row-major, into out. Thread-safe.
+    // Throws EmbedError with a clear message on failure (server down, bad response, ...).
+    virtual void embed(std::span<const vcf::Variant> variants, float* out) = 0;
+    // Embeds a free-text query (HTTP embedders); the builtin embedder throws EmbedError.
+    virtual std::vector<float> embed_text(const std::string& text) = 0;
+};
+
+class EmbedError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+std::unique_ptr<Embedder> make_embedder(const EmbedderConfig& config);
+
+}  // namespace vcfagent::embed

@@ -1,0 +1,149 @@
+#include "vcf/allele_split.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "vcf/variant_key.hpp"
+
+namespace vcfagent::vcf {
+
+RecordSplitter::RecordSplitter(const bcf_hdr_t* hdr, bool with_genotypes)
+    : hdr_(hdr), with_genotypes_(with_genotypes && bcf_hdr_nsamples(hdr) > 0), annotations_(hdr) {}
+
+RecordSplitter::~RecordSplitter() {
+    free(gt_);
+    free(dp_);
+    free(gq_);
+    free(gq_float_);
+    free(af_);
+    free(svlen_);
+    free(svtype_);
+}
+
+void RecordSplitter::split(bcf1_t* rec, int64_t line, std::vector<Variant>& out) {
+    const size_t first = out.size();
+    const std::string chrom = bcf_hdr_id2name(hdr_, rec->rid);
+    const int n_alts = rec->n_allele > 1 ? rec->n_allele - 1 : 0;
+
+    std::string id = rec->d.id && std::string_view(rec->d.id) != "." ? rec->d.id : "";
+    std::string filter;
+    for (int i = 0; i < rec->d.n_flt; ++i) {
+        if (!filter.empty()) filter += ';';
+        filter += bcf_hdr_int2id(hdr_, BCF_DT_ID, rec->d.flt[i]);
+    }
+    const float qual = bcf_float_is_missing(rec->qual) ? std::numeric_limits<float>::quiet_NaN() : rec->qual;
+    const int n_af = bcf_get_info_float(hdr_, rec, "AF", &af_, &n_af_);
+    const int n_svlen = bcf_get_info_int32(hdr_, rec, "SVLEN", &svlen_, &n_svlen_);
+    const int n_svtype = bcf_get_info_string(hdr_, rec, "SVTYPE", &svtype_, &n_svtype_);
+    per_alt_annotations_.clear();
+    if (annotations_.has_annotations()) annotations_.parse(hdr_, rec, per_alt_annotations_);
+
+    auto make = [&](std::string alt, int alt_index) {
+        Variant v;
+        v.chrom = chrom;
+        v.record_pos = rec->pos + 1;
+        v.pos = v.record_pos;
+        v.ref = rec->d.allele[0];
+        v.alt = std::move(alt);
+        trim_to_minimal(v.pos, v.ref, v.alt);
+        v.vclass = classify_allele(v.ref, v.alt);
+        v.key = make_variant_key(v.chrom, v.pos, v.ref, v.alt);
+        v.id = id;
+        v.qual = qual;
+        v.filter = filter;
+        v.alt_index = alt_index;
+        v.n_alts = n_alts;
+        v.end = rec->pos + rec->rlen;  // htslib derives rlen from INFO/END or REF length
+        if (n_svtype > 0) v.svtype = svtype_;
+        if (alt_index >= 1) {
+            if (n_af >= alt_index && !bcf_float_is_missing(af_[alt_index - 1]) &&
+                !bcf_float_is_vector_end(af_[alt_index - 1]))
+                v.af = af_[alt_index - 1];
+            // SVLEN is Number=A in VCF 4.3+ but often Number=. with one value: take the
+            // allele's own value when there is one per ALT, else the single value.
+            const int si = n_svlen >= n_alts ? alt_index - 1 : 0;
+            if (n_svlen > si && svlen_[si] != bcf_int32_missing && svlen_[si] != bcf_int32_vector_end)
+                v.svlen = svlen_[si];
+            if (static_cast<int>(per_alt_annotations_.size()) >= alt_index)
+                v.annotations = per_alt_annotations_[alt_index - 1];
+        }
+        v.transition = v.vclass == VariantClass::Snv && is_transition(v.ref[0], v.alt[0]);
+        v.line = line;
+        out.push_back(std::move(v));
+    };
+
+    if (n_alts == 0) {
+        make(".", 0);
+        return;
+    }
+    for (int a = 1; a <= n_alts; ++a) make(rec->d.allele[a], a);
+    if (with_genotypes_) add_calls(rec, first, out);
+}
+
+void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& out) {
+    const int n_samples = bcf_hdr_nsamples(hdr_);
+    const int n_gt = bcf_get_genotypes(hdr_, rec, &gt_, &n_gt_);
+    if (n_gt <= 0 || n_gt % n_samples != 0) return;
+    const int ploidy_max = n_gt / n_samples;
+    const int n_dp = bcf_get_format_int32(hdr_, rec, "DP", &dp_, &n_dp_);
+    int n_gq = bcf_get_format_int32(hdr_, rec, "GQ", &gq_, &n_gq_);
+    int n_gq_float = n_gq < 0 ? bcf_get_format_float(hdr_, rec, "GQ", &gq_float_, &n_gq_float_) : -1;
+    const int n_alts = rec->n_allele - 1;
+
+    std::string gt_text;
+    for (int s = 0; s < n_samples; ++s) {
+        const int32_t* g = gt_ + static_cast<ptrdiff_t>(s) * ploidy_max;
+        int ploidy = 0;
+        bool any_alt = false;
+        for (int i = 0; i < ploidy_max && g[i] != bcf_int32_vector_end; ++i) {
+            ++ploidy;
+            if (!bcf_gt_is_missing(g[i]) && bcf_gt_allele(g[i]) > 0) any_alt = true;
+        }
+        if (!any_alt) continue;  // hom-ref, missing or partly missing without ALT: no edge
+
+        gt_text.clear();
+        bool phased = false;
+        for (int i = 0; i < ploidy; ++i) {
+            if (i > 0) {
+                const bool p = bcf_gt_is_phased(g[i]);
+                phased = phased || p;
+                gt_text += p ? '|' : '/';
+            }
+            if (bcf_gt_is_missing(g[i]))
+                gt_text += '.';
+            else
+                gt_text += std::to_string(bcf_gt_allele(g[i]));
+        }
+        int32_t dp = -1, gq = -1;
+        if (n_dp >= n_samples && dp_[s] != bcf_int32_missing && dp_[s] != bcf_int32_vector_end) dp = dp_[s];
+        if (n_gq >= n_samples && gq_[s] != bcf_int32_missing && gq_[s] != bcf_int32_vector_end) gq = gq_[s];
+        if (n_gq_float >= n_samples && !bcf_float_is_missing(gq_float_[s]) &&
+            !bcf_float_is_vector_end(gq_float_[s]))
+            gq = static_cast<int32_t>(std::lround(gq_float_[s]));
+
+        for (int a = 1; a <= n_alts; ++a) {
+            int count_this = 0, count_other = 0;
+            for (int i = 0; i < ploidy; ++i) {
+                if (bcf_gt_is_missing(g[i])) continue;
+                const int al = bcf_gt_allele(g[i]);
+                if (al == a) ++count_this;
+                else if (al > 0) ++count_other;
+            }
+            if (count_this == 0) continue;
+            SampleCall call;
+            call.sample = static_cast<uint32_t>(s);
+            if (ploidy == 1) call.zygosity = Zygosity::Hemizygous;
+            else if (count_this == ploidy) call.zygosity = Zygosity::HomAlt;
+            else if (count_other > 0) call.zygosity = Zygosity::HetAlt;
+            else call.zygosity = Zygosity::Het;
+            call.phased = phased;
+            call.dp = dp;
+            call.gq = gq;
+            call.gt = gt_text;
+            out[first + static_cast<size_t>(a - 1)].calls.push_back(std::move(call));
+        }
+    }
+}
+
+}  // namespace vcfagent::vcf

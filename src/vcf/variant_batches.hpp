@@ -1,0 +1,41 @@
+#pragma once
+// Bounded batches of split variants from a VcfReader: the unit every store write works on.
+// A batch never exceeds max_records source records nor roughly max_calls genotype calls, so
+// memory is bounded by the batch limits, not by the file.
+#include <cstddef>
+#include <vector>
+
+#include "vcf/allele_split.hpp"
+#include "vcf/reader.hpp"
+
+namespace vcfagent::vcf {
+
+struct VariantBatch {
+    std::vector<Variant> variants;
+    int64_t first_line = 0;  // line/ordinal of the first and last source record in the batch
+    int64_t last_line = 0;
+    size_t records = 0;
+    size_t calls = 0;
+    void clear() {
+        variants.clear();
+        first_line = last_line = 0;
+        records = calls = 0;
+    }
+};
+
+class VariantBatchReader {
+public:
+    VariantBatchReader(VcfReader& reader, bool with_genotypes);
+
+    // Fills `batch` (cleared first). Returns false when the input is exhausted and the batch
+    // is empty. Throws InputError from the reader on malformed input.
+    bool next(VariantBatch& batch, size_t max_records, size_t max_calls = static_cast<size_t>(-1));
+
+    VcfReader& reader() { return reader_; }
+
+private:
+    VcfReader& reader_;
+    RecordSplitter splitter_;
+};
+
+}  // namespace vcfagent::vcf
