@@ -2,6 +2,7 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/hfile.h>
+#include <htslib/kseq.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -70,13 +71,13 @@ void VcfReader::open() {
     fp_ = hts_open(path_.c_str(), "r");
     if (!fp_) throw InputError(path_, 0, std::string("cannot open: ") + std::strerror(errno));
     const htsFormat* fmt = hts_get_format(fp_);
-    if (fmt->format != vcf && fmt->format != bcf) {
+    if (fmt->format != ::vcf && fmt->format != ::bcf) {
         char* desc = hts_format_description(fmt);
         std::string d = desc ? desc : "unknown";
         free(desc);
         throw InputError(path_, 0, "not a VCF or BCF file (detected: " + d + ")");
     }
-    is_bcf_ = fmt->format == bcf;
+    is_bcf_ = fmt->format == ::bcf;
     if (opts_.threads > 0) hts_set_threads(fp_, opts_.threads);
 
     if (is_bcf_) {
