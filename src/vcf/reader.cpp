@@ -231,9 +231,15 @@ bool VcfReader::read_whole_file() {
         }
         ++line_;
         if (line_buf_.l == 0) continue;  // tolerate blank lines, as htslib does
-        if (line_buf_.s[0] == '#') fail("header line after the first record");
-        const int status = vcf_parse(&line_buf_, hdr_, rec_);
-        check_record(status);
+        try {
+            if (line_buf_.s[0] == '#') fail("header line after the first record");
+            const int status = vcf_parse(&line_buf_, hdr_, rec_);
+            check_record(status);
+        } catch (const InputError& e) {
+            if (!opts_.skip_invalid) throw;
+            if (skipped_++ == 0) first_skipped_error_ = e.what();
+            continue;
+        }
         return true;
     }
 }

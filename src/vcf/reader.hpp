@@ -21,6 +21,7 @@ struct ReaderOptions {
     bool drop_genotypes = false;       // parse no sample columns at all (fast sites-only path)
     bool allow_empty = false;          // a header-only file is not an error
     int threads = 0;                   // extra bgzf decompression threads
+    bool skip_invalid = false;         // skip malformed records (counted) instead of failing
 };
 
 class VcfReader {
@@ -38,6 +39,9 @@ public:
     // Line number of the last record (text VCF, whole-file mode), else its record ordinal.
     int64_t line() const { return line_; }
     int64_t records_read() const { return records_; }
+    // Malformed records skipped under ReaderOptions::skip_invalid, and the first such error.
+    int64_t records_skipped() const { return skipped_; }
+    const std::string& first_skipped_error() const { return first_skipped_error_; }
     // Header lines (text VCF) before the first record; 0 for BCF.
     int64_t header_lines() const { return header_lines_; }
     const std::string& path() const { return path_; }
@@ -74,6 +78,8 @@ private:
     int64_t records_ = 0;
     int64_t header_lines_ = 0;
     int64_t file_size_ = -1;
+    int64_t skipped_ = 0;
+    std::string first_skipped_error_;
     // Region mode: merged regions in index order and the one being read.
     std::vector<Region> regions_;
     size_t region_i_ = 0;

@@ -1,0 +1,115 @@
+// vcf-agent ingest FILE... : load VCF/BCF files into the store (graph).
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.hpp"
+#include "cli/common_options.hpp"
+#include "cli/progress_bar.hpp"
+#include "common/error.hpp"
+#include "ingest/ingest_job.hpp"
+
+namespace vcfagent::cli {
+namespace {
+
+struct IngestArgs {
+    std::vector<std::string> files;
+    std::string db;
+    InputSelection input;
+    size_t batch_size = 50000;
+    bool force = false;
+    bool skip_invalid = false;
+    bool no_genotypes = false;
+    std::string genes;
+    uint64_t buffer_pool_mb = 256;
+    std::string format;
+};
+
+nlohmann::json report_json(const ingest::IngestReport& r) {
+    return {{"file", r.path},
+            {"source", r.source_id},
+            {"already_loaded", r.skipped_already_loaded},
+            {"resumed", r.resumed},
+            {"records", r.records},
+            {"variants", r.variants},
+            {"new_variants", r.new_variants},
+            {"new_edges", r.new_edges},
+            {"new_gene_links", r.new_gene_links},
+            {"batches", r.batches},
+            {"skipped_invalid", r.records_skipped},
+            {"seconds", r.seconds},
+            {"variants_per_second", r.seconds > 0 ? static_cast<double>(r.variants) / r.seconds : 0.0}};
+}
+
+void print_report(const ingest::IngestReport& r, const std::string& format) {
+    if (format == "json") {
+        std::cout << report_json(r).dump() << "\n";
+        return;
+    }
+    if (r.skipped_already_loaded) {
+        std::cout << r.path << ": already loaded (source " << r.source_id.substr(0, 12)
+                  << "); use --force to reload\n";
+        return;
+    }
+    std::cout << r.path << ": " << r.records << " records, " << r.variants << " variants (" << r.new_variants
+              << " new), " << r.new_edges << " genotype edges, " << r.new_gene_links << " gene links, "
+              << r.batches << " batches in " << r.seconds << " s";
+    if (r.resumed) std::cout << " (resumed an interrupted load)";
+    if (r.records_skipped) std::cout << "; skipped " << r.records_skipped << " invalid records";
+    std::cout << "\n";
+}
+
+int run(const IngestArgs& a) {
+    store::GraphStoreOptions gopt;
+    gopt.buffer_pool_mb = a.buffer_pool_mb;
+    gopt.threads = std::max(1, a.input.threads);
+    store::GraphStore graph(a.db, gopt);
+    ingest::IngestOptions opt;
+    opt.reader = a.input.reader_options();
+    opt.reader.skip_invalid = a.skip_invalid;
+    opt.batch_records = a.batch_size;
+    opt.force = a.force;
+    opt.with_genotypes = !a.no_genotypes;
+    opt.genes_file = a.genes;
+    for (const auto& f : a.files) {
+        ProgressBar bar("ingest " + f);
+        ingest::IngestReport partial;
+        try {
+            auto r = ingest::ingest_file(graph, f, opt, [&](int64_t n, int64_t b, int64_t t) { bar.update(n, b, t); },
+                                         &partial);
+            bar.finish();
+            print_report(r, a.format);
+        } catch (const InputError&) {
+            bar.finish();
+            std::cerr << "vcf-agent: " << f << ": " << partial.batches << " batches (" << partial.records
+                      << " records) were committed before the error; the failing batch left nothing behind\n";
+            throw;
+        }
+    }
+    return kExitOk;
+}
+
+const CommandRegistration registration("ingest", [](CLI::App& app) {
+    auto args = std::make_shared<IngestArgs>();
+    auto* cmd = app.add_subcommand("ingest", "Load VCF/BCF files into the store");
+    cmd->add_option("files", args->files, "VCF/BCF files ('-' for stdin)")->required();
+    add_db_option(*cmd, args->db);
+    add_region_options(*cmd, args->input);
+    add_sample_options(*cmd, args->input);
+    add_threads_option(*cmd, args->input.threads);
+    add_output_format_option(*cmd, args->format, {"text", "json"});
+    cmd->add_option("--batch-size", args->batch_size, "Source records per batch (one transaction)")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
+    cmd->add_flag("--force", args->force, "Reload a file that was already loaded (no duplicates)");
+    cmd->add_flag("--skip-invalid", args->skip_invalid, "Skip malformed records instead of failing");
+    cmd->add_flag("--no-genotypes", args->no_genotypes, "Load sites only (no samples, no HasVariant edges)");
+    cmd->add_option("--genes", args->genes, "GTF/GFF3/BED gene intervals for files without annotations");
+    cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb, "Graph database buffer pool size")
+        ->check(CLI::Range(16, 1 << 20))
+        ->capture_default_str();
+    cmd->callback([args] { set_exit_code(run(*args)); });
+});
+
+}  // namespace
+}  // namespace vcfagent::cli

@@ -1,0 +1,46 @@
+#pragma once
+// Loads one VCF/BCF file into the graph store in bounded, atomic batches.
+// Invariants: each batch commits whole or not at all (GraphStore::write_batch); the Source
+// node's records_committed advances in the same transaction, so an interrupted load resumes
+// after its last committed batch; re-loading never duplicates nodes or edges.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "store/graph_store.hpp"
+#include "vcf/reader.hpp"
+
+namespace vcfagent::ingest {
+
+struct IngestOptions {
+    vcf::ReaderOptions reader;
+    size_t batch_records = 50000;  // source records per batch (one transaction)
+    bool force = false;            // reload a file already loaded (its edges are replaced)
+    bool with_genotypes = true;
+    std::string genes_file;        // GTF/GFF3/BED: gene overlap for files without annotations
+};
+
+struct IngestReport {
+    std::string path;
+    std::string source_id;
+    bool skipped_already_loaded = false;
+    bool resumed = false;
+    int64_t records = 0;         // source records read in this run
+    int64_t variants = 0;        // split variants seen
+    int64_t new_variants = 0;
+    int64_t new_edges = 0;
+    int64_t new_gene_links = 0;
+    int64_t batches = 0;
+    int64_t records_skipped = 0;  // --skip-invalid
+    double seconds = 0;
+};
+
+// Progress callback: records read so far, bytes read, total bytes (-1 unknown).
+using ProgressFn = std::function<void(int64_t records, int64_t bytes, int64_t total)>;
+
+// Throws InputError on bad input after committing the batches before the bad record; the
+// report of committed work is then in `partial`.
+IngestReport ingest_file(store::GraphStore& graph, const std::string& path, const IngestOptions& options,
+                         const ProgressFn& progress, IngestReport* partial = nullptr);
+
+}  // namespace vcfagent::ingest

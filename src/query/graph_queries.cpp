@@ -1,0 +1,123 @@
+#include "query/graph_queries.hpp"
+
+namespace vcfagent::query {
+
+namespace {
+const char* const kVariantColumns =
+    "v.id AS key, v.chrom AS chrom, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS rsid, v.vtype AS vtype, "
+    "v.qual AS qual, v.filter AS filter, v.af AS af";
+const char* const kCarriersColumn = "COUNT { MATCH (c:Sample)-[:HasVariant]->(v) } AS carriers";
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+    return out;
+}
+}  // namespace
+
+void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& where,
+                              store::QueryParams& params) const {
+    if (f.region) {
+        // Record overlap, as `bcftools view -r`: the variant starts before the region ends and
+        // its record ends at or after the region start. The locus bound lets Kuzu skip node
+        // groups of other contigs via zone maps.
+        const int64_t rank = store_.contig_rank(f.region->chrom);
+        where.push_back("v.chrom = $r_chrom AND v.pos <= $r_end AND v.end_pos >= $r_beg");
+        where.push_back("v.locus >= $r_locus_lo AND v.locus <= $r_locus_hi");
+        params["r_chrom"] = f.region->chrom;
+        params["r_beg"] = f.region->beg;
+        params["r_end"] = f.region->end;
+        params["r_locus_lo"] = rank < 0 ? int64_t{-1} : rank * store::GraphStore::kLocusShift;
+        params["r_locus_hi"] = rank < 0 ? int64_t{-1} : rank * store::GraphStore::kLocusShift + std::min<int64_t>(f.region->end, store::GraphStore::kLocusShift - 1);
+    }
+    if (!f.gene.empty() || !f.impact.empty()) {
+        std::vector<std::string> g;
+        if (!f.gene.empty()) {
+            g.push_back("fg.symbol = $f_gene");
+            params["f_gene"] = f.gene;
+        }
+        if (!f.impact.empty()) {
+            g.push_back("fi.impact = $f_impact");
+            params["f_impact"] = f.impact;
+        }
+        where.push_back("EXISTS { MATCH (v)-[fi:InGene]->(fg:Gene) WHERE " + join(g, " AND ") + " }");
+    }
+    if (!f.vtype.empty()) {
+        where.push_back("v.vtype = $f_vtype");
+        params["f_vtype"] = f.vtype;
+    }
+}
+
+ResultTable GraphQueries::run(const std::string& match, std::vector<std::string> where, store::QueryParams params,
+                              const std::string& ret, const VariantFilter& f) {
+    add_filter(f, where, params);
+    std::string q = match;
+    if (!where.empty()) q += " WHERE " + join(where, " AND ");
+    q += " RETURN " + ret + " ORDER BY v.locus, v.id";
+    if (f.limit) q += " LIMIT " + std::to_string(f.limit);
+    return store_.read_only_query(q, params);
+}
+
+ResultTable GraphQueries::sample_variants(const std::string& sample, const VariantFilter& f) {
+    return run("MATCH (s:Sample {id: $sample})-[h:HasVariant]->(v:Variant)", {}, {{"sample", sample}},
+               std::string(kVariantColumns) + ", h.gt AS gt, h.zygosity AS zygosity, h.dp AS dp, h.gq AS gq",
+               f);
+}
+
+ResultTable GraphQueries::variant_carriers(const std::string& key_or_rsid) {
+    VariantFilter none;
+    return run("MATCH (s:Sample)-[h:HasVariant]->(v:Variant)", {"(v.id = $k OR v.rsid = $k)"}, {{"k", key_or_rsid}},
+               "v.id AS key, v.rsid AS rsid, s.id AS sample, h.gt AS gt, h.zygosity AS zygosity, h.dp AS dp, "
+               "h.gq AS gq, h.phased AS phased",
+               none);
+}
+
+ResultTable GraphQueries::gene_variants(const std::string& gene, const VariantFilter& f) {
+    return run("MATCH (v:Variant)-[g:InGene]->(:Gene {symbol: $gene})", {}, {{"gene", gene}},
+               std::string(kVariantColumns) +
+                   ", g.consequence AS consequence, g.impact AS impact, g.hgvs_c AS hgvs_c, g.hgvs_p AS hgvs_p, " +
+                   kCarriersColumn,
+               f);
+}
+
+ResultTable GraphQueries::region_variants(const vcf::Region& region, const VariantFilter& f) {
+    VariantFilter with_region = f;
+    with_region.region = region;
+    return run("MATCH (v:Variant)", {}, {},
+               std::string(kVariantColumns) + ", v.rec_pos AS record_pos, " + kCarriersColumn,
+               with_region);
+}
+
+ResultTable GraphQueries::shared_variants(const std::string& a, const std::string& b, const VariantFilter& f) {
+    return run("MATCH (a:Sample {id: $a})-[ha:HasVariant]->(v:Variant)<-[hb:HasVariant]-(b:Sample {id: $b})", {},
+               {{"a", a}, {"b", b}},
+               std::string(kVariantColumns) + ", ha.gt AS gt_a, hb.gt AS gt_b", f);
+}
+
+ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
+    std::vector<std::string> where;
+    store::QueryParams params;
+    int n = 0;
+    auto zyg = [&](const std::vector<std::string>& samples, const std::string& cond, bool exists) {
+        for (const auto& s : samples) {
+            const std::string p = "gs" + std::to_string(n++);
+            params[p] = s;
+            where.push_back(std::string(exists ? "" : "NOT ") + "EXISTS { MATCH (:Sample {id: $" + p +
+                            "})-[h:HasVariant]->(v)" + (cond.empty() ? "" : " WHERE " + cond) + " }");
+        }
+    };
+    zyg(g.het, "h.zygosity IN ['het', 'het_alt']", true);
+    zyg(g.hom_alt, "h.zygosity IN ['hom_alt', 'hemizygous']", true);
+    zyg(g.carrier, "", true);
+    // Only non-reference calls are stored, so hom-ref means "no call carrying this allele".
+    zyg(g.hom_ref, "", false);
+    zyg(g.non_carrier, "", false);
+    if (g.min_carriers > 0) {
+        where.push_back("COUNT { MATCH (c:Sample)-[:HasVariant]->(v) } >= $min_carriers");
+        params["min_carriers"] = g.min_carriers;
+    }
+    return run("MATCH (v:Variant)", where, params,
+               std::string(kVariantColumns) + ", " + kCarriersColumn, f);
+}
+
+}  // namespace vcfagent::query

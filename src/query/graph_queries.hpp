@@ -1,0 +1,49 @@
+#pragma once
+// Ready-made questions over the graph (sample, variant, gene, region, shared, genotype
+// filter), each one parameterised Cypher run through the store's read-only path.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "query/result_table.hpp"
+#include "store/graph_store.hpp"
+#include "vcf/region_list.hpp"
+
+namespace vcfagent::query {
+
+// Filters that narrow any of the queries below.
+struct VariantFilter {
+    std::optional<vcf::Region> region;
+    std::string gene;    // variant has an InGene edge to this gene
+    std::string impact;  // ...with this impact (HIGH/MODERATE/LOW/MODIFIER)
+    std::string vtype;   // variant class name (SNV, DEL, ...)
+    size_t limit = 0;    // 0 = no limit
+};
+
+// A GEMINI-style genotype filter: every listed sample must match its zygosity class.
+struct GenotypeFilter {
+    std::vector<std::string> het, hom_alt, hom_ref, carrier, non_carrier;
+    int64_t min_carriers = 0;  // at least this many samples carry the variant
+};
+
+class GraphQueries {
+public:
+    explicit GraphQueries(store::GraphStore& store) : store_(store) {}
+
+    ResultTable sample_variants(const std::string& sample, const VariantFilter& f);
+    ResultTable variant_carriers(const std::string& key_or_rsid);
+    ResultTable gene_variants(const std::string& gene, const VariantFilter& f);
+    ResultTable region_variants(const vcf::Region& region, const VariantFilter& f);
+    ResultTable shared_variants(const std::string& a, const std::string& b, const VariantFilter& f);
+    ResultTable genotype_filter(const GenotypeFilter& g, const VariantFilter& f);
+
+private:
+    // Appends WHERE conditions for `f` on variable `v` to `where`, with their parameters.
+    void add_filter(const VariantFilter& f, std::vector<std::string>& where, store::QueryParams& params) const;
+    ResultTable run(const std::string& match, std::vector<std::string> where, store::QueryParams params,
+                    const std::string& ret, const VariantFilter& f);
+
+    store::GraphStore& store_;
+};
+
+}  // namespace vcfagent::query

@@ -1,0 +1,405 @@
+#include "store/graph_store.hpp"
+
+#include <kuzu.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/error.hpp"
+#include "store/staging_file.hpp"
+#include "vcf/variant_key.hpp"
+
+namespace vcfagent::store {
+
+namespace kz = kuzu::main;
+namespace kc = kuzu::common;
+
+namespace {
+
+// Schema, created once per store. Variant.locus = contig rank * 2^34 + pos: one sortable
+// integer per position, so a batch's existing variants are found by a range filter that
+// Kuzu answers from its per-node-group zone maps instead of a full scan.
+const char* const kSchema[] = {
+    "CREATE NODE TABLE Meta(key STRING PRIMARY KEY, value STRING)",
+    "CREATE NODE TABLE Contig(name STRING PRIMARY KEY, rank INT64)",
+    "CREATE NODE TABLE Source(id STRING PRIMARY KEY, path STRING, status STRING, records_committed INT64, "
+    "batches_committed INT64, variants INT64, edges INT64, ingested_at STRING)",
+    "CREATE NODE TABLE Sample(id STRING PRIMARY KEY)",
+    "CREATE NODE TABLE Variant(id STRING PRIMARY KEY, chrom STRING, pos INT64, ref STRING, alt STRING, "
+    "rsid STRING, qual DOUBLE, filter STRING, vtype STRING, af DOUBLE, end_pos INT64, svtype STRING, "
+    "svlen INT64, n_alts INT64, rec_pos INT64, locus INT64, source STRING)",
+    "CREATE NODE TABLE Gene(symbol STRING PRIMARY KEY, gene_id STRING)",
+    "CREATE REL TABLE HasVariant(FROM Sample TO Variant, gt STRING, zygosity STRING, dp INT32, gq INT32, "
+    "phased BOOLEAN, source STRING)",
+    "CREATE REL TABLE InGene(FROM Variant TO Gene, consequence STRING, impact STRING, feature STRING, "
+    "hgvs_c STRING, hgvs_p STRING, clinsig STRING, annotation_source STRING)",
+};
+const char* const kNodeTables[] = {"Sample", "Variant", "Gene", "Source"};
+const char* const kRelTables[] = {"HasVariant", "InGene"};
+
+
+
+std::string now_iso8601() {
+    const std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::unique_ptr<kc::Value> to_kuzu_value(const nlohmann::json& j) {
+    if (j.is_string()) return std::make_unique<kc::Value>(j.get<std::string>());
+    if (j.is_boolean()) return std::make_unique<kc::Value>(j.get<bool>());
+    if (j.is_number_integer()) return std::make_unique<kc::Value>(static_cast<int64_t>(j.get<int64_t>()));
+    if (j.is_number()) return std::make_unique<kc::Value>(j.get<double>());
+    if (j.is_array()) {
+        std::vector<std::unique_ptr<kc::Value>> children;
+        kc::LogicalType child_type = kc::LogicalType::STRING();
+        for (const auto& e : j) children.push_back(to_kuzu_value(e));
+        if (!children.empty()) child_type = children.front()->getDataType().copy();
+        return std::make_unique<kc::Value>(kc::LogicalType::LIST(std::move(child_type)), std::move(children));
+    }
+    return std::make_unique<kc::Value>(kc::Value::createNullValue());
+}
+
+nlohmann::json from_kuzu_value(const kc::Value& v) {
+    if (v.isNull()) return nullptr;
+    using ID = kc::LogicalTypeID;
+    switch (v.getDataType().getLogicalTypeID()) {
+        case ID::BOOL: return v.getValue<bool>();
+        case ID::INT64: case ID::SERIAL: return v.getValue<int64_t>();
+        case ID::INT32: return v.getValue<int32_t>();
+        case ID::INT16: return v.getValue<int16_t>();
+        case ID::INT8: return v.getValue<int8_t>();
+        case ID::UINT64: return v.getValue<uint64_t>();
+        case ID::UINT32: return v.getValue<uint32_t>();
+        case ID::DOUBLE: {
+            const double d = v.getValue<double>();
+            return std::isfinite(d) ? nlohmann::json(d) : nlohmann::json(nullptr);
+        }
+        case ID::FLOAT: {
+            const float f = v.getValue<float>();
+            return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(nullptr);
+        }
+        case ID::STRING: return v.getValue<std::string>();
+        case ID::LIST: case ID::ARRAY: {
+            nlohmann::json arr = nlohmann::json::array();
+            for (uint32_t i = 0; i < kc::NestedVal::getChildrenSize(&v); ++i)
+                arr.push_back(from_kuzu_value(*kc::NestedVal::getChildVal(&v, i)));
+            return arr;
+        }
+        default: return v.toString();
+    }
+}
+
+query::ResultTable to_table(kz::QueryResult& result) {
+    query::ResultTable table;
+    table.columns = result.getColumnNames();
+    while (result.hasNext()) {
+        auto tuple = result.getNext();
+        auto& row = table.rows.emplace_back();
+        row.reserve(table.columns.size());
+        for (uint32_t i = 0; i < tuple->len(); ++i) row.push_back(from_kuzu_value(*tuple->getValue(i)));
+    }
+    return table;
+}
+
+// Plan operators Kuzu reports as read-only although they reach outside the store or change
+// session state; the read-only path refuses statements whose plan contains one of them.
+const char* const kRefusedPlanOperators[] = {
+    "ATTACH_DATABASE", "DETACH_DATABASE", "USE_DATABASE", "EXPORT_DATABASE", "IMPORT_DATABASE",
+    "TRANSACTION",     "STANDALONE_CALL", "INSTALL_EXTENSION", "LOAD_EXTENSION", "READ_CSV",
+    "READ_PARQUET",    "READ_NPY",        "READ_JSON",         "CHECKPOINT",
+};
+
+}  // namespace
+
+struct GraphStore::Impl {
+    std::unique_ptr<kz::Database> db;
+    std::unique_ptr<kz::Connection> writer;  // the single writing connection
+    std::mutex write_mutex;
+    std::unordered_map<std::string, int64_t> contig_rank;
+    std::unordered_set<std::string> genes;
+    std::filesystem::path staging;
+
+    std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher) {
+        auto r = conn.query(cypher);
+        if (!r->isSuccess()) throw StoreError("graph store: " + r->getErrorMessage() + " [in: " + cypher.substr(0, 200) + "]");
+        return r;
+    }
+
+    std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher, const QueryParams& params) {
+        if (params.empty()) return run(conn, cypher);
+        auto stmt = conn.prepare(cypher);
+        if (!stmt->isSuccess()) throw StoreError("graph store: " + stmt->getErrorMessage());
+        std::unordered_map<std::string, std::unique_ptr<kc::Value>> values;
+        for (const auto& [k, v] : params) values.emplace(k, to_kuzu_value(v));
+        auto r = conn.executeWithParams(stmt.get(), std::move(values));
+        if (!r->isSuccess()) throw StoreError("graph store: " + r->getErrorMessage());
+        return r;
+    }
+
+    int64_t contig(const std::string& name) {
+        auto it = contig_rank.find(name);
+        if (it != contig_rank.end()) return it->second;
+        const int64_t rank = static_cast<int64_t>(contig_rank.size());
+        run(*writer, "CREATE (:Contig {name: $n, rank: $r})", {{"n", name}, {"r", rank}});
+        contig_rank.emplace(name, rank);
+        return rank;
+    }
+};
+
+GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions options)
+    : dir_(dir), impl_(std::make_unique<Impl>()) {
+    std::error_code ec;
+    if (!options.read_only) std::filesystem::create_directories(dir, ec);
+    const auto db_path = dir / "graph.kz";
+    if (options.read_only && !std::filesystem::exists(db_path))
+        throw StoreError("no store at " + dir.string() + " (run `vcf-agent ingest` first)");
+    impl_->staging = dir / "staging";
+    kz::SystemConfig config(options.buffer_pool_mb << 20, static_cast<uint64_t>(std::max(1, options.threads)),
+                            true, options.read_only);
+    try {
+        impl_->db = std::make_unique<kz::Database>(db_path.string(), config);
+    } catch (const std::exception& e) {
+        throw StoreError("cannot open graph store " + db_path.string() + ": " + e.what());
+    }
+    impl_->writer = std::make_unique<kz::Connection>(impl_->db.get());
+
+    auto tables = impl_->run(*impl_->writer, "CALL show_tables() RETURN name");
+    bool has_meta = false;
+    while (tables->hasNext()) has_meta = has_meta || tables->getNext()->getValue(0)->getValue<std::string>() == "Meta";
+    if (!has_meta) {
+        if (options.read_only) throw StoreError("store " + dir.string() + " has no schema");
+        impl_->run(*impl_->writer, "BEGIN TRANSACTION");
+        for (const char* stmt : kSchema) impl_->run(*impl_->writer, stmt);
+        impl_->run(*impl_->writer, "CREATE (:Meta {key: 'schema_version', value: $v})",
+                   {{"v", std::to_string(kSchemaVersion)}});
+        impl_->run(*impl_->writer, "COMMIT");
+    } else {
+        auto r = impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value");
+        const std::string version = r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
+        if (version != std::to_string(kSchemaVersion))
+            throw StoreError("store " + dir.string() + " has schema version " + version + "; this vcf-agent reads version " +
+                             std::to_string(kSchemaVersion) + " only");
+    }
+    auto contigs = impl_->run(*impl_->writer, "MATCH (c:Contig) RETURN c.name, c.rank");
+    while (contigs->hasNext()) {
+        auto t = contigs->getNext();
+        impl_->contig_rank.emplace(t->getValue(0)->getValue<std::string>(), t->getValue(1)->getValue<int64_t>());
+    }
+    auto genes = impl_->run(*impl_->writer, "MATCH (g:Gene) RETURN g.symbol");
+    while (genes->hasNext()) impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
+}
+
+GraphStore::~GraphStore() = default;
+
+int64_t GraphStore::contig_rank(const std::string& chrom) const {
+    auto it = impl_->contig_rank.find(chrom);
+    return it == impl_->contig_rank.end() ? -1 : it->second;
+}
+
+query::ResultTable GraphStore::read_only_query(const std::string& cypher, const QueryParams& params) {
+    kz::Connection conn(impl_->db.get());
+    auto stmt = conn.prepare(cypher);
+    if (!stmt->isSuccess()) {
+        const std::string msg = stmt->getErrorMessage();
+        // A store opened read-only makes Kuzu itself refuse writes at prepare time.
+        if (msg.find("read-only database") != std::string::npos)
+            throw WriteRefused("refused: this statement would modify the store; `graph` runs read-only Cypher only");
+        throw StoreError("Cypher error: " + msg);
+    }
+    if (!stmt->isReadOnly())
+        throw WriteRefused("refused: this statement would modify the store; `graph` runs read-only Cypher only");
+    auto plan = conn.query("EXPLAIN " + cypher);
+    if (plan->isSuccess()) {
+        const std::string text = plan->toString();
+        for (const char* op : kRefusedPlanOperators)
+            if (text.find(op) != std::string::npos)
+                throw WriteRefused(std::string("refused: the statement's plan uses ") + op +
+                                   ", which reaches outside the store or changes the session");
+    }
+    std::unordered_map<std::string, std::unique_ptr<kc::Value>> values;
+    for (const auto& [k, v] : params) values.emplace(k, to_kuzu_value(v));
+    auto result = conn.executeWithParams(stmt.get(), std::move(values));
+    if (!result->isSuccess()) throw StoreError("Cypher error: " + result->getErrorMessage());
+    return to_table(*result);
+}
+
+std::optional<SourceRecord> GraphStore::find_source(const std::string& id) {
+    std::lock_guard lock(impl_->write_mutex);
+    auto r = impl_->run(*impl_->writer,
+                        "MATCH (s:Source {id: $id}) RETURN s.path, s.status, s.records_committed, "
+                        "s.batches_committed, s.variants, s.edges, s.ingested_at",
+                        {{"id", id}});
+    if (!r->hasNext()) return std::nullopt;
+    auto t = r->getNext();
+    SourceRecord s;
+    s.id = id;
+    s.path = t->getValue(0)->getValue<std::string>();
+    s.status = t->getValue(1)->getValue<std::string>();
+    s.records_committed = t->getValue(2)->getValue<int64_t>();
+    s.batches_committed = t->getValue(3)->getValue<int64_t>();
+    s.variants = t->getValue(4)->getValue<int64_t>();
+    s.edges = t->getValue(5)->getValue<int64_t>();
+    s.ingested_at = t->getValue(6)->getValue<std::string>();
+    return s;
+}
+
+namespace {
+QueryParams source_params(const SourceRecord& s) {
+    return {{"id", s.id},
+            {"path", s.path},
+            {"status", s.status},
+            {"rc", s.records_committed},
+            {"bc", s.batches_committed},
+            {"nv", s.variants},
+            {"ne", s.edges},
+            {"at", s.ingested_at.empty() ? now_iso8601() : s.ingested_at}};
+}
+const char* const kSetSource =
+    "MERGE (s:Source {id: $id}) SET s.path = $path, s.status = $status, s.records_committed = $rc, "
+    "s.batches_committed = $bc, s.variants = $nv, s.edges = $ne, s.ingested_at = $at";
+}  // namespace
+
+void GraphStore::put_source(const SourceRecord& source) {
+    std::lock_guard lock(impl_->write_mutex);
+    impl_->run(*impl_->writer, kSetSource, source_params(source));
+}
+
+void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids) {
+    std::lock_guard lock(impl_->write_mutex);
+    for (const auto& s : sample_ids) impl_->run(*impl_->writer, "MERGE (:Sample {id: $id})", {{"id", s}});
+}
+
+BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
+                                         const SourceRecord& source_after) {
+    std::lock_guard lock(impl_->write_mutex);
+    Impl& im = *impl_;
+    BatchWriteResult result;
+
+    // Keys already in the store, found per contig by a locus range the zone maps can answer.
+    std::unordered_map<std::string, std::pair<int64_t, int64_t>> ranges;
+    for (const auto& v : batch.variants) {
+        const int64_t locus = im.contig(v.chrom) * kLocusShift + v.pos;
+        auto [it, fresh] = ranges.try_emplace(v.chrom, locus, locus);
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, locus);
+            it->second.second = std::max(it->second.second, locus);
+        }
+    }
+    std::unordered_set<std::string> existing;
+    for (const auto& [chrom, range] : ranges) {
+        auto r = im.run(*im.writer, "MATCH (v:Variant) WHERE v.locus >= $a AND v.locus <= $b RETURN v.id",
+                        {{"a", range.first}, {"b", range.second}});
+        while (r->hasNext()) existing.insert(r->getNext()->getValue(0)->getValue<std::string>());
+    }
+    // Edges already present can only hang off variants that already existed.
+    std::unordered_set<std::string> existing_edges;
+    if (!existing.empty()) {
+        for (const auto& [chrom, range] : ranges) {
+            auto r = im.run(*im.writer,
+                            "MATCH (s:Sample)-[:HasVariant]->(v:Variant) WHERE v.locus >= $a AND v.locus <= $b "
+                            "RETURN s.id, v.id",
+                            {{"a", range.first}, {"b", range.second}});
+            while (r->hasNext()) {
+                auto t = r->getNext();
+                existing_edges.insert(t->getValue(0)->getValue<std::string>() + '\x1f' +
+                                      t->getValue(1)->getValue<std::string>());
+            }
+        }
+    }
+
+    std::filesystem::create_directories(im.staging);
+    StagingFile variants(im.staging / "variants.csv");
+    StagingFile genes(im.staging / "genes.csv");
+    StagingFile in_gene(im.staging / "in_gene.csv");
+    StagingFile has_variant(im.staging / "has_variant.csv");
+    // Keys seen twice in one batch (records that trim to the same variant) need the same
+    // edge de-duplication as keys already in the store.
+    std::unordered_map<std::string, int> key_uses;
+    for (const auto& v : batch.variants) ++key_uses[v.key];
+    std::unordered_set<std::string> batch_keys;
+    std::vector<std::string> new_genes;
+    for (const auto& v : batch.variants) {
+        const bool is_new = !existing.count(v.key) && batch_keys.insert(v.key).second;
+        const bool check_edges = existing.count(v.key) || key_uses[v.key] > 1;
+        if (is_new) {
+            variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id, StagingFile::number(v.qual),
+                          v.filter, std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
+                          std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
+                          std::to_string(v.n_alts), std::to_string(v.record_pos),
+                          std::to_string(im.contig_rank.at(v.chrom) * kLocusShift + v.pos),
+                          source_after.id});
+            ++result.new_variants;
+            std::unordered_set<std::string> linked;  // one InGene edge per (gene, feature)
+            for (const auto& a : v.annotations) {
+                if (a.gene.empty()) continue;
+                if (!linked.insert(a.gene + '\x1f' + a.feature).second) continue;
+                if (im.genes.insert(a.gene).second) {
+                    genes.row({a.gene, a.gene_id});
+                    new_genes.push_back(a.gene);
+                }
+                in_gene.row({v.key, a.gene, a.consequence, a.impact, a.feature, a.hgvs_c, a.hgvs_p, a.clinsig, a.source});
+                ++result.new_gene_links;
+            }
+        }
+        for (const auto& c : v.calls) {
+            const std::string& sample = sample_ids.at(c.sample);
+            if (check_edges && !existing_edges.insert(sample + '\x1f' + v.key).second) continue;
+            has_variant.row({sample, v.key, c.gt, std::string(vcf::to_string(c.zygosity)),
+                             c.dp >= 0 ? std::to_string(c.dp) : "", c.gq >= 0 ? std::to_string(c.gq) : "",
+                             c.phased ? "true" : "false", source_after.id});
+            ++result.new_edges;
+        }
+    }
+    variants.close();
+    genes.close();
+    in_gene.close();
+    has_variant.close();
+
+    SourceRecord src = source_after;
+    src.variants += result.new_variants;
+    src.edges += result.new_edges;
+    try {
+        im.run(*im.writer, "BEGIN TRANSACTION");
+        if (variants.rows()) im.run(*im.writer, "COPY Variant FROM " + variants.copy_source());
+        if (genes.rows()) im.run(*im.writer, "COPY Gene FROM " + genes.copy_source());
+        if (in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + in_gene.copy_source());
+        if (has_variant.rows()) im.run(*im.writer, "COPY HasVariant FROM " + has_variant.copy_source());
+        im.run(*im.writer, kSetSource, source_params(src));
+        im.run(*im.writer, "COMMIT");
+    } catch (...) {
+        im.writer->query("ROLLBACK");
+        for (const auto& g : new_genes) im.genes.erase(g);
+        throw;
+    }
+    return result;
+}
+
+void GraphStore::delete_source_edges(const std::string& source_id) {
+    std::lock_guard lock(impl_->write_mutex);
+    impl_->run(*impl_->writer, "MATCH ()-[h:HasVariant]->() WHERE h.source = $id DELETE h", {{"id", source_id}});
+}
+
+std::vector<std::pair<std::string, int64_t>> GraphStore::table_counts() {
+    std::vector<std::pair<std::string, int64_t>> out;
+    kz::Connection conn(impl_->db.get());
+    for (const char* t : kNodeTables) {
+        auto r = impl_->run(conn, std::string("MATCH (n:") + t + ") RETURN count(*)");
+        out.emplace_back(t, r->getNext()->getValue(0)->getValue<int64_t>());
+    }
+    for (const char* t : kRelTables) {
+        auto r = impl_->run(conn, std::string("MATCH ()-[e:") + t + "]->() RETURN count(*)");
+        out.emplace_back(t, r->getNext()->getValue(0)->getValue<int64_t>());
+    }
+    return out;
+}
+
+}  // namespace vcfagent::store

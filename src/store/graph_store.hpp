@@ -1,0 +1,98 @@
+#pragma once
+// The graph half of the dual store: Sample -HasVariant-> Variant -InGene-> Gene, plus Source
+// (what was loaded) and Meta (schema version), held in an embedded Kuzu database. This is the
+// only place that talks to Kuzu, so swapping the engine (e.g. for its fork) is one file.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "query/result_table.hpp"
+#include "vcf/variant_batches.hpp"
+
+namespace vcfagent::store {
+
+struct GraphStoreOptions {
+    uint64_t buffer_pool_mb = 256;  // Kuzu buffer pool; bounds the store's share of RSS
+    int threads = 2;                // Kuzu query/COPY threads
+    bool read_only = false;
+};
+
+// What was loaded from one input file. `id` is the file's sha256 (or a stdin pseudo-id).
+struct SourceRecord {
+    std::string id;
+    std::string path;
+    std::string status;             // "loading" until the last batch commits, then "complete"
+    int64_t records_committed = 0;  // source records whose batches are committed
+    int64_t batches_committed = 0;
+    int64_t variants = 0;           // variant rows this source added (new nodes)
+    int64_t edges = 0;              // HasVariant edges this source added
+    std::string ingested_at;        // ISO-8601 UTC
+};
+
+struct BatchWriteResult {
+    int64_t new_variants = 0;
+    int64_t new_edges = 0;
+    int64_t new_gene_links = 0;
+};
+
+// Query parameters: JSON scalars or arrays of scalars, bound as Kuzu values.
+using QueryParams = std::map<std::string, nlohmann::json>;
+
+// Cypher that would modify the store, refused by the read-only query path.
+class WriteRefused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class GraphStore {
+public:
+    static constexpr int kSchemaVersion = 1;
+    // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp).
+    static constexpr int64_t kLocusShift = int64_t{1} << 34;
+    // Rank of a contig in the store, or -1 when no variant on it was ever loaded.
+    int64_t contig_rank(const std::string& chrom) const;
+
+    // Opens (creating the schema on first open) the database in `dir`. Throws StoreError when
+    // the directory holds a store of another schema version.
+    explicit GraphStore(const std::filesystem::path& dir, GraphStoreOptions options = {});
+    ~GraphStore();
+    GraphStore(const GraphStore&) = delete;
+    GraphStore& operator=(const GraphStore&) = delete;
+
+    // Runs Cypher only if Kuzu's own analysis of the prepared statement says it is read-only;
+    // otherwise throws WriteRefused. Safe to call from several threads at once.
+    query::ResultTable read_only_query(const std::string& cypher, const QueryParams& params = {});
+
+    std::optional<SourceRecord> find_source(const std::string& id);
+    // Creates or replaces the Source node.
+    void put_source(const SourceRecord& source);
+    void ensure_samples(const std::vector<std::string>& sample_ids);
+
+    // Writes one batch in ONE transaction: Variant nodes not yet present, Gene nodes and
+    // InGene edges for the new variants, HasVariant edges (sample, variant) not yet present,
+    // and the Source progress (`source_after`). Either all of it commits or none of it.
+    // `sample_ids[i]` names the sample of SampleCall::sample == i.
+    BatchWriteResult write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
+                                 const SourceRecord& source_after);
+
+    // Removes the HasVariant edges a source added (used by --force reloads).
+    void delete_source_edges(const std::string& source_id);
+
+    // Node and edge counts per table, in schema order.
+    std::vector<std::pair<std::string, int64_t>> table_counts();
+
+    const std::filesystem::path& dir() const { return dir_; }
+
+private:
+    struct Impl;
+    std::filesystem::path dir_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vcfagent::store

@@ -1,0 +1,63 @@
+#include "store/staging_file.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "common/error.hpp"
+
+namespace vcfagent::store {
+
+StagingFile::StagingFile(std::filesystem::path path) : path_(std::move(path)) {
+    out_.open(path_, std::ios::binary | std::ios::trunc);
+    if (!out_) throw StoreError("cannot write staging file " + path_.string());
+}
+
+StagingFile::~StagingFile() {
+    if (out_.is_open()) out_.close();
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+}
+
+void StagingFile::row(std::initializer_list<std::string_view> fields) {
+    line_.clear();
+    bool first = true;
+    for (std::string_view f : fields) {
+        if (!first) line_ += '\t';
+        first = false;
+        const bool quote = f.find('"') != std::string_view::npos;
+        if (quote) line_ += '"';
+        for (char c : f) {
+            if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+            if (c == '"') line_ += '"';
+            line_ += c;
+        }
+        if (quote) line_ += '"';
+    }
+    line_ += '\n';
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    ++rows_;
+}
+
+void StagingFile::close() {
+    out_.close();
+    if (out_.fail()) throw StoreError("cannot write staging file " + path_.string() + " (disk full?)");
+}
+
+std::string StagingFile::copy_source() const {
+    std::string p = path_.string();
+    std::string escaped;
+    for (char c : p) {
+        if (c == '\'' || c == '\\') escaped += '\\';
+        escaped += c;
+    }
+    return "'" + escaped + "' (HEADER=false, DELIM='\t', QUOTE='\"', ESCAPE='\"', AUTO_DETECT=false)";
+}
+
+std::string StagingFile::number(double value) {
+    if (std::isnan(value)) return "";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", value);
+    return buf;
+}
+
+}  // namespace vcfagent::store

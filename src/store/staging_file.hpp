@@ -1,0 +1,36 @@
+#pragma once
+// A tab-separated staging file for Kuzu's bulk COPY FROM. Values never contain tabs or
+// newlines (VCF forbids them in the fields we stage; they are replaced by spaces if present),
+// and a value with a double quote is quoted with the quote doubled, matching copy_source().
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace vcfagent::store {
+
+class StagingFile {
+public:
+    explicit StagingFile(std::filesystem::path path);
+    ~StagingFile();
+    StagingFile(const StagingFile&) = delete;
+    StagingFile& operator=(const StagingFile&) = delete;
+
+    void row(std::initializer_list<std::string_view> fields);
+    void close();
+    size_t rows() const { return rows_; }
+    // The `'path' (options)` part of a COPY FROM statement that parses this file.
+    std::string copy_source() const;
+
+    // Number text for a float column; empty (NULL) for NaN.
+    static std::string number(double value);
+
+private:
+    std::filesystem::path path_;
+    std::ofstream out_;
+    std::string line_;
+    size_t rows_ = 0;
+};
+
+}  // namespace vcfagent::store
