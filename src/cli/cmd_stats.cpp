@@ -1,0 +1,63 @@
+// vcf-agent stats FILE: bcftools-stats-compatible summary (SN, TSTV, and PSC with -s/-S).
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/command_registry.hpp"
+#include "cli/common_options.hpp"
+#include "common/error.hpp"
+#include "vcf/stats.hpp"
+
+namespace vcfagent::cli {
+
+namespace {
+
+struct StatsArgs {
+    std::string file;  // optional: `stats --db DIR` (store counts) needs no file
+    InputSelection selection;
+    std::string format;
+};
+
+void write_stdout(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
+        throw std::runtime_error("cannot write the statistics to standard output");
+}
+
+void run_file_stats(const StatsArgs& args) {
+    const bool samples_wanted =
+        !args.selection.samples.empty() || !args.selection.samples_file.empty();
+    const vcf::VcfStats stats =
+        vcf::compute_stats(args.file, args.selection.reader_options(), samples_wanted);
+    if (args.format == "json")
+        write_stdout(vcf::stats_to_json(stats).dump(2) + "\n");
+    else
+        write_stdout(vcf::format_stats_text(stats));
+}
+
+void run_stats(const StatsArgs& args) {
+    // Store statistics (`stats --db DIR`) branch off here, before the FILE requirement; the
+    // --db option is registered by the store's owner.
+    if (args.file.empty())
+        throw InputError("stats", 0, "no input: give a VCF/BCF FILE ('-' reads standard input)",
+                         kExitUsage);
+    run_file_stats(args);
+    set_exit_code(kExitOk);
+}
+
+const CommandRegistration registration("stats", [](CLI::App& app) {
+    auto args = std::make_shared<StatsArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "stats", "Summary statistics of a VCF/BCF, as bcftools stats (SN, TSTV; PSC with -s/-S)");
+    cmd->add_option("FILE", args->file, "VCF/BCF file (plain, bgzip or BCF); '-' for stdin");
+    add_region_options(*cmd, args->selection);
+    add_sample_options(*cmd, args->selection);
+    add_threads_option(*cmd, args->selection.threads);
+    add_output_format_option(*cmd, args->format, {"text", "json"});
+    cmd->footer(
+        "Per-sample counts (PSC lines) are produced when samples are selected: -s - for all.");
+    cmd->callback([args] { run_stats(*args); });
+});
+
+}  // namespace
+
+}  // namespace vcfagent::cli

@@ -1,0 +1,358 @@
+// `vcf-agent stats` against `bcftools stats` run on the same input: the SN, TSTV and PSC data
+// lines must be identical, and the JSON output must carry the same numbers.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/test_env.hpp"
+
+namespace vcfagent::test {
+namespace {
+
+const std::vector<std::string> kRealFiles = {"chr22.vcf.gz", "hapmap_exome_chr22.vcf.gz",
+                                             "structural.vcf", "valid-4.1.vcf", "test.snpeff.vcf"};
+
+bool has_bcftools() {
+    static const bool available = run_shell("bcftools --version >/dev/null 2>&1").exit_code == 0;
+    return available;
+}
+
+#define REQUIRE_BCFTOOLS() \
+    if (!has_bcftools()) GTEST_SKIP() << "bcftools is not installed"
+
+// Data lines of the given sections ("SN", "TSTV", "PSC"), in output order.
+std::vector<std::string> section_lines(const std::string& text,
+                                       const std::vector<std::string>& sections) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        for (const auto& s : sections) {
+            if (line.rfind(s + "\t", 0) == 0) {
+                out.push_back(line);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> split_tabs(const std::string& line) {
+    std::vector<std::string> out;
+    std::string field;
+    std::istringstream in(line);
+    while (std::getline(in, field, '\t')) out.push_back(field);
+    return out;
+}
+
+CommandResult bcftools_stats(std::vector<std::string> args) {
+    args.insert(args.begin(), {"bcftools", "stats"});
+    return run_command(args);
+}
+
+// Runs both tools with the same arguments and compares the given sections.
+void expect_same_sections(const std::vector<std::string>& args,
+                          const std::vector<std::string>& sections, size_t min_lines) {
+    const CommandResult ref = bcftools_stats(args);
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    std::vector<std::string> agent_args{"stats"};
+    agent_args.insert(agent_args.end(), args.begin(), args.end());
+    const CommandResult ours = run_agent(agent_args);
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const auto expected = section_lines(ref.out, sections);
+    ASSERT_GE(expected.size(), min_lines) << "bcftools printed too few lines:\n" << ref.out;
+    EXPECT_EQ(section_lines(ours.out, sections), expected);
+}
+
+// A file exercising the corner cases of the classification: multi-allelic sites mixing SNPs,
+// MNPs and indels, '*', '<*>', '.', symbolic and breakend ALTs, an N reference, lower case,
+// haploid/triploid/missing genotypes, and depth from DP or (when DP is absent) from AD.
+const char* kEdgeCases =
+    "##fileformat=VCFv4.2\n"
+    "##contig=<ID=1,length=1000000>\n"
+    "##contig=<ID=X,length=1000000>\n"
+    "##INFO=<ID=END,Number=1,Type=Integer,Description=\"End\">\n"
+    "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+    "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Allele depths\">\n"
+    "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\n"
+    "1\t10\t.\tA\tG\t.\t.\t.\tGT:AD\t0/1:3,4\t1/1:0,9\t./.:.\n"
+    "1\t20\t.\tC\tT,A\t.\t.\t.\tGT:AD\t1/2:1,2,3\t0/2:5,.,2\t0|0:10,0,0\n"
+    "1\t30\t.\tAC\tA,ACT,GC\t.\t.\t.\tGT\t1/2\t2/3\t3/3\n"
+    "1\t40\t.\tACG\tTCA\t.\t.\t.\tGT\t0/1\t1\t0\n"
+    "1\t50\t.\tN\tA\t.\t.\t.\tGT\t0/1\t./1\t.\n"
+    "1\t60\t.\tA\t.\t.\t.\t.\tGT\t0/0\t0/0\t0\n"
+    "1\t70\t.\tA\t<*>\t.\t.\t.\tGT\t0/0\t0/1\t1\n"
+    "1\t80\t.\tA\t*,G\t.\t.\t.\tGT\t1/2\t0/2\t2/2\n"
+    "1\t90\t.\tg\tc\t.\t.\t.\tGT:DP\t0/1:5\t1/1:.\t0/0:7\n"
+    "1\t100\t.\tAT\tGC,A\t.\t.\t.\tGT:DP\t1/1:3\t2/2:4\t1/2:5\n"
+    "1\t110\t.\tA\t<DEL>\t.\t.\tEND=200\tGT\t0/1\t1/1\t0/0\n"
+    "1\t120\t.\tA\tA[1:500[\t.\t.\t.\tGT\t0/1\t1/1\t0/0\n"
+    "1\t130\t.\tA\tC,N\t.\t.\t.\tGT\t0/2\t1/2\t2/2\n"
+    "X\t5\t.\tA\tG\t.\t.\t.\tGT:DP\t1\t0\t0/1/1:9\n"
+    "X\t6\t.\tAC\tGT,A,G\t.\t.\t.\tGT\t1/2\t1/3\t2/3\n"
+    "X\t7\t.\tA\tAAA,C\t.\t.\t.\tGT\t0/2\t1/1\t2/1\n";
+
+class StatsRealFile : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(StatsRealFile, SummaryAndTsTvEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    expect_same_sections({data_path(GetParam())}, {"SN", "TSTV"}, 10);
+}
+
+TEST_P(StatsRealFile, PerSampleCountsEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    expect_same_sections({"-s", "-", data_path(GetParam())}, {"SN", "TSTV", "PSC"}, 11);
+}
+
+INSTANTIATE_TEST_SUITE_P(TestData, StatsRealFile, ::testing::ValuesIn(kRealFiles),
+                         [](const auto& info) {
+                             std::string name = info.param;
+                             for (char& c : name)
+                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return name;
+                         });
+
+TEST(Stats, EdgeCasesEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    TempDir dir;
+    const std::string path = dir.file("edge.vcf");
+    write_file(path, kEdgeCases);
+    expect_same_sections({"-s", "-", path}, {"SN", "TSTV", "PSC"}, 13);
+}
+
+TEST(Stats, BcfInputEqualsBcftools) {
+    REQUIRE_BCFTOOLS();
+    TempDir dir;
+    const std::string bcf = dir.file("hapmap.bcf");
+    const auto conv =
+        run_command({"bcftools", "view", "-Ob", "-o", bcf, data_path("hapmap_exome_chr22.vcf.gz")});
+    ASSERT_EQ(conv.exit_code, 0) << conv.err;
+    expect_same_sections({bcf}, {"SN", "TSTV"}, 10);
+    expect_same_sections({"-s", "-", bcf}, {"SN", "TSTV", "PSC"}, 10 + 22);
+}
+
+TEST(Stats, ThreadsGiveTheSameNumbers) {
+    REQUIRE_BCFTOOLS();
+    expect_same_sections({"--threads", "2", data_path("chr22.vcf.gz")}, {"SN", "TSTV"}, 10);
+}
+
+TEST(Stats, SampleSubsetInRequestedOrder) {
+    REQUIRE_BCFTOOLS();
+    // bcftools lists PSC lines in the order of -s, not the header order.
+    expect_same_sections({"-s", "HG00101,HG00097", data_path("chr22.vcf.gz")},
+                         {"SN", "TSTV", "PSC"}, 12);
+    const auto ours = run_agent({"stats", "-s", "HG00101,HG00097", data_path("chr22.vcf.gz")});
+    const auto psc = section_lines(ours.out, {"PSC"});
+    ASSERT_EQ(psc.size(), 2u);
+    EXPECT_EQ(split_tabs(psc[0])[2], "HG00101");
+    EXPECT_EQ(split_tabs(psc[1])[2], "HG00097");
+}
+
+TEST(Stats, SampleSubsetWithDepthEqualsBcftoolsForLeadingSamples) {
+    REQUIRE_BCFTOOLS();
+    // Samples that lead the header in header order: bcftools reads their FORMAT/DP correctly.
+    expect_same_sections(
+        {"-s", "NA07034@1099927558,NA07048@1099927687", data_path("hapmap_exome_chr22.vcf.gz")},
+        {"SN", "TSTV", "PSC"}, 12);
+}
+
+TEST(Stats, SubsetDepthIsTheSamplesOwn) {
+    REQUIRE_BCFTOOLS();
+    // bcftools 1.16 takes a subset's depth from the wrong column (the n-th of the header rather
+    // than the n-th selected sample). We report the selected sample's own depth: the same line
+    // bcftools prints for that sample when all samples are analysed.
+    const auto all = bcftools_stats({"-s", "-", data_path("valid-4.1.vcf")});
+    ASSERT_EQ(all.exit_code, 0) << all.err;
+    std::string expected;
+    for (const auto& line : section_lines(all.out, {"PSC"}))
+        if (split_tabs(line)[2] == "NA00003") expected = line;
+    ASSERT_FALSE(expected.empty());
+    const auto ours = run_agent({"stats", "-s", "NA00003", data_path("valid-4.1.vcf")});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const auto psc = section_lines(ours.out, {"PSC"});
+    ASSERT_EQ(psc.size(), 1u);
+    auto ours_fields = split_tabs(psc[0]);
+    auto expected_fields = split_tabs(expected);
+    // Singletons depend on which samples are analysed; every other column must agree.
+    ours_fields[10] = expected_fields[10] = "";
+    EXPECT_EQ(ours_fields, expected_fields);
+}
+
+TEST(Stats, SamplesFileOption) {
+    REQUIRE_BCFTOOLS();
+    TempDir dir;
+    const std::string list = dir.file("samples.txt");
+    write_file(list, "HG00099\nHG00096\n");
+    expect_same_sections({"-S", list, data_path("chr22.vcf.gz")}, {"SN", "TSTV", "PSC"}, 12);
+}
+
+TEST(Stats, RegionsEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    const std::string file = data_path("chr22.vcf.gz");
+    expect_same_sections({"-r", "22:50500000-50600000", file}, {"SN", "TSTV"}, 10);
+    // Starts inside a 9-base deletion at 22:50325392: the record overlaps and is counted.
+    expect_same_sections({"-r", "22:50325395-50351505", file}, {"SN", "TSTV"}, 10);
+    // Overlapping regions count each record once.
+    expect_same_sections({"-r", "22:50300000-50400000,22:50350000-50700000", file}, {"SN", "TSTV"},
+                         10);
+    expect_same_sections({"-s", "-", "-r", "22:50400000-50450000", file}, {"SN", "TSTV", "PSC"},
+                         15);
+
+    const auto region = run_agent({"stats", "-r", "22:50500000-50600000", file});
+    const auto whole = run_agent({"stats", file});
+    EXPECT_NE(section_lines(region.out, {"SN"}), section_lines(whole.out, {"SN"}));
+}
+
+TEST(Stats, RegionsFileEqualsBcftools) {
+    REQUIRE_BCFTOOLS();
+    TempDir dir;
+    const std::string bed = dir.file("regions.bed");
+    write_file(bed, "22\t50325394\t50325396\n22\t50500000\t50600000\n");
+    expect_same_sections({"-R", bed, data_path("chr22.vcf.gz")}, {"SN", "TSTV"}, 10);
+}
+
+TEST(Stats, StdinPlainVcf) {
+    REQUIRE_BCFTOOLS();
+    const std::string file = data_path("valid-4.1.vcf");
+    const auto ref = bcftools_stats({"-s", "-", file});
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    const auto ours = run_agent({"stats", "-s", "-", "-"}, read_file(file));
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const auto expected = section_lines(ref.out, {"SN", "TSTV", "PSC"});
+    ASSERT_EQ(expected.size(), 13u);
+    EXPECT_EQ(section_lines(ours.out, {"SN", "TSTV", "PSC"}), expected);
+}
+
+// Every number of the JSON output against the corresponding bcftools text field.
+TEST(Stats, JsonCarriesTheTextNumbers) {
+    REQUIRE_BCFTOOLS();
+    const std::string file = data_path("hapmap_exome_chr22.vcf.gz");
+    const auto ref = bcftools_stats({"-s", "-", file});
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    const auto ours = run_agent({"stats", "-O", "json", "-s", "-", file});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const nlohmann::json j = nlohmann::json::parse(ours.out);
+
+    std::map<std::string, std::string> sn;
+    for (const auto& line : section_lines(ref.out, {"SN"})) {
+        const auto f = split_tabs(line);
+        sn[f[2]] = f[3];
+    }
+    ASSERT_EQ(sn.size(), 9u);
+    const std::vector<std::pair<std::string, std::string>> keys = {
+        {"samples", "number of samples:"},
+        {"records", "number of records:"},
+        {"no_alts", "number of no-ALTs:"},
+        {"snps", "number of SNPs:"},
+        {"mnps", "number of MNPs:"},
+        {"indels", "number of indels:"},
+        {"others", "number of others:"},
+        {"multiallelic_sites", "number of multiallelic sites:"},
+        {"multiallelic_snp_sites", "number of multiallelic SNP sites:"},
+    };
+    for (const auto& [json_key, text_key] : keys)
+        EXPECT_EQ(j.at(json_key).get<uint64_t>(), std::stoull(sn.at(text_key))) << json_key;
+
+    auto two_decimals = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f", v);
+        return std::string(buf);
+    };
+    const auto tstv = section_lines(ref.out, {"TSTV"});
+    ASSERT_EQ(tstv.size(), 1u);
+    const auto t = split_tabs(tstv[0]);
+    const auto& jt = j.at("tstv");
+    EXPECT_EQ(jt.at("ts").get<uint64_t>(), std::stoull(t[2]));
+    EXPECT_EQ(jt.at("tv").get<uint64_t>(), std::stoull(t[3]));
+    EXPECT_EQ(two_decimals(jt.at("ts_tv").get<double>()), t[4]);
+    EXPECT_EQ(jt.at("ts_1st_alt").get<uint64_t>(), std::stoull(t[5]));
+    EXPECT_EQ(jt.at("tv_1st_alt").get<uint64_t>(), std::stoull(t[6]));
+    EXPECT_EQ(two_decimals(jt.at("ts_tv_1st_alt").get<double>()), t[7]);
+
+    const auto psc = section_lines(ref.out, {"PSC"});
+    const auto& per = j.at("per_sample");
+    ASSERT_EQ(per.size(), psc.size());
+    ASSERT_EQ(psc.size(), 22u);
+    const std::vector<std::string> columns = {
+        "ref_hom", "non_ref_hom", "hets",    "transitions", "transversions", "indels",
+        "",        "singletons",  "hap_ref", "hap_alt",     "missing"};
+    for (size_t i = 0; i < psc.size(); ++i) {
+        const auto f = split_tabs(psc[i]);
+        ASSERT_EQ(f.size(), 14u);
+        EXPECT_EQ(per[i].at("sample").get<std::string>(), f[2]);
+        for (size_t c = 0; c < columns.size(); ++c) {
+            if (columns[c].empty()) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.1f", per[i].at("average_depth").get<double>());
+                EXPECT_EQ(std::string(buf), f[3 + c]) << f[2];
+            } else {
+                EXPECT_EQ(per[i].at(columns[c]).get<uint64_t>(), std::stoull(f[3 + c]))
+                    << f[2] << " " << columns[c];
+            }
+        }
+    }
+}
+
+TEST(Stats, JsonWithoutSamplesHasNoPerSampleCounts) {
+    const auto ours = run_agent({"stats", "-O", "json", data_path("test.snpeff.vcf")});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const nlohmann::json j = nlohmann::json::parse(ours.out);
+    EXPECT_EQ(j.at("records").get<int>(), 10);
+    EXPECT_EQ(j.at("samples").get<int>(), 4);
+    EXPECT_FALSE(j.contains("per_sample"));
+}
+
+TEST(Stats, NoInputIsAUsageError) {
+    const auto r = run_agent({"stats"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("FILE"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Stats, HeaderOnlyFileIsAnError) {
+    TempDir dir;
+    const std::string path = dir.file("header_only.vcf");
+    write_file(path, "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+    const auto r = run_agent({"stats", path});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("header_only.vcf"), std::string::npos) << r.err;
+}
+
+TEST(Stats, PerSampleCountsNeedSampleColumns) {
+    TempDir dir;
+    const std::string path = dir.file("sites.vcf");
+    write_file(path,
+               "##fileformat=VCFv4.2\n##contig=<ID=1>\n"
+               "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t5\t.\tA\tG\t.\t.\t.\n");
+    const auto plain = run_agent({"stats", path});
+    EXPECT_EQ(plain.exit_code, 0) << plain.err;
+    EXPECT_NE(plain.out.find("SN\t0\tnumber of SNPs:\t1\n"), std::string::npos) << plain.out;
+    const auto r = run_agent({"stats", "-s", "-", path});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("sample"), std::string::npos) << r.err;
+}
+
+TEST(Stats, GenotypeWithUndeclaredAlleleNamesTheLine) {
+    TempDir dir;
+    const std::string path = dir.file("bad_gt.vcf");
+    write_file(path,
+               "##fileformat=VCFv4.2\n##contig=<ID=1>\n"
+               "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+               "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+               "1\t5\t.\tA\tG\t.\t.\t.\tGT\t0/1\n"
+               "1\t6\t.\tA\tG\t.\t.\t.\tGT\t1/3\n");
+    const auto r = run_agent({"stats", "-s", "-", path});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("line 6"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace vcfagent::test
