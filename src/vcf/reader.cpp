@@ -39,12 +39,20 @@ VcfReader::VcfReader(std::string path, ReaderOptions opts) : path_(std::move(pat
     try {
         open();
     } catch (...) {
-        this->~VcfReader();
+        close();
         throw;
     }
 }
 
-VcfReader::~VcfReader() {
+VcfReader::~VcfReader() { close(); }
+
+bool VcfReader::stream_failed() const {
+    if (!fp_) return false;
+    const auto c = fp_->format.compression;
+    return (c == gzip || c == bgzf) && fp_->fp.bgzf && fp_->fp.bgzf->errcode != 0;
+}
+
+void VcfReader::close() {
     if (itr_) hts_itr_destroy(itr_), itr_ = nullptr;
     if (tbx_) tbx_destroy(tbx_), tbx_ = nullptr;
     if (idx_) hts_idx_destroy(idx_), idx_ = nullptr;
@@ -68,8 +76,12 @@ void VcfReader::open() {
         if (st.st_size == 0) throw InputError(path_, 0, "empty file (no VCF header)");
         file_size_ = st.st_size;
     }
+    errno = 0;
     fp_ = hts_open(path_.c_str(), "r");
-    if (!fp_) throw InputError(path_, 0, std::string("cannot open: ") + std::strerror(errno));
+    if (!fp_) {
+        if (errno == ENOEXEC) throw InputError(path_, 0, "not a VCF or BCF file (unrecognised binary data)");
+        throw InputError(path_, 0, std::string("cannot open: ") + std::strerror(errno));
+    }
     const htsFormat* fmt = hts_get_format(fp_);
     if (fmt->format != ::vcf && fmt->format != ::bcf) {
         char* desc = hts_format_description(fmt);
@@ -97,6 +109,10 @@ void VcfReader::read_text_header() {
     kstring_t text = {0, 0, nullptr};
     int ret;
     while ((ret = hts_getline(fp_, KS_SEP_LINE, &line_buf_)) >= 0) {
+        if (stream_failed()) {
+            ret = -2;
+            break;
+        }
         ++line_;
         if (line_buf_.l == 0 || line_buf_.s[0] != '#') {
             pending_line_ = true;
@@ -109,7 +125,7 @@ void VcfReader::read_text_header() {
     }
     if (ret < -1) {
         free(text.s);
-        fail("truncated or corrupt compressed data in the header");
+        throw InputError(path_, line_, "truncated or corrupt compressed data in the header", kExitUnreadable);
     }
     if (header_lines_ == 0) {
         free(text.s);
@@ -217,7 +233,7 @@ bool VcfReader::read_whole_file() {
         const int ret = bcf_read(fp_, hdr_, rec_);
         if (ret == -1) return false;
         ++line_;
-        if (ret < -1) fail("truncated or corrupt BCF data");
+        if (ret < -1) throw InputError(path_, line_, "truncated or corrupt BCF data", kExitUnreadable);
         check_record(0);
         return true;
     }
@@ -226,13 +242,21 @@ bool VcfReader::read_whole_file() {
             pending_line_ = false;
         } else {
             const int ret = hts_getline(fp_, KS_SEP_LINE, &line_buf_);
+            if (ret < -1 || stream_failed())
+                throw InputError(path_, line_, "truncated or corrupt compressed data after this line",
+                                 kExitUnreadable);
             if (ret == -1) return false;
-            if (ret < -1) fail("truncated or corrupt compressed data after this line");
         }
         ++line_;
         if (line_buf_.l == 0) continue;  // tolerate blank lines, as htslib does
         try {
             if (line_buf_.s[0] == '#') fail("header line after the first record");
+            // htslib fills missing trailing columns with '.', so check the count here.
+            int columns = 1;
+            for (size_t i = 0; i < line_buf_.l; ++i) columns += line_buf_.s[i] == '\t';
+            if (columns < 8)
+                fail("only " + std::to_string(columns) +
+                     " tab-separated column(s); a VCF record needs at least 8 (CHROM POS ID REF ALT QUAL FILTER INFO)");
             const int status = vcf_parse(&line_buf_, hdr_, rec_);
             check_record(status);
         } catch (const InputError& e) {

@@ -55,6 +55,9 @@ public:
 
 private:
     void open();
+    void close();
+    // The compressed stream hit corrupt or truncated data (htslib then reports a clean EOF).
+    bool stream_failed() const;
     void read_text_header();
     void apply_sample_subset();
     void prepare_regions();
