@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct EmbedderConfig {
     int concurrency = 4;           // HTTP requests in flight
     int timeout_ms = 30000;
     int max_retries = 4;           // on 429/5xx/connection errors, exponential backoff
+    int retry_base_ms = 250;       // first backoff; doubles per attempt, jittered, capped at 10 s
     size_t cache_bytes = 64u << 20;  // LRU cache budget keyed by variant key
 };
 
@@ -37,6 +39,8 @@ struct EmbedderInfo {
     std::string to_string() const;
 };
 
+class DimensionReducer;
+
 class Embedder {
 public:
     virtual ~Embedder() = default;
@@ -47,6 +51,19 @@ public:
     virtual void embed(std::span<const vcf::Variant> variants, float* out) = 0;
     // Embeds a free-text query (HTTP embedders); the builtin embedder throws EmbedError.
     virtual std::vector<float> embed_text(const std::string& text) = 0;
+
+    // Dimension reduction (HTTP embedders whose config.dimension < the model's natural size).
+    // A PCA reducer must be trained (train) or restored (load_reducer) before embed() works;
+    // the vector store persists reducer() beside its index. Builtin: none of this applies.
+    virtual bool needs_training() const { return false; }
+    // Embeds the sample at the natural size and fits the reducer on it (no-op when none is
+    // needed). Needs more variants than the output dimension; thousands are better.
+    virtual void train(std::span<const vcf::Variant> sample) { (void)sample; }
+    // nullptr when the embedder reduces nothing.
+    virtual const DimensionReducer* reducer() const { return nullptr; }
+    // Restores a reducer saved with DimensionReducer::save; throws EmbedError when it does not
+    // fit the configuration or the model.
+    virtual void load_reducer(const std::string& path);
 };
 
 class EmbedError : public std::runtime_error {
