@@ -8,12 +8,17 @@
 #include "common/error.hpp"
 #include "vcf/stats.hpp"
 
+#include <sstream>
+
+#include "store/graph_store.hpp"
+
 namespace vcfagent::cli {
 
 namespace {
 
 struct StatsArgs {
     std::string file;  // optional: `stats --db DIR` (store counts) needs no file
+    std::string db;
     InputSelection selection;
     std::string format;
 };
@@ -34,9 +39,25 @@ void run_file_stats(const StatsArgs& args) {
         write_stdout(vcf::format_stats_text(stats));
 }
 
+// Node and edge counts per table of the store.
+void run_store_stats(const StatsArgs& args) {
+    store::GraphStoreOptions opt;
+    opt.read_only = true;
+    store::GraphStore graph(args.db, opt);
+    query::ResultTable table;
+    table.columns = {"table", "count"};
+    for (const auto& [name, n] : graph.table_counts()) table.rows.push_back({name, n});
+    std::ostringstream out;
+    table.print(out, args.format == "json" ? "json" : "table");
+    write_stdout(out.str());
+}
+
 void run_stats(const StatsArgs& args) {
-    // Store statistics (`stats --db DIR`) branch off here, before the FILE requirement; the
-    // --db option is registered by the store's owner.
+    if (args.file.empty() && !args.db.empty()) {
+        run_store_stats(args);
+        set_exit_code(kExitOk);
+        return;
+    }
     if (args.file.empty())
         throw InputError("stats", 0, "no input: give a VCF/BCF FILE ('-' reads standard input)",
                          kExitUsage);
@@ -53,6 +74,7 @@ const CommandRegistration registration("stats", [](CLI::App& app) {
     add_sample_options(*cmd, args->selection);
     add_threads_option(*cmd, args->selection.threads);
     add_output_format_option(*cmd, args->format, {"text", "json"});
+    cmd->add_option("--db", args->db, "Print node/edge counts of this store instead of file statistics");
     cmd->footer(
         "Per-sample counts (PSC lines) are produced when samples are selected: -s - for all.");
     cmd->callback([args] { run_stats(*args); });

@@ -48,8 +48,9 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path, cons
             report.skipped_already_loaded = true;
             return report;
         }
+        source.num = existing->num;
         if (options.force) {
-            graph.delete_source_edges(id);
+            graph.delete_source_edges(*existing);
         } else {
             // Interrupted earlier: its committed batches stay; continue after them.
             source = *existing;
@@ -69,7 +70,7 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path, cons
     vcf::VariantBatchReader batches(reader, options.with_genotypes);
     vcf::VariantBatch batch;
     try {
-        while (batches.next(batch, options.batch_records)) {
+        while (batches.next(batch, options.batch_records, options.batch_calls)) {
             if (gene_index) gene_index->annotate(batch.variants);
             store::SourceRecord after = source;
             after.records_committed += static_cast<int64_t>(batch.records);

@@ -15,6 +15,9 @@ namespace vcfagent::ingest {
 struct IngestOptions {
     vcf::ReaderOptions reader;
     size_t batch_records = 50000;  // source records per batch (one transaction)
+    // ...and at most about this many genotype calls, so a wide file's batch stays within the
+    // graph store's buffer pool and the memory budget.
+    size_t batch_calls = 400000;
     bool force = false;            // reload a file already loaded (its edges are replaced)
     bool with_genotypes = true;
     std::string genes_file;        // GTF/GFF3/BED: gene overlap for files without annotations

@@ -27,15 +27,15 @@ namespace {
 const char* const kSchema[] = {
     "CREATE NODE TABLE Meta(key STRING PRIMARY KEY, value STRING)",
     "CREATE NODE TABLE Contig(name STRING PRIMARY KEY, rank INT64)",
-    "CREATE NODE TABLE Source(id STRING PRIMARY KEY, path STRING, status STRING, records_committed INT64, "
+    "CREATE NODE TABLE Source(id STRING PRIMARY KEY, num INT64, path STRING, status STRING, records_committed INT64, "
     "batches_committed INT64, variants INT64, edges INT64, ingested_at STRING)",
     "CREATE NODE TABLE Sample(id STRING PRIMARY KEY)",
     "CREATE NODE TABLE Variant(id STRING PRIMARY KEY, chrom STRING, pos INT64, ref STRING, alt STRING, "
     "rsid STRING, qual DOUBLE, filter STRING, vtype STRING, af DOUBLE, end_pos INT64, svtype STRING, "
-    "svlen INT64, n_alts INT64, rec_pos INT64, locus INT64, source STRING)",
+    "svlen INT64, n_alts INT64, rec_pos INT64, locus INT64, source INT64)",
     "CREATE NODE TABLE Gene(symbol STRING PRIMARY KEY, gene_id STRING)",
     "CREATE REL TABLE HasVariant(FROM Sample TO Variant, gt STRING, zygosity STRING, dp INT32, gq INT32, "
-    "phased BOOLEAN, source STRING)",
+    "phased BOOLEAN, source INT64)",
     "CREATE REL TABLE InGene(FROM Variant TO Gene, consequence STRING, impact STRING, feature STRING, "
     "hgvs_c STRING, hgvs_p STRING, clinsig STRING, annotation_source STRING)",
 };
@@ -163,8 +163,11 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     if (options.read_only && !std::filesystem::exists(db_path))
         throw StoreError("no store at " + dir.string() + " (run `vcf-agent ingest` first)");
     impl_->staging = dir / "staging";
+    // A large checkpoint threshold: checkpointing after every batch commit would rewrite
+    // pages again and again during a bulk load; the WAL keeps committed batches durable.
     kz::SystemConfig config(options.buffer_pool_mb << 20, static_cast<uint64_t>(std::max(1, options.threads)),
-                            true, options.read_only);
+                            true, options.read_only, uint64_t{1} << 43, true,
+                            options.checkpoint_threshold_mb << 20);
     try {
         impl_->db = std::make_unique<kz::Database>(db_path.string(), config);
     } catch (const std::exception& e) {
@@ -236,7 +239,7 @@ std::optional<SourceRecord> GraphStore::find_source(const std::string& id) {
     std::lock_guard lock(impl_->write_mutex);
     auto r = impl_->run(*impl_->writer,
                         "MATCH (s:Source {id: $id}) RETURN s.path, s.status, s.records_committed, "
-                        "s.batches_committed, s.variants, s.edges, s.ingested_at",
+                        "s.batches_committed, s.variants, s.edges, s.ingested_at, s.num",
                         {{"id", id}});
     if (!r->hasNext()) return std::nullopt;
     auto t = r->getNext();
@@ -249,12 +252,14 @@ std::optional<SourceRecord> GraphStore::find_source(const std::string& id) {
     s.variants = t->getValue(4)->getValue<int64_t>();
     s.edges = t->getValue(5)->getValue<int64_t>();
     s.ingested_at = t->getValue(6)->getValue<std::string>();
+    s.num = t->getValue(7)->getValue<int64_t>();
     return s;
 }
 
 namespace {
 QueryParams source_params(const SourceRecord& s) {
     return {{"id", s.id},
+            {"num", s.num},
             {"path", s.path},
             {"status", s.status},
             {"rc", s.records_committed},
@@ -264,12 +269,16 @@ QueryParams source_params(const SourceRecord& s) {
             {"at", s.ingested_at.empty() ? now_iso8601() : s.ingested_at}};
 }
 const char* const kSetSource =
-    "MERGE (s:Source {id: $id}) SET s.path = $path, s.status = $status, s.records_committed = $rc, "
+    "MERGE (s:Source {id: $id}) SET s.num = $num, s.path = $path, s.status = $status, s.records_committed = $rc, "
     "s.batches_committed = $bc, s.variants = $nv, s.edges = $ne, s.ingested_at = $at";
 }  // namespace
 
-void GraphStore::put_source(const SourceRecord& source) {
+void GraphStore::put_source(SourceRecord& source) {
     std::lock_guard lock(impl_->write_mutex);
+    if (source.num <= 0) {
+        auto r = impl_->run(*impl_->writer, "MATCH (s:Source) RETURN coalesce(max(s.num), 0)");
+        source.num = r->getNext()->getValue(0)->getValue<int64_t>() + 1;
+    }
     impl_->run(*impl_->writer, kSetSource, source_params(source));
 }
 
@@ -283,6 +292,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
     std::lock_guard lock(impl_->write_mutex);
     Impl& im = *impl_;
     BatchWriteResult result;
+    const auto t_start = std::chrono::steady_clock::now();
 
     // Keys already in the store, found per contig by a locus range the zone maps can answer.
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> ranges;
@@ -316,6 +326,11 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
         }
     }
 
+    auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
+    result.lookup_seconds = seconds_since(t_start);
+    const auto t_stage = std::chrono::steady_clock::now();
     std::filesystem::create_directories(im.staging);
     StagingFile variants(im.staging / "variants.csv");
     StagingFile genes(im.staging / "genes.csv");
@@ -323,6 +338,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
     StagingFile has_variant(im.staging / "has_variant.csv");
     // Keys seen twice in one batch (records that trim to the same variant) need the same
     // edge de-duplication as keys already in the store.
+    const std::string source_num = std::to_string(source_after.num);
     std::unordered_map<std::string, int> key_uses;
     for (const auto& v : batch.variants) ++key_uses[v.key];
     std::unordered_set<std::string> batch_keys;
@@ -336,7 +352,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
                           std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
                           std::to_string(v.n_alts), std::to_string(v.record_pos),
                           std::to_string(im.contig_rank.at(v.chrom) * kLocusShift + v.pos),
-                          source_after.id});
+                          std::to_string(source_after.num)});
             ++result.new_variants;
             std::unordered_set<std::string> linked;  // one InGene edge per (gene, feature)
             for (const auto& a : v.annotations) {
@@ -355,7 +371,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
             if (check_edges && !existing_edges.insert(sample + '\x1f' + v.key).second) continue;
             has_variant.row({sample, v.key, c.gt, std::string(vcf::to_string(c.zygosity)),
                              c.dp >= 0 ? std::to_string(c.dp) : "", c.gq >= 0 ? std::to_string(c.gq) : "",
-                             c.phased ? "true" : "false", source_after.id});
+                             c.phased ? "true" : "false", source_num});
             ++result.new_edges;
         }
     }
@@ -364,6 +380,8 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
     in_gene.close();
     has_variant.close();
 
+    result.stage_seconds = seconds_since(t_stage);
+    const auto t_copy = std::chrono::steady_clock::now();
     SourceRecord src = source_after;
     src.variants += result.new_variants;
     src.edges += result.new_edges;
@@ -375,6 +393,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
         if (has_variant.rows()) im.run(*im.writer, "COPY HasVariant FROM " + has_variant.copy_source());
         im.run(*im.writer, kSetSource, source_params(src));
         im.run(*im.writer, "COMMIT");
+        result.copy_seconds = seconds_since(t_copy);
     } catch (...) {
         im.writer->query("ROLLBACK");
         for (const auto& g : new_genes) im.genes.erase(g);
@@ -383,9 +402,9 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
     return result;
 }
 
-void GraphStore::delete_source_edges(const std::string& source_id) {
+void GraphStore::delete_source_edges(const SourceRecord& source) {
     std::lock_guard lock(impl_->write_mutex);
-    impl_->run(*impl_->writer, "MATCH ()-[h:HasVariant]->() WHERE h.source = $id DELETE h", {{"id", source_id}});
+    impl_->run(*impl_->writer, "MATCH ()-[h:HasVariant]->() WHERE h.source = $n DELETE h", {{"n", source.num}});
 }
 
 std::vector<std::pair<std::string, int64_t>> GraphStore::table_counts() {

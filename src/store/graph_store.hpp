@@ -21,11 +21,13 @@ struct GraphStoreOptions {
     uint64_t buffer_pool_mb = 256;  // Kuzu buffer pool; bounds the store's share of RSS
     int threads = 2;                // Kuzu query/COPY threads
     bool read_only = false;
+    uint64_t checkpoint_threshold_mb = 1024;  // WAL size that triggers a checkpoint
 };
 
 // What was loaded from one input file. `id` is the file's sha256 (or a stdin pseudo-id).
 struct SourceRecord {
     std::string id;
+    int64_t num = 0;                // small number stored on edges/variants; assigned on first put
     std::string path;
     std::string status;             // "loading" until the last batch commits, then "complete"
     int64_t records_committed = 0;  // source records whose batches are committed
@@ -39,6 +41,9 @@ struct BatchWriteResult {
     int64_t new_variants = 0;
     int64_t new_edges = 0;
     int64_t new_gene_links = 0;
+    double lookup_seconds = 0;  // finding variants/edges already in the store
+    double stage_seconds = 0;   // writing the staging files
+    double copy_seconds = 0;    // Kuzu COPY FROM + commit
 };
 
 // Query parameters: JSON scalars or arrays of scalars, bound as Kuzu values.
@@ -70,8 +75,8 @@ public:
     query::ResultTable read_only_query(const std::string& cypher, const QueryParams& params = {});
 
     std::optional<SourceRecord> find_source(const std::string& id);
-    // Creates or replaces the Source node.
-    void put_source(const SourceRecord& source);
+    // Creates or replaces the Source node; assigns source.num when it is 0.
+    void put_source(SourceRecord& source);
     void ensure_samples(const std::vector<std::string>& sample_ids);
 
     // Writes one batch in ONE transaction: Variant nodes not yet present, Gene nodes and
@@ -82,7 +87,7 @@ public:
                                  const SourceRecord& source_after);
 
     // Removes the HasVariant edges a source added (used by --force reloads).
-    void delete_source_edges(const std::string& source_id);
+    void delete_source_edges(const SourceRecord& source);
 
     // Node and edge counts per table, in schema order.
     std::vector<std::pair<std::string, int64_t>> table_counts();

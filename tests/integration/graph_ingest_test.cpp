@@ -266,6 +266,16 @@ TEST(GraphIngestTest2, SecondFileAddsOnlyNewVariantsAndGeneFileMapsByOverlap) {
     EXPECT_EQ(nlohmann::json::parse(r.out)["new_variants"].get<int64_t>(), std::stoll(total.out) - first);
     EXPECT_EQ(count_of(db, "MATCH (v:Variant) RETURN count(*)"), std::stoll(total.out));
 
+    // `stats --db` reports the same per-table counts.
+    auto st = run_agent({"stats", "--db", db, "-O", "json"});
+    ASSERT_EQ(st.exit_code, 0) << st.err;
+    std::map<std::string, int64_t> counts;
+    for (const auto& row : nlohmann::json::parse(st.out)) counts[row["table"]] = row["count"];
+    EXPECT_EQ(counts["Variant"], std::stoll(total.out));
+    EXPECT_EQ(counts["Source"], 2);
+    EXPECT_EQ(counts["Sample"], 5);
+    EXPECT_EQ(counts["HasVariant"], count_of(db, "MATCH ()-[h:HasVariant]->() RETURN count(*)"));
+
     // Genes from a BED file: every record overlapping the interval links to the gene.
     const std::string bed = tmp.file("genes.bed");
     write_file(bed, "22\t50400000\t50450000\tGENEA\n22\t50600000\t50610000\tGENEB\n");
