@@ -20,6 +20,7 @@ struct IngestArgs {
     bool force = false;
     bool skip_invalid = false;
     bool no_genotypes = false;
+    bool sync = false;
     std::string genes;
     uint64_t buffer_pool_mb = 256;
     std::string format;
@@ -38,6 +39,11 @@ nlohmann::json report_json(const ingest::IngestReport& r) {
             {"batches", r.batches},
             {"skipped_invalid", r.records_skipped},
             {"seconds", r.seconds},
+            {"stage_seconds",
+             {{"read", r.read_seconds},
+              {"graph_lookup", r.graph_lookup_seconds},
+              {"graph_stage", r.graph_stage_seconds},
+              {"graph_copy", r.graph_copy_seconds}}},
             {"variants_per_second", r.seconds > 0 ? static_cast<double>(r.variants) / r.seconds : 0.0}};
 }
 
@@ -71,6 +77,7 @@ int run(const IngestArgs& a) {
     opt.force = a.force;
     opt.with_genotypes = !a.no_genotypes;
     opt.genes_file = a.genes;
+    opt.sync = a.sync;
     for (const auto& f : a.files) {
         ProgressBar bar("ingest " + f);
         ingest::IngestReport partial;
@@ -103,6 +110,7 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
         ->capture_default_str();
     cmd->add_flag("--force", args->force, "Reload a file that was already loaded (no duplicates)");
     cmd->add_flag("--skip-invalid", args->skip_invalid, "Skip malformed records instead of failing");
+    cmd->add_flag("--sync", args->sync, "Run the stages one after another (fallback path)");
     cmd->add_flag("--no-genotypes", args->no_genotypes, "Load sites only (no samples, no HasVariant edges)");
     cmd->add_option("--genes", args->genes, "GTF/GFF3/BED gene intervals for files without annotations");
     cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb, "Graph database buffer pool size")

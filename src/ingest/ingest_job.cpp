@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <memory>
+#include <thread>
 
 #include "common/error.hpp"
 #include "common/file_digest.hpp"
+#include "ingest/bounded_queue.hpp"
 #include "vcf/gene_intervals.hpp"
 #include "vcf/variant_batches.hpp"
 #include "vcf/variant_key.hpp"
@@ -68,10 +70,39 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path, cons
     for (int64_t i = 0; i < skip_records && reader.next(); ++i) {
     }
     vcf::VariantBatchReader batches(reader, options.with_genotypes);
+    // Read stage: parse, split and annotate into bounded batches. In the default concurrent
+    // mode it runs on its own thread, at most `queue_depth` batches ahead of the writer, so
+    // memory stays bounded by (queue_depth + 2) batches whatever the file size.
+    auto read_batch = [&](vcf::VariantBatch& b) {
+        const auto t = std::chrono::steady_clock::now();
+        const bool got = batches.next(b, options.batch_records, options.batch_calls);
+        if (got && gene_index) gene_index->annotate(b.variants);
+        report.read_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+        return got;
+    };
+    BoundedQueue<vcf::VariantBatch> queue(options.queue_depth);
+    std::thread producer;
+    if (!options.sync) {
+        producer = std::thread([&] {
+            try {
+                vcf::VariantBatch b;
+                while (read_batch(b))
+                    if (!queue.push(std::move(b))) return;
+                queue.close();
+            } catch (...) {
+                queue.fail(std::current_exception());
+            }
+        });
+    }
+    auto next_batch = [&](vcf::VariantBatch& b) { return options.sync ? read_batch(b) : queue.pop(b); };
+    auto stop_producer = [&] {
+        queue.close();
+        if (producer.joinable()) producer.join();
+    };
+
     vcf::VariantBatch batch;
     try {
-        while (batches.next(batch, options.batch_records, options.batch_calls)) {
-            if (gene_index) gene_index->annotate(batch.variants);
+        while (next_batch(batch)) {
             store::SourceRecord after = source;
             after.records_committed += static_cast<int64_t>(batch.records);
             after.batches_committed += 1;
@@ -85,14 +116,22 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path, cons
             report.new_edges += written.new_edges;
             report.new_gene_links += written.new_gene_links;
             report.batches += 1;
+            report.graph_lookup_seconds += written.lookup_seconds;
+            report.graph_stage_seconds += written.stage_seconds;
+            report.graph_copy_seconds += written.copy_seconds;
             if (progress) progress(reader.records_read(), reader.bytes_read(), reader.file_size());
         }
     } catch (const InputError&) {
+        stop_producer();
         report.records_skipped = reader.records_skipped();
         report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (partial) *partial = report;
         throw;
+    } catch (...) {
+        stop_producer();
+        throw;
     }
+    stop_producer();
     report.records_skipped = reader.records_skipped();
     source.status = "complete";
     graph.put_source(source);

@@ -21,6 +21,8 @@ struct IngestOptions {
     bool force = false;            // reload a file already loaded (its edges are replaced)
     bool with_genotypes = true;
     std::string genes_file;        // GTF/GFF3/BED: gene overlap for files without annotations
+    bool sync = false;             // run read and write one after another (the fallback path)
+    size_t queue_depth = 2;        // batches the reader may run ahead of the writer
 };
 
 struct IngestReport {
@@ -36,6 +38,11 @@ struct IngestReport {
     int64_t batches = 0;
     int64_t records_skipped = 0;  // --skip-invalid
     double seconds = 0;
+    // Time per stage (busy time; stages overlap in the concurrent mode).
+    double read_seconds = 0;
+    double graph_lookup_seconds = 0;
+    double graph_stage_seconds = 0;
+    double graph_copy_seconds = 0;
 };
 
 // Progress callback: records read so far, bytes read, total bytes (-1 unknown).
