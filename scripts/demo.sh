@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# The main job on the bundled real VCF (1000 Genomes chr22 subset): validate, statistics.
-#   DB=dir bash scripts/demo.sh   uses another store directory (default ./vcf-agent-db).
+# The main job on the bundled real VCF (1000 Genomes chr22 subset, 5 samples): validate,
+# statistics, ingest into the default store (./vcf-agent-db), then a few questions.
+#   DB=dir bash scripts/demo.sh   uses another store directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
 cmake --preset release >/dev/null
-cmake --build --preset release >/dev/null
+cmake --build --preset release --target vcf-agent >/dev/null
 BIN=build/release/vcf-agent
 VCF=tests/data/chr22.vcf.gz
-echo "== vcf-agent validate $VCF"
-"$BIN" validate "$VCF"
-echo "== vcf-agent stats $VCF"
-"$BIN" stats "$VCF"
+DB="${DB:-vcf-agent-db}"
+run() { printf '\n$ vcf-agent %s\n' "$*"; "$BIN" "$@"; }
+run validate "$VCF"
+run stats "$VCF"
+run ingest "$VCF" --db "$DB"
+run stats --db "$DB"
+run query region 22:50300000-50301000 --db "$DB"
+run query variant rs7410291 --db "$DB"
+run query genotype --het HG00096 --hom-ref HG00097 --min-carriers 2 --limit 5 --db "$DB"
+run graph "MATCH (s:Sample)-[h:HasVariant]->(v:Variant) RETURN s.id AS sample, count(*) AS non_ref_calls, \
+sum(CASE WHEN h.zygosity = 'hom_alt' THEN 1 ELSE 0 END) AS hom_alt ORDER BY sample" --db "$DB"

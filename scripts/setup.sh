@@ -21,7 +21,7 @@ APT_PACKAGES=(
   libfaiss-dev libopenblas-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format
+  clang-format time bc
 )
 
 missing=()
