@@ -18,5 +18,5 @@ run stats --db "$DB"
 run query region 22:50300000-50301000 --db "$DB"
 run query variant rs7410291 --db "$DB"
 run query genotype --het HG00096 --hom-ref HG00097 --min-carriers 2 --limit 5 --db "$DB"
-run graph "MATCH (s:Sample)-[h:HasVariant]->(v:Variant) RETURN s.id AS sample, count(*) AS non_ref_calls, \
+run graph "MATCH (s:Sample)<-[h:CarriedBy]-(v:Variant) RETURN s.id AS sample, count(*) AS non_ref_calls, \
 sum(CASE WHEN h.zygosity = 'hom_alt' THEN 1 ELSE 0 END) AS hom_alt ORDER BY sample" --db "$DB"

@@ -111,7 +111,7 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
     cmd->add_flag("--force", args->force, "Reload a file that was already loaded (no duplicates)");
     cmd->add_flag("--skip-invalid", args->skip_invalid, "Skip malformed records instead of failing");
     cmd->add_flag("--sync", args->sync, "Run the stages one after another (fallback path)");
-    cmd->add_flag("--no-genotypes", args->no_genotypes, "Load sites only (no samples, no HasVariant edges)");
+    cmd->add_flag("--no-genotypes", args->no_genotypes, "Load sites only (no samples, no CarriedBy edges)");
     cmd->add_option("--genes", args->genes, "GTF/GFF3/BED gene intervals for files without annotations");
     cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb, "Graph database buffer pool size")
         ->check(CLI::Range(16, 1 << 20))

@@ -6,7 +6,7 @@ namespace {
 const char* const kVariantColumns =
     "v.id AS key, v.chrom AS chrom, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS rsid, v.vtype AS vtype, "
     "v.qual AS qual, v.filter AS filter, v.af AS af";
-const char* const kCarriersColumn = "COUNT { MATCH (c:Sample)-[:HasVariant]->(v) } AS carriers";
+const char* const kCarriersColumn = "COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } AS carriers";
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
     std::string out;
@@ -59,14 +59,14 @@ ResultTable GraphQueries::run(const std::string& match, std::vector<std::string>
 }
 
 ResultTable GraphQueries::sample_variants(const std::string& sample, const VariantFilter& f) {
-    return run("MATCH (s:Sample {id: $sample})-[h:HasVariant]->(v:Variant)", {}, {{"sample", sample}},
+    return run("MATCH (s:Sample {id: $sample})<-[h:CarriedBy]-(v:Variant)", {}, {{"sample", sample}},
                std::string(kVariantColumns) + ", h.gt AS gt, h.zygosity AS zygosity, h.dp AS dp, h.gq AS gq",
                f);
 }
 
 ResultTable GraphQueries::variant_carriers(const std::string& key_or_rsid) {
     VariantFilter none;
-    return run("MATCH (s:Sample)-[h:HasVariant]->(v:Variant)", {"(v.id = $k OR v.rsid = $k)"}, {{"k", key_or_rsid}},
+    return run("MATCH (s:Sample)<-[h:CarriedBy]-(v:Variant)", {"(v.id = $k OR v.rsid = $k)"}, {{"k", key_or_rsid}},
                "v.id AS key, v.rsid AS rsid, s.id AS sample, h.gt AS gt, h.zygosity AS zygosity, h.dp AS dp, "
                "h.gq AS gq, h.phased AS phased",
                none);
@@ -89,7 +89,7 @@ ResultTable GraphQueries::region_variants(const vcf::Region& region, const Varia
 }
 
 ResultTable GraphQueries::shared_variants(const std::string& a, const std::string& b, const VariantFilter& f) {
-    return run("MATCH (a:Sample {id: $a})-[ha:HasVariant]->(v:Variant)<-[hb:HasVariant]-(b:Sample {id: $b})", {},
+    return run("MATCH (a:Sample {id: $a})<-[ha:CarriedBy]-(v:Variant)-[hb:CarriedBy]->(b:Sample {id: $b})", {},
                {{"a", a}, {"b", b}},
                std::string(kVariantColumns) + ", ha.gt AS gt_a, hb.gt AS gt_b", f);
 }
@@ -103,7 +103,7 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
             const std::string p = "gs" + std::to_string(n++);
             params[p] = s;
             where.push_back(std::string(exists ? "" : "NOT ") + "EXISTS { MATCH (:Sample {id: $" + p +
-                            "})-[h:HasVariant]->(v)" + (cond.empty() ? "" : " WHERE " + cond) + " }");
+                            "})<-[h:CarriedBy]-(v)" + (cond.empty() ? "" : " WHERE " + cond) + " }");
         }
     };
     zyg(g.het, "h.zygosity IN ['het', 'het_alt']", true);
@@ -113,7 +113,7 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
     zyg(g.hom_ref, "", false);
     zyg(g.non_carrier, "", false);
     if (g.min_carriers > 0) {
-        where.push_back("COUNT { MATCH (c:Sample)-[:HasVariant]->(v) } >= $min_carriers");
+        where.push_back("COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= $min_carriers");
         params["min_carriers"] = g.min_carriers;
     }
     return run("MATCH (v:Variant)", where, params,

@@ -1,5 +1,6 @@
 #pragma once
-// The graph half of the dual store: Sample -HasVariant-> Variant -InGene-> Gene, plus Source
+// The graph half of the dual store: Variant -CarriedBy-> Sample (one edge per non-reference call) and
+// Variant -InGene-> Gene, plus Source
 // (what was loaded) and Meta (schema version), held in an embedded Kuzu database. This is the
 // only place that talks to Kuzu, so swapping the engine (e.g. for its fork) is one file.
 #include <cstdint>
@@ -33,7 +34,7 @@ struct SourceRecord {
     int64_t records_committed = 0;  // source records whose batches are committed
     int64_t batches_committed = 0;
     int64_t variants = 0;           // variant rows this source added (new nodes)
-    int64_t edges = 0;              // HasVariant edges this source added
+    int64_t edges = 0;              // CarriedBy edges this source added
     std::string ingested_at;        // ISO-8601 UTC
 };
 
@@ -80,13 +81,13 @@ public:
     void ensure_samples(const std::vector<std::string>& sample_ids);
 
     // Writes one batch in ONE transaction: Variant nodes not yet present, Gene nodes and
-    // InGene edges for the new variants, HasVariant edges (sample, variant) not yet present,
+    // InGene edges for the new variants, CarriedBy edges (sample, variant) not yet present,
     // and the Source progress (`source_after`). Either all of it commits or none of it.
     // `sample_ids[i]` names the sample of SampleCall::sample == i.
     BatchWriteResult write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
                                  const SourceRecord& source_after);
 
-    // Removes the HasVariant edges a source added (used by --force reloads).
+    // Removes the CarriedBy edges a source added (used by --force reloads).
     void delete_source_edges(const SourceRecord& source);
 
     // Node and edge counts per table, in schema order.

@@ -47,7 +47,7 @@ std::map<std::string, int64_t> bcftools_nonref_calls(const std::string& vcf) {
 
 std::map<std::string, int64_t> store_edge_counts(const std::string& db) {
     std::map<std::string, int64_t> out;
-    for (const auto& row : graph_json(db, "MATCH (s:Sample)-[h:HasVariant]->(:Variant) RETURN s.id AS s, count(*) AS n"))
+    for (const auto& row : graph_json(db, "MATCH (s:Sample)<-[h:CarriedBy]-(:Variant) RETURN s.id AS s, count(*) AS n"))
         out[row["s"].get<std::string>()] = row["n"].get<int64_t>();
     return out;
 }
@@ -71,14 +71,14 @@ TEST_P(GraphIngestTest, PerSampleEdgesEqualBcftoolsNonRefCallsAndReingestIsIdemp
     EXPECT_LE(variants, split_records);
     EXPECT_GE(variants, split_records * 99 / 100);  // only records that normalise to the same key merge
 
-    const int64_t edges = count_of(db, "MATCH ()-[h:HasVariant]->() RETURN count(*)");
+    const int64_t edges = count_of(db, "MATCH ()-[h:CarriedBy]->() RETURN count(*)");
     r = run_agent({"ingest", vcf, "--db", db});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("already loaded"), std::string::npos) << r.out;
     r = run_agent({"ingest", vcf, "--db", db, "--force", "--batch-size", "500"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(count_of(db, "MATCH (v:Variant) RETURN count(*)"), variants);
-    EXPECT_EQ(count_of(db, "MATCH ()-[h:HasVariant]->() RETURN count(*)"), edges);
+    EXPECT_EQ(count_of(db, "MATCH ()-[h:CarriedBy]->() RETURN count(*)"), edges);
     EXPECT_EQ(store_edge_counts(db), expected);
 }
 
@@ -239,7 +239,7 @@ TEST(GraphIngestFailureTest, BadRecordKeepsEarlierBatchesAndLeavesNothingOfItsBa
     auto first600 = run_shell("head -" + std::to_string(bad_line - 751 + 600) + " " + vcf +
                               " | bcftools query -f '[%GT\\n]' | grep -c 1");
     EXPECT_EQ(count_of(db, "MATCH (v:Variant) RETURN count(*)"), 600);
-    EXPECT_EQ(count_of(db, "MATCH ()-[h:HasVariant]->() RETURN count(*)"), std::stoll(first600.out));
+    EXPECT_EQ(count_of(db, "MATCH ()-[h:CarriedBy]->() RETURN count(*)"), std::stoll(first600.out));
     auto src = graph_json(db, "MATCH (s:Source) RETURN s.status AS status, s.records_committed AS n");
     EXPECT_EQ(src.at(0)["status"], "loading");
     EXPECT_EQ(src.at(0)["n"], 600);
@@ -274,7 +274,7 @@ TEST(GraphIngestTest2, SecondFileAddsOnlyNewVariantsAndGeneFileMapsByOverlap) {
     EXPECT_EQ(counts["Variant"], std::stoll(total.out));
     EXPECT_EQ(counts["Source"], 2);
     EXPECT_EQ(counts["Sample"], 5);
-    EXPECT_EQ(counts["HasVariant"], count_of(db, "MATCH ()-[h:HasVariant]->() RETURN count(*)"));
+    EXPECT_EQ(counts["CarriedBy"], count_of(db, "MATCH ()-[h:CarriedBy]->() RETURN count(*)"));
 
     // Genes from a BED file: every record overlapping the interval links to the gene.
     const std::string bed = tmp.file("genes.bed");
