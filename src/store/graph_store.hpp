@@ -22,7 +22,7 @@ struct GraphStoreOptions {
     uint64_t buffer_pool_mb = 256;  // Kuzu buffer pool; bounds the store's share of RSS
     int threads = 2;                // Kuzu query/COPY threads
     bool read_only = false;
-    uint64_t checkpoint_threshold_mb = 1024;  // WAL size that triggers a checkpoint
+    uint64_t checkpoint_threshold_mb = 64;  // WAL size that triggers a checkpoint
 };
 
 // What was loaded from one input file. `id` is the file's sha256 (or a stdin pseudo-id).
