@@ -4,6 +4,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -74,15 +75,17 @@ template <typename T>
 void add_depth_typed(const bcf_fmt_t* fmt, bool sum_vector, const std::vector<int>& columns,
                      std::vector<SampleStats>& out, T missing, T vector_end) {
     for (size_t k = 0; k < columns.size(); ++k) {
-        const T* p =
-            reinterpret_cast<const T*>(fmt->p + static_cast<size_t>(fmt->size) * columns[k]);
+        // htslib packs FORMAT values without alignment: read them with memcpy.
+        const uint8_t* p = fmt->p + static_cast<size_t>(fmt->size) * columns[k];
         int64_t depth = 0;
         bool has_value = false;
         const int n = sum_vector ? fmt->n : 1;
         for (int i = 0; i < n; ++i) {
-            if (p[i] == vector_end) break;
-            if (p[i] == missing) continue;
-            depth += p[i];
+            T value;
+            std::memcpy(&value, p + sizeof(T) * static_cast<size_t>(i), sizeof value);
+            if (value == vector_end) break;
+            if (value == missing) continue;
+            depth += value;
             has_value = true;
         }
         if (!has_value) continue;
