@@ -10,7 +10,10 @@
 
 #include <sstream>
 
-#include "store/graph_store.hpp"
+#include <filesystem>
+#include <iostream>
+
+#include "store/dual_store.hpp"
 
 namespace vcfagent::cli {
 
@@ -39,14 +42,17 @@ void run_file_stats(const StatsArgs& args) {
         write_stdout(vcf::format_stats_text(stats));
 }
 
-// Node and edge counts per table of the store.
+// Node and edge counts per table of the store, and the vector store's rows. Opening the
+// dual store repairs a batch interrupted between its vector and graph halves.
 void run_store_stats(const StatsArgs& args) {
-    store::GraphStoreOptions opt;
-    opt.read_only = true;
-    store::GraphStore graph(args.db, opt);
+    if (!std::filesystem::exists(std::filesystem::path(args.db) / "graph.kz"))
+        throw InputError(args.db, 0, "no store here (run `vcf-agent ingest` first)", kExitUsage);
+    store::DualStore stores(args.db, store::DualStoreOptions{});
+    if (!stores.recovery_note().empty()) std::cerr << "vcf-agent: " << stores.recovery_note() << "\n";
     query::ResultTable table;
     table.columns = {"table", "count"};
-    for (const auto& [name, n] : graph.table_counts()) table.rows.push_back({name, n});
+    for (const auto& [name, n] : stores.graph().table_counts()) table.rows.push_back({name, n});
+    table.rows.push_back({"vectors", static_cast<int64_t>(stores.vectors().size())});
     std::ostringstream out;
     table.print(out, args.format == "json" ? "json" : "table");
     write_stdout(out.str());

@@ -13,8 +13,9 @@
 
 namespace vcfagent::ingest {
 
-IngestReport ingest_file(store::GraphStore& graph, const std::string& path, const IngestOptions& options,
+IngestReport ingest_file(store::DualStore& stores, const std::string& path, const IngestOptions& options,
                          const ProgressFn& progress, IngestReport* partial) {
+    store::GraphStore& graph = stores.graph();
     const auto t0 = std::chrono::steady_clock::now();
     IngestReport report;
     report.path = path;
@@ -64,6 +65,7 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path, cons
     if (options.force) source.records_committed = source.batches_committed = source.variants = source.edges = 0;
     graph.put_source(source);
 
+    const uint32_t vector_source = stores.vector_source(id);
     std::vector<std::string> samples = options.with_genotypes ? reader.samples() : std::vector<std::string>{};
     graph.ensure_samples(samples);
 
@@ -106,7 +108,11 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path, cons
             store::SourceRecord after = source;
             after.records_committed += static_cast<int64_t>(batch.records);
             after.batches_committed += 1;
-            const auto written = graph.write_batch(batch, samples, after);
+            const auto dual = stores.write_batch(batch, samples, after, vector_source);
+            const auto& written = dual.graph;
+            report.vectors_added += static_cast<int64_t>(dual.vectors_added);
+            report.embed_seconds += dual.embed_seconds;
+            report.vector_seconds += dual.vector_seconds;
             source = after;
             source.variants += written.new_variants;
             source.edges += written.new_edges;

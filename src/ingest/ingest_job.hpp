@@ -1,5 +1,5 @@
 #pragma once
-// Loads one VCF/BCF file into the graph store in bounded, atomic batches.
+// Loads one VCF/BCF file into both stores in bounded, atomic batches.
 // Invariants: each batch commits whole or not at all (GraphStore::write_batch); the Source
 // node's records_committed advances in the same transaction, so an interrupted load resumes
 // after its last committed batch; re-loading never duplicates nodes or edges.
@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "store/graph_store.hpp"
+#include "store/dual_store.hpp"
 #include "vcf/reader.hpp"
 
 namespace vcfagent::ingest {
@@ -43,6 +43,9 @@ struct IngestReport {
     double graph_lookup_seconds = 0;
     double graph_stage_seconds = 0;
     double graph_copy_seconds = 0;
+    double embed_seconds = 0;
+    double vector_seconds = 0;
+    int64_t vectors_added = 0;
 };
 
 // Progress callback: records read so far, bytes read, total bytes (-1 unknown).
@@ -50,7 +53,7 @@ using ProgressFn = std::function<void(int64_t records, int64_t bytes, int64_t to
 
 // Throws InputError on bad input after committing the batches before the bad record; the
 // report of committed work is then in `partial`.
-IngestReport ingest_file(store::GraphStore& graph, const std::string& path, const IngestOptions& options,
+IngestReport ingest_file(store::DualStore& stores, const std::string& path, const IngestOptions& options,
                          const ProgressFn& progress, IngestReport* partial = nullptr);
 
 }  // namespace vcfagent::ingest

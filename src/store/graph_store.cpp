@@ -24,28 +24,32 @@ namespace {
 // Schema, created once per store. Edges are stored on the Variant side only: a batch then
 // appends adjacency lists of new variants instead of rewriting the ever-growing lists of the
 // same few samples (or genes) at every commit, which made batch cost grow with the store.
-// Sample-side traversals still work (Kuzu scans the stored direction). Variant.locus = contig rank * 2^34 + pos: one sortable
-// integer per position, so a batch's existing variants are found by a range filter that
-// Kuzu answers from its per-node-group zone maps instead of a full scan.
+// Sample-side traversals still work (Kuzu scans the stored direction). Variant.locus = contig rank
+// * 2^34 + pos: one sortable integer per position, so a batch's existing variants are found by a
+// range filter that Kuzu answers from its per-node-group zone maps instead of a full scan.
 const char* const kSchema[] = {
     "CREATE NODE TABLE Meta(key STRING PRIMARY KEY, value STRING)",
     "CREATE NODE TABLE Contig(name STRING PRIMARY KEY, rank INT64)",
-    "CREATE NODE TABLE Source(id STRING PRIMARY KEY, num INT64, path STRING, status STRING, records_committed INT64, "
+    "CREATE NODE TABLE Source(id STRING PRIMARY KEY, num INT64, path STRING, status STRING, "
+    "records_committed INT64, "
     "batches_committed INT64, variants INT64, edges INT64, ingested_at STRING)",
     "CREATE NODE TABLE Sample(id STRING PRIMARY KEY)",
-    "CREATE NODE TABLE Variant(id STRING PRIMARY KEY, chrom STRING, pos INT64, ref STRING, alt STRING, "
-    "rsid STRING, qual DOUBLE, filter STRING, vtype STRING, af DOUBLE, end_pos INT64, svtype STRING, "
+    "CREATE NODE TABLE Variant(id STRING PRIMARY KEY, chrom STRING, pos INT64, ref STRING, alt "
+    "STRING, "
+    "rsid STRING, qual DOUBLE, filter STRING, vtype STRING, af DOUBLE, end_pos INT64, svtype "
+    "STRING, "
     "svlen INT64, n_alts INT64, rec_pos INT64, locus INT64, source INT64)",
     "CREATE NODE TABLE Gene(symbol STRING PRIMARY KEY, gene_id STRING)",
-    "CREATE REL TABLE CarriedBy(FROM Variant TO Sample, gt STRING, zygosity STRING, dp INT32, gq INT32, "
+    "CREATE REL TABLE CarriedBy(FROM Variant TO Sample, gt STRING, zygosity STRING, dp INT32, gq "
+    "INT32, "
     "phased BOOLEAN, source INT64) WITH (storage_direction = 'fwd')",
-    "CREATE REL TABLE InGene(FROM Variant TO Gene, consequence STRING, impact STRING, feature STRING, "
-    "hgvs_c STRING, hgvs_p STRING, clinsig STRING, annotation_source STRING) WITH (storage_direction = 'fwd')",
+    "CREATE REL TABLE InGene(FROM Variant TO Gene, consequence STRING, impact STRING, feature "
+    "STRING, "
+    "hgvs_c STRING, hgvs_p STRING, clinsig STRING, annotation_source STRING) WITH "
+    "(storage_direction = 'fwd')",
 };
 const char* const kNodeTables[] = {"Sample", "Variant", "Gene", "Source"};
 const char* const kRelTables[] = {"CarriedBy", "InGene"};
-
-
 
 std::string now_iso8601() {
     const std::time_t t = std::time(nullptr);
@@ -59,14 +63,16 @@ std::string now_iso8601() {
 std::unique_ptr<kc::Value> to_kuzu_value(const nlohmann::json& j) {
     if (j.is_string()) return std::make_unique<kc::Value>(j.get<std::string>());
     if (j.is_boolean()) return std::make_unique<kc::Value>(j.get<bool>());
-    if (j.is_number_integer()) return std::make_unique<kc::Value>(static_cast<int64_t>(j.get<int64_t>()));
+    if (j.is_number_integer())
+        return std::make_unique<kc::Value>(static_cast<int64_t>(j.get<int64_t>()));
     if (j.is_number()) return std::make_unique<kc::Value>(j.get<double>());
     if (j.is_array()) {
         std::vector<std::unique_ptr<kc::Value>> children;
         kc::LogicalType child_type = kc::LogicalType::STRING();
         for (const auto& e : j) children.push_back(to_kuzu_value(e));
         if (!children.empty()) child_type = children.front()->getDataType().copy();
-        return std::make_unique<kc::Value>(kc::LogicalType::LIST(std::move(child_type)), std::move(children));
+        return std::make_unique<kc::Value>(kc::LogicalType::LIST(std::move(child_type)),
+                                           std::move(children));
     }
     return std::make_unique<kc::Value>(kc::Value::createNullValue());
 }
@@ -75,13 +81,21 @@ nlohmann::json from_kuzu_value(const kc::Value& v) {
     if (v.isNull()) return nullptr;
     using ID = kc::LogicalTypeID;
     switch (v.getDataType().getLogicalTypeID()) {
-        case ID::BOOL: return v.getValue<bool>();
-        case ID::INT64: case ID::SERIAL: return v.getValue<int64_t>();
-        case ID::INT32: return v.getValue<int32_t>();
-        case ID::INT16: return v.getValue<int16_t>();
-        case ID::INT8: return v.getValue<int8_t>();
-        case ID::UINT64: return v.getValue<uint64_t>();
-        case ID::UINT32: return v.getValue<uint32_t>();
+        case ID::BOOL:
+            return v.getValue<bool>();
+        case ID::INT64:
+        case ID::SERIAL:
+            return v.getValue<int64_t>();
+        case ID::INT32:
+            return v.getValue<int32_t>();
+        case ID::INT16:
+            return v.getValue<int16_t>();
+        case ID::INT8:
+            return v.getValue<int8_t>();
+        case ID::UINT64:
+            return v.getValue<uint64_t>();
+        case ID::UINT32:
+            return v.getValue<uint32_t>();
         case ID::DOUBLE: {
             const double d = v.getValue<double>();
             return std::isfinite(d) ? nlohmann::json(d) : nlohmann::json(nullptr);
@@ -90,14 +104,17 @@ nlohmann::json from_kuzu_value(const kc::Value& v) {
             const float f = v.getValue<float>();
             return std::isfinite(f) ? nlohmann::json(f) : nlohmann::json(nullptr);
         }
-        case ID::STRING: return v.getValue<std::string>();
-        case ID::LIST: case ID::ARRAY: {
+        case ID::STRING:
+            return v.getValue<std::string>();
+        case ID::LIST:
+        case ID::ARRAY: {
             nlohmann::json arr = nlohmann::json::array();
             for (uint32_t i = 0; i < kc::NestedVal::getChildrenSize(&v); ++i)
                 arr.push_back(from_kuzu_value(*kc::NestedVal::getChildVal(&v, i)));
             return arr;
         }
-        default: return v.toString();
+        default:
+            return v.toString();
     }
 }
 
@@ -108,7 +125,8 @@ query::ResultTable to_table(kz::QueryResult& result) {
         auto tuple = result.getNext();
         auto& row = table.rows.emplace_back();
         row.reserve(table.columns.size());
-        for (uint32_t i = 0; i < tuple->len(); ++i) row.push_back(from_kuzu_value(*tuple->getValue(i)));
+        for (uint32_t i = 0; i < tuple->len(); ++i)
+            row.push_back(from_kuzu_value(*tuple->getValue(i)));
     }
     return table;
 }
@@ -116,8 +134,8 @@ query::ResultTable to_table(kz::QueryResult& result) {
 // Plan operators Kuzu reports as read-only although they reach outside the store or change
 // session state; the read-only path refuses statements whose plan contains one of them.
 const char* const kRefusedPlanOperators[] = {
-    "ATTACH_DATABASE", "DETACH_DATABASE", "USE_DATABASE", "EXPORT_DATABASE", "IMPORT_DATABASE",
-    "TRANSACTION",     "STANDALONE_CALL", "INSTALL_EXTENSION", "LOAD_EXTENSION", "READ_CSV",
+    "ATTACH_DATABASE", "DETACH_DATABASE", "USE_DATABASE",      "EXPORT_DATABASE", "IMPORT_DATABASE",
+    "TRANSACTION",     "STANDALONE_CALL", "INSTALL_EXTENSION", "LOAD_EXTENSION",  "READ_CSV",
     "READ_PARQUET",    "READ_NPY",        "READ_JSON",         "CHECKPOINT",
 };
 
@@ -133,11 +151,14 @@ struct GraphStore::Impl {
 
     std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher) {
         auto r = conn.query(cypher);
-        if (!r->isSuccess()) throw StoreError("graph store: " + r->getErrorMessage() + " [in: " + cypher.substr(0, 200) + "]");
+        if (!r->isSuccess())
+            throw StoreError("graph store: " + r->getErrorMessage() +
+                             " [in: " + cypher.substr(0, 200) + "]");
         return r;
     }
 
-    std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher, const QueryParams& params) {
+    std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher,
+                                         const QueryParams& params) {
         if (params.empty()) return run(conn, cypher);
         auto stmt = conn.prepare(cypher);
         if (!stmt->isSuccess()) throw StoreError("graph store: " + stmt->getErrorMessage());
@@ -169,9 +190,9 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     // Checkpoint threshold above Kuzu's 16 MB default: a checkpoint after nearly every batch
     // commit rewrote pages again and again (measured ~20% slower on 1M x 100 ingest); the WAL
     // keeps committed batches durable in between.
-    kz::SystemConfig config(options.buffer_pool_mb << 20, static_cast<uint64_t>(std::max(1, options.threads)),
-                            true, options.read_only, uint64_t{1} << 43, true,
-                            options.checkpoint_threshold_mb << 20);
+    kz::SystemConfig config(
+        options.buffer_pool_mb << 20, static_cast<uint64_t>(std::max(1, options.threads)), true,
+        options.read_only, uint64_t{1} << 43, true, options.checkpoint_threshold_mb << 20);
     try {
         impl_->db = std::make_unique<kz::Database>(db_path.string(), config);
     } catch (const std::exception& e) {
@@ -181,7 +202,8 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
 
     auto tables = impl_->run(*impl_->writer, "CALL show_tables() RETURN name");
     bool has_meta = false;
-    while (tables->hasNext()) has_meta = has_meta || tables->getNext()->getValue(0)->getValue<std::string>() == "Meta";
+    while (tables->hasNext())
+        has_meta = has_meta || tables->getNext()->getValue(0)->getValue<std::string>() == "Meta";
     if (!has_meta) {
         if (options.read_only) throw StoreError("store " + dir.string() + " has no schema");
         impl_->run(*impl_->writer, "BEGIN TRANSACTION");
@@ -190,19 +212,24 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
                    {{"v", std::to_string(kSchemaVersion)}});
         impl_->run(*impl_->writer, "COMMIT");
     } else {
-        auto r = impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value");
-        const std::string version = r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
+        auto r =
+            impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value");
+        const std::string version =
+            r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
         if (version != std::to_string(kSchemaVersion))
-            throw StoreError("store " + dir.string() + " has schema version " + version + "; this vcf-agent reads version " +
-                             std::to_string(kSchemaVersion) + " only");
+            throw StoreError("store " + dir.string() + " has schema version " + version +
+                             "; this vcf-agent reads version " + std::to_string(kSchemaVersion) +
+                             " only");
     }
     auto contigs = impl_->run(*impl_->writer, "MATCH (c:Contig) RETURN c.name, c.rank");
     while (contigs->hasNext()) {
         auto t = contigs->getNext();
-        impl_->contig_rank.emplace(t->getValue(0)->getValue<std::string>(), t->getValue(1)->getValue<int64_t>());
+        impl_->contig_rank.emplace(t->getValue(0)->getValue<std::string>(),
+                                   t->getValue(1)->getValue<int64_t>());
     }
     auto genes = impl_->run(*impl_->writer, "MATCH (g:Gene) RETURN g.symbol");
-    while (genes->hasNext()) impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
+    while (genes->hasNext())
+        impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
 }
 
 GraphStore::~GraphStore() = default;
@@ -212,18 +239,22 @@ int64_t GraphStore::contig_rank(const std::string& chrom) const {
     return it == impl_->contig_rank.end() ? -1 : it->second;
 }
 
-query::ResultTable GraphStore::read_only_query(const std::string& cypher, const QueryParams& params) {
+query::ResultTable GraphStore::read_only_query(const std::string& cypher,
+                                               const QueryParams& params) {
     kz::Connection conn(impl_->db.get());
     auto stmt = conn.prepare(cypher);
     if (!stmt->isSuccess()) {
         const std::string msg = stmt->getErrorMessage();
         // A store opened read-only makes Kuzu itself refuse writes at prepare time.
         if (msg.find("read-only database") != std::string::npos)
-            throw WriteRefused("refused: this statement would modify the store; `graph` runs read-only Cypher only");
+            throw WriteRefused(
+                "refused: this statement would modify the store; `graph` runs read-only Cypher "
+                "only");
         throw StoreError("Cypher error: " + msg);
     }
     if (!stmt->isReadOnly())
-        throw WriteRefused("refused: this statement would modify the store; `graph` runs read-only Cypher only");
+        throw WriteRefused(
+            "refused: this statement would modify the store; `graph` runs read-only Cypher only");
     auto plan = conn.query("EXPLAIN " + cypher);
     if (plan->isSuccess()) {
         const std::string text = plan->toString();
@@ -273,7 +304,8 @@ QueryParams source_params(const SourceRecord& s) {
             {"at", s.ingested_at.empty() ? now_iso8601() : s.ingested_at}};
 }
 const char* const kSetSource =
-    "MERGE (s:Source {id: $id}) SET s.num = $num, s.path = $path, s.status = $status, s.records_committed = $rc, "
+    "MERGE (s:Source {id: $id}) SET s.num = $num, s.path = $path, s.status = $status, "
+    "s.records_committed = $rc, "
     "s.batches_committed = $bc, s.variants = $nv, s.edges = $ne, s.ingested_at = $at";
 }  // namespace
 
@@ -288,11 +320,20 @@ void GraphStore::put_source(SourceRecord& source) {
 
 void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids) {
     std::lock_guard lock(impl_->write_mutex);
-    for (const auto& s : sample_ids) impl_->run(*impl_->writer, "MERGE (:Sample {id: $id})", {{"id", s}});
+    for (const auto& s : sample_ids)
+        impl_->run(*impl_->writer, "MERGE (:Sample {id: $id})", {{"id", s}});
 }
 
-BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
-                                         const SourceRecord& source_after) {
+uint64_t GraphStore::last_batch() {
+    std::lock_guard lock(impl_->write_mutex);
+    auto r = impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'last_batch'}) RETURN m.value");
+    return r->hasNext() ? std::stoull(r->getNext()->getValue(0)->getValue<std::string>()) : 0;
+}
+
+BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
+                                         const std::vector<std::string>& sample_ids,
+                                         const SourceRecord& source_after, uint64_t batch_id,
+                                         const std::function<void()>& before_commit) {
     std::lock_guard lock(impl_->write_mutex);
     Impl& im = *impl_;
     BatchWriteResult result;
@@ -310,7 +351,8 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
     }
     std::unordered_set<std::string> existing;
     for (const auto& [chrom, range] : ranges) {
-        auto r = im.run(*im.writer, "MATCH (v:Variant) WHERE v.locus >= $a AND v.locus <= $b RETURN v.id",
+        auto r = im.run(*im.writer,
+                        "MATCH (v:Variant) WHERE v.locus >= $a AND v.locus <= $b RETURN v.id",
                         {{"a", range.first}, {"b", range.second}});
         while (r->hasNext()) existing.insert(r->getNext()->getValue(0)->getValue<std::string>());
     }
@@ -318,10 +360,11 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
     std::unordered_set<std::string> existing_edges;
     if (!existing.empty()) {
         for (const auto& [chrom, range] : ranges) {
-            auto r = im.run(*im.writer,
-                            "MATCH (s:Sample)<-[:CarriedBy]-(v:Variant) WHERE v.locus >= $a AND v.locus <= $b "
-                            "RETURN s.id, v.id",
-                            {{"a", range.first}, {"b", range.second}});
+            auto r = im.run(
+                *im.writer,
+                "MATCH (s:Sample)<-[:CarriedBy]-(v:Variant) WHERE v.locus >= $a AND v.locus <= $b "
+                "RETURN s.id, v.id",
+                {{"a", range.first}, {"b", range.second}});
             while (r->hasNext()) {
                 auto t = r->getNext();
                 existing_edges.insert(t->getValue(0)->getValue<std::string>() + '\x1f' +
@@ -351,8 +394,9 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
         const bool is_new = !existing.count(v.key) && batch_keys.insert(v.key).second;
         const bool check_edges = existing.count(v.key) || key_uses[v.key] > 1;
         if (is_new) {
-            variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id, StagingFile::number(v.qual),
-                          v.filter, std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
+            variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id,
+                          StagingFile::number(v.qual), v.filter,
+                          std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
                           std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
                           std::to_string(v.n_alts), std::to_string(v.record_pos),
                           std::to_string(im.contig_rank.at(v.chrom) * kLocusShift + v.pos),
@@ -366,7 +410,8 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
                     genes.row({a.gene, a.gene_id});
                     new_genes.push_back(a.gene);
                 }
-                in_gene.row({v.key, a.gene, a.consequence, a.impact, a.feature, a.hgvs_c, a.hgvs_p, a.clinsig, a.source});
+                in_gene.row({v.key, a.gene, a.consequence, a.impact, a.feature, a.hgvs_c, a.hgvs_p,
+                             a.clinsig, a.source});
                 ++result.new_gene_links;
             }
         }
@@ -374,8 +419,9 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
             const std::string& sample = sample_ids.at(c.sample);
             if (check_edges && !existing_edges.insert(sample + '\x1f' + v.key).second) continue;
             carried_by.row({v.key, sample, c.gt, std::string(vcf::to_string(c.zygosity)),
-                             c.dp >= 0 ? std::to_string(c.dp) : "", c.gq >= 0 ? std::to_string(c.gq) : "",
-                             c.phased ? "true" : "false", source_num});
+                            c.dp >= 0 ? std::to_string(c.dp) : "",
+                            c.gq >= 0 ? std::to_string(c.gq) : "", c.phased ? "true" : "false",
+                            source_num});
             ++result.new_edges;
         }
     }
@@ -394,8 +440,13 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
         if (variants.rows()) im.run(*im.writer, "COPY Variant FROM " + variants.copy_source());
         if (genes.rows()) im.run(*im.writer, "COPY Gene FROM " + genes.copy_source());
         if (in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + in_gene.copy_source());
-        if (carried_by.rows()) im.run(*im.writer, "COPY CarriedBy FROM " + carried_by.copy_source());
+        if (carried_by.rows())
+            im.run(*im.writer, "COPY CarriedBy FROM " + carried_by.copy_source());
         im.run(*im.writer, kSetSource, source_params(src));
+        if (batch_id > 0)
+            im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
+                   {{"b", std::to_string(batch_id)}});
+        if (before_commit) before_commit();
         im.run(*im.writer, "COMMIT");
         result.copy_seconds = seconds_since(t_copy);
     } catch (...) {
@@ -408,7 +459,8 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch, const s
 
 void GraphStore::delete_source_edges(const SourceRecord& source) {
     std::lock_guard lock(impl_->write_mutex);
-    impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h", {{"n", source.num}});
+    impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h",
+               {{"n", source.num}});
 }
 
 std::vector<std::pair<std::string, int64_t>> GraphStore::table_counts() {

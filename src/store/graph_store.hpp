@@ -5,6 +5,7 @@
 // only place that talks to Kuzu, so swapping the engine (e.g. for its fork) is one file.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,8 +85,14 @@ public:
     // InGene edges for the new variants, CarriedBy edges (sample, variant) not yet present,
     // and the Source progress (`source_after`). Either all of it commits or none of it.
     // `sample_ids[i]` names the sample of SampleCall::sample == i.
+    // The store-wide batch id (`batch_id`, > 0) is recorded in the same transaction, and
+    // `before_commit` (if set) runs just before COMMIT: the dual store makes the vector half
+    // durable there, so a throw from it rolls this batch back.
     BatchWriteResult write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
-                                 const SourceRecord& source_after);
+                                 const SourceRecord& source_after, uint64_t batch_id = 0,
+                                 const std::function<void()>& before_commit = {});
+    // The id of the last batch committed with write_batch (0 when none).
+    uint64_t last_batch();
 
     // Removes the CarriedBy edges a source added (used by --force reloads).
     void delete_source_edges(const SourceRecord& source);

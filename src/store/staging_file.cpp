@@ -40,7 +40,8 @@ void StagingFile::row(std::initializer_list<std::string_view> fields) {
 
 void StagingFile::close() {
     out_.close();
-    if (out_.fail()) throw StoreError("cannot write staging file " + path_.string() + " (disk full?)");
+    if (out_.fail())
+        throw StoreError("cannot write staging file " + path_.string() + " (disk full?)");
 }
 
 std::string StagingFile::copy_source() const {
@@ -50,7 +51,8 @@ std::string StagingFile::copy_source() const {
         if (c == '\'' || c == '\\') escaped += '\\';
         escaped += c;
     }
-    return "'" + escaped + "' (HEADER=false, DELIM='\t', QUOTE='\"', ESCAPE='\"', AUTO_DETECT=false)";
+    return "'" + escaped +
+           "' (HEADER=false, DELIM='\t', QUOTE='\"', ESCAPE='\"', AUTO_DETECT=false)";
 }
 
 std::string StagingFile::number(double value) {
