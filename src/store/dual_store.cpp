@@ -26,7 +26,7 @@ DualStore::DualStore(const std::filesystem::path& dir, DualStoreOptions options)
 DualStore::~DualStore() = default;
 
 void DualStore::recover() {
-    const uint64_t g = graph_->last_batch();
+    uint64_t g = graph_->last_batch();
     uint64_t v = vectors_->last_committed_batch().value_or(0);
     if (v == g + 1) {
         // The vector half of batch v committed, the graph half did not: undo it.
@@ -39,6 +39,18 @@ void DualStore::recover() {
     if (v > g)
         throw StoreError("vector store (batch " + std::to_string(v) + ") is ahead of the graph (batch " +
                          std::to_string(g) + ") by more than one batch: the stores were not written together");
+    // Kuzu 0.11.3 can lose the rows of the last committed COPY when the process dies during
+    // the next batch's COPY (its Source/Meta updates survive). Such a load is rolled back
+    // whole in both stores; the next ingest of the file loads it again.
+    for (auto& source : graph_->unfinished_sources()) {
+        if (graph_->source_rows_intact(source)) continue;
+        graph_->undo_source(source);
+        vectors_->remove_source(vectors_->register_source(source.id));
+        vectors_->commit(g);
+        if (!recovery_note_.empty()) recovery_note_ += "; ";
+        recovery_note_ += "rolled back the interrupted load of " + source.path +
+                          " (the graph had lost rows of its last batch); ingest it again to finish";
+    }
     last_batch_ = std::max(g, v);
 }
 

@@ -93,6 +93,15 @@ public:
                                  const std::function<void()>& before_commit = {});
     // The id of the last batch committed with write_batch (0 when none).
     uint64_t last_batch();
+    void set_last_batch(uint64_t batch_id);
+    // Sources whose load did not finish ("loading").
+    std::vector<SourceRecord> unfinished_sources();
+    // True when the rows a source's committed batches added are all present (Variant rows
+    // and CarriedBy edges tagged with its number equal its recorded totals).
+    bool source_rows_intact(const SourceRecord& source);
+    // Removes every Variant (with its edges) and CarriedBy edge the source added and resets
+    // its progress to zero, in one transaction: the roll-back of an interrupted load.
+    void undo_source(SourceRecord& source);
 
     // Removes the CarriedBy edges a source added (used by --force reloads).
     void delete_source_edges(const SourceRecord& source);
