@@ -164,7 +164,7 @@ else
   line=$(grep '^clients=' "$TMP/cc.out" || true)
   if [ -n "$line" ]; then
     f() { printf '%s' "$line" | sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p"; }
-    meas="$(f clients) clients: $(f ops) ops ($(f searches) searches, $(f graph_queries) graph), $(f errors) errors, $(f ops_per_s) ops/s"
+    meas="$(f clients) clients: $(f ops) ops ($(f searches) searches, $(f graph_queries) graph), $(f errors) errors, $(f ops_per_s) ops/s; ingest committed $(f batches) batches"
     if [ "$rc" -ne 0 ]; then
       first=$(grep -m1 -E '^(ingest failed|error):' "$TMP/cc.err" | tr '|' '/' | cut -c1-220 || true)
       [ -n "$first" ] && meas="$meas; error: $first"

@@ -8,7 +8,8 @@
 //   concurrent_clients FILE [--clients 64] [--dir DIR] [--k 10] [--keep]
 //
 // Prints one line "clients=N ops=... searches=... graph_queries=... skipped=... errors=...
-// ops_per_s=... ingest_s=..." (and the error messages to stderr); exits 1 on errors.
+// ops_per_s=... ingest_s=... batches=... variants=... edges=..." (what the ingest
+// committed, also when it failed) and the first error messages on stderr; exits 1 on errors.
 #include <unistd.h>
 
 #include <algorithm>
@@ -130,15 +131,16 @@ int main(int argc, char** argv) {
         std::mutex err_mutex;
         std::vector<std::string> first_errors;
         std::string ingest_error;
-        ingest::IngestReport report;
+        ingest::IngestReport report, partial;
 
         const auto t0 = Clock::now();
         std::thread writer([&] {
             try {
                 ingest::IngestOptions opt;
-                report = ingest::ingest_file(stores, a.file, opt, {});
+                report = ingest::ingest_file(stores, a.file, opt, {}, &partial);
             } catch (const std::exception& e) {
                 ingest_error = e.what();
+                report = partial;
             }
             done = true;
         });
@@ -194,12 +196,12 @@ int main(int argc, char** argv) {
         const int64_t ops = searches + graph_queries;
         std::printf(
             "clients=%d ops=%lld searches=%lld graph_queries=%lld skipped=%lld errors=%lld "
-            "ops_per_s=%.0f ingest_s=%.2f variants=%lld edges=%lld\n",
+            "ops_per_s=%.0f ingest_s=%.2f batches=%lld variants=%lld edges=%lld\n",
             a.clients, static_cast<long long>(ops), static_cast<long long>(searches.load()),
             static_cast<long long>(graph_queries.load()), static_cast<long long>(skipped.load()),
             static_cast<long long>(errors.load()), secs > 0 ? static_cast<double>(ops) / secs : 0.0,
-            secs, static_cast<long long>(report.new_variants),
-            static_cast<long long>(report.new_edges));
+            secs, static_cast<long long>(report.batches),
+            static_cast<long long>(report.new_variants), static_cast<long long>(report.new_edges));
         if (errors > 0 || !ingest_error.empty()) rc = 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "concurrent_clients: %s\n", e.what());
