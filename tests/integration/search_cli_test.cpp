@@ -1,0 +1,176 @@
+// `vcf-agent embed` + `vcf-agent search` end to end: a variant taken from bcftools output is
+// its own nearest neighbour at distance 0, filters hold, re-embedding is a no-op, and the
+// HTTP embedder path (--text) works against a loopback embedding server.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/fake_embedding_server.hpp"
+#include "support/test_env.hpp"
+
+namespace vcfagent::test {
+namespace {
+
+bool has_bcftools() {
+    static const bool available = run_shell("bcftools --version >/dev/null 2>&1").exit_code == 0;
+    return available;
+}
+
+std::vector<std::vector<std::string>> tsv_rows(const std::string& text) {
+    std::vector<std::vector<std::string>> rows;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<std::string> cells;
+        std::istringstream l(line);
+        std::string cell;
+        while (std::getline(l, cell, '\t')) cells.push_back(cell);
+        rows.push_back(cells);
+    }
+    return rows;
+}
+
+// The key of a biallelic SNV from bcftools: chrom:pos:ref:alt needs no trimming for SNVs.
+std::string snv_key_from_bcftools(const std::string& file, int nth) {
+    const auto r = run_shell("bcftools view -H -v snps -m2 -M2 " + file + " | sed -n " +
+                             std::to_string(nth) + "p | cut -f1,2,4,5");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream in(r.out);
+    std::string chrom, pos, ref, alt;
+    in >> chrom >> pos >> ref >> alt;
+    return chrom + ":" + pos + ":" + ref + ":" + alt;
+}
+
+class SearchCli : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = new TempDir();
+        const auto r = run_agent({"embed", data_path("chr22.vcf.gz"), "--db", db()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        embed_err_ = new std::string(r.err);
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        delete embed_err_;
+    }
+    static std::string db() { return dir_->file("db"); }
+    static TempDir* dir_;
+    static std::string* embed_err_;
+};
+TempDir* SearchCli::dir_ = nullptr;
+std::string* SearchCli::embed_err_ = nullptr;
+
+TEST_F(SearchCli, LikeReturnsTheVariantItselfFirstAndKResults) {
+    if (!has_bcftools()) GTEST_SKIP() << "bcftools is not installed";
+    for (int nth : {1, 250, 2000}) {
+        const std::string key = snv_key_from_bcftools(data_path("chr22.vcf.gz"), nth);
+        const auto r = run_agent({"search", "--db", db(), "--like", key, "-k", "10", "-O", "tsv"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const auto rows = tsv_rows(r.out);
+        ASSERT_EQ(rows.size(), 10u) << r.out;
+        EXPECT_EQ(rows[0][1], key);
+        EXPECT_EQ(std::stod(rows[0][2]), 0.0);
+        for (size_t i = 1; i < rows.size(); ++i) {
+            EXPECT_NE(rows[i][1], key);
+            EXPECT_LE(std::stod(rows[i - 1][2]), std::stod(rows[i][2]));
+        }
+    }
+}
+
+TEST_F(SearchCli, EmbedReportsWhatItDid) {
+    EXPECT_NE(embed_err_->find("added"), std::string::npos) << *embed_err_;
+    // Re-embedding the same file adds nothing.
+    const auto r = run_agent({"embed", data_path("chr22.vcf.gz"), "--db", db()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(" 0 added"), std::string::npos) << r.err;
+}
+
+TEST_F(SearchCli, JsonOutputAndFilters) {
+    if (!has_bcftools()) GTEST_SKIP() << "bcftools is not installed";
+    const std::string key = snv_key_from_bcftools(data_path("chr22.vcf.gz"), 500);
+    auto r = run_agent(
+        {"search", "--db", db(), "--like", key, "-k", "5", "--class", "del,ins", "-O", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["results"].size(), 5u);
+    for (const auto& hit : j["results"]) {
+        const std::string c = hit["class"];
+        EXPECT_TRUE(c == "DEL" || c == "INS") << c;
+    }
+    // A region that holds fewer variants than k: all of them, nothing else.
+    const auto count = run_shell("bcftools view -H -r 22:16050000-16060000 " +
+                                 data_path("chr22.vcf.gz") + " | wc -l");
+    r = run_agent({"search", "--db", db(), "--like", key, "-k", "1000", "-r",
+                   "22:16050000-16060000", "-O", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["results"].size(), std::stoul(count.out));
+    for (const auto& hit : j["results"]) {
+        EXPECT_EQ(hit["chrom"], "22");
+        EXPECT_GE(hit["pos"].get<int64_t>(), 16050000);
+        EXPECT_LE(hit["pos"].get<int64_t>(), 16060000);
+    }
+    r = run_agent({"search", "--db", db(), "--like", key, "-k", "10", "--min-af", "0.4", "--max-af",
+                   "0.6", "-O", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["results"].size(), 10u);
+    for (const auto& hit : j["results"]) {
+        EXPECT_GE(hit["af"].get<double>(), 0.4 - 1e-6);
+        EXPECT_LE(hit["af"].get<double>(), 0.6 + 1e-6);
+    }
+}
+
+TEST_F(SearchCli, ClearErrors) {
+    auto r = run_agent({"search", "--db", db(), "--like", "22:1:A:G"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("not in the vector store"), std::string::npos) << r.err;
+    r = run_agent({"search", "--db", db(), "--text", "a missense variant in a kinase"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("HTTP embedder"), std::string::npos) << r.err;
+    r = run_agent({"search", "--db", db(), "--vector", "0.1,0.2,0.3"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("dimensions"), std::string::npos) << r.err;
+    r = run_agent({"search", "--db", db()});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("exactly one of"), std::string::npos) << r.err;
+    r = run_agent({"search", "--db", dir_->file("nowhere"), "--like", "22:1:A:G"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("no vector store"), std::string::npos) << r.err;
+    // Embedding into a store built by another embedder is refused, naming both.
+    FakeEmbeddingServer server;
+    r = run_agent({"embed", data_path("valid-4.1.vcf"), "--db", db(), "--embedder", "ollama",
+                   "--endpoint", server.url()});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("builtin"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("ollama"), std::string::npos) << r.err;
+}
+
+TEST(SearchCliHttp, TextSearchUsesTheStoresEmbedder) {
+    FakeEmbeddingServerOptions o;
+    o.dimension = 24;
+    FakeEmbeddingServer server(o);
+    TempDir dir;
+    const std::string db = dir.file("db");
+    auto r = run_agent({"embed", data_path("test.snpeff.vcf"), "--db", db, "--embedder", "ollama",
+                        "--endpoint", server.url()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_agent({"search", "--db", db, "--text", "frameshift in a gene", "-k", "3", "--endpoint",
+                   server.url(), "-O", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["results"].size(), 3u);
+    // --like needs no embedder at all.
+    const std::string key = j["results"][0]["key"];
+    r = run_agent({"search", "--db", db, "--like", key, "-k", "1", "-O", "tsv"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(tsv_rows(r.out)[0][1], key);
+}
+
+}  // namespace
+}  // namespace vcfagent::test
