@@ -97,12 +97,21 @@ ResultTable GraphQueries::shared_variants(const std::string& a, const std::strin
 ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
     std::vector<std::string> where;
     store::QueryParams params;
-    int n = 0;
+
+    // Sample ids are inlined as escaped literals: Kuzu 0.11.3 loses parameters of EXISTS
+    // subqueries when the query also has a COUNT subquery ("Parameter gs1 not found").
+    auto literal = [](const std::string& text) {
+        std::string out = "'";
+        for (char c : text) {
+            if (c == '\\' || c == '\'') out += '\\';
+            out += c;
+        }
+        return out + "'";
+    };
     auto zyg = [&](const std::vector<std::string>& samples, const std::string& cond, bool exists) {
         for (const auto& s : samples) {
-            const std::string p = "gs" + std::to_string(n++);
-            params[p] = s;
-            where.push_back(std::string(exists ? "" : "NOT ") + "EXISTS { MATCH (:Sample {id: $" + p +
+
+            where.push_back(std::string(exists ? "" : "NOT ") + "EXISTS { MATCH (:Sample {id: " + literal(s) +
                             "})<-[h:CarriedBy]-(v)" + (cond.empty() ? "" : " WHERE " + cond) + " }");
         }
     };

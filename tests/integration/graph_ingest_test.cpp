@@ -180,6 +180,15 @@ TEST(GraphQueryTest, SampleSharedAndGenotypeQueriesAgreeWithBcftools) {
     ASSERT_EQ(gt.exit_code, 0) << gt.err;
     EXPECT_EQ(std::count(gt.out.begin(), gt.out.end(), '\n') - 1, std::stoll(gt_ref.out));
 
+    // Combined: het in HG00096, no ALT in HG00097, at least 2 carriers overall.
+    auto combo_ref = run_shell("bcftools query -s HG00096,HG00097,HG00099,HG00100,HG00101 -f '[%GT\\t]\\n' " + vcf +
+                               " | awk -F'\\t' '{n=0; for(i=1;i<=5;i++) if ($i ~ /1/) n++; "
+                               "if (($1==\"0|1\"||$1==\"1|0\") && $2 !~ /1/ && n>=2) c++} END {print c+0}'");
+    auto combo = run_agent({"query", "genotype", "--het", "HG00096", "--hom-ref", "HG00097", "--min-carriers", "2",
+                            "--db", db, "-O", "tsv"});
+    ASSERT_EQ(combo.exit_code, 0) << combo.err;
+    EXPECT_EQ(std::count(combo.out.begin(), combo.out.end(), '\n') - 1, std::stoll(combo_ref.out));
+
     // Carried by at least 4 of the 5 samples.
     auto min_ref = run_shell("bcftools query -f '[%GT\\t]\\n' " + vcf +
                              " | awk -F'\\t' '{n=0; for(i=1;i<=NF;i++) if ($i ~ /1/) n++; if (n>=4) c++} END {print c+0}'");
