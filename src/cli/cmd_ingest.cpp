@@ -1,4 +1,4 @@
-// vcf-agent ingest FILE... : load VCF/BCF files into the store (graph).
+// vcf-agent ingest FILE... : load VCF/BCF files into the dual store (graph + vectors).
 #include <iostream>
 
 #include <nlohmann/json.hpp>
