@@ -14,6 +14,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/common_options.hpp"
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "embed/embedder.hpp"
 #include "store/vector_store.hpp"
@@ -38,9 +39,6 @@ struct EmbedArgs {
     double commit_seconds = 10;
 };
 
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 // A one-line progress report on a terminal; silent when stderr is piped.
 class Progress {

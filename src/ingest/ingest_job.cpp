@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/elapsed.hpp"
 #include "common/file_digest.hpp"
 #include "ingest/bounded_queue.hpp"
 #include "vcf/gene_intervals.hpp"
@@ -79,7 +80,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path, cons
         const auto t = std::chrono::steady_clock::now();
         const bool got = batches.next(b, options.batch_records, options.batch_calls);
         if (got && gene_index) gene_index->annotate(b.variants);
-        report.read_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+        report.read_seconds += seconds_since(t);
         return got;
     };
     BoundedQueue<vcf::VariantBatch> queue(options.queue_depth);
@@ -130,7 +131,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path, cons
     } catch (const InputError&) {
         stop_producer();
         report.records_skipped = reader.records_skipped();
-        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        report.seconds = seconds_since(t0);
         if (partial) *partial = report;
         throw;
     } catch (...) {
@@ -141,7 +142,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path, cons
     report.records_skipped = reader.records_skipped();
     source.status = "complete";
     graph.put_source(source);
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.seconds = seconds_since(t0);
     return report;
 }
 

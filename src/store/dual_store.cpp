@@ -5,14 +5,9 @@
 #include <unordered_set>
 
 #include "common/error.hpp"
+#include "common/elapsed.hpp"
 
 namespace vcfagent::store {
-
-namespace {
-double seconds_since(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-}  // namespace
 
 DualStore::DualStore(const std::filesystem::path& dir, DualStoreOptions options) : options_(std::move(options)) {
     graph_ = std::make_unique<GraphStore>(dir, options_.graph);

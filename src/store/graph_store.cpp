@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "common/error.hpp"
+#include "common/elapsed.hpp"
 #include "store/staging_file.hpp"
 #include "vcf/variant_key.hpp"
 
@@ -75,6 +76,12 @@ std::unique_ptr<kc::Value> to_kuzu_value(const nlohmann::json& j) {
                                            std::move(children));
     }
     return std::make_unique<kc::Value>(kc::Value::createNullValue());
+}
+
+std::unordered_map<std::string, std::unique_ptr<kc::Value>> to_kuzu_params(const QueryParams& params) {
+    std::unordered_map<std::string, std::unique_ptr<kc::Value>> values;
+    for (const auto& [k, v] : params) values.emplace(k, to_kuzu_value(v));
+    return values;
 }
 
 nlohmann::json from_kuzu_value(const kc::Value& v) {
@@ -162,9 +169,7 @@ struct GraphStore::Impl {
         if (params.empty()) return run(conn, cypher);
         auto stmt = conn.prepare(cypher);
         if (!stmt->isSuccess()) throw StoreError("graph store: " + stmt->getErrorMessage());
-        std::unordered_map<std::string, std::unique_ptr<kc::Value>> values;
-        for (const auto& [k, v] : params) values.emplace(k, to_kuzu_value(v));
-        auto r = conn.executeWithParams(stmt.get(), std::move(values));
+        auto r = conn.executeWithParams(stmt.get(), to_kuzu_params(params));
         if (!r->isSuccess()) throw StoreError("graph store: " + r->getErrorMessage());
         return r;
     }
@@ -263,9 +268,7 @@ query::ResultTable GraphStore::read_only_query(const std::string& cypher,
                 throw WriteRefused(std::string("refused: the statement's plan uses ") + op +
                                    ", which reaches outside the store or changes the session");
     }
-    std::unordered_map<std::string, std::unique_ptr<kc::Value>> values;
-    for (const auto& [k, v] : params) values.emplace(k, to_kuzu_value(v));
-    auto result = conn.executeWithParams(stmt.get(), std::move(values));
+    auto result = conn.executeWithParams(stmt.get(), to_kuzu_params(params));
     if (!result->isSuccess()) throw StoreError("Cypher error: " + result->getErrorMessage());
     return to_table(*result);
 }
@@ -420,9 +423,6 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
         }
     }
 
-    auto seconds_since = [](std::chrono::steady_clock::time_point t) {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    };
     result.lookup_seconds = seconds_since(t_start);
     const auto t_stage = std::chrono::steady_clock::now();
     std::filesystem::create_directories(im.staging);
