@@ -7,12 +7,14 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "common/error.hpp"
 #include "common/elapsed.hpp"
 #include "store/staging_file.hpp"
+#include "store/writer_preferring_mutex.hpp"
 #include "vcf/variant_key.hpp"
 
 namespace vcfagent::store {
@@ -93,6 +95,14 @@ nlohmann::json from_kuzu_value(const kc::Value& v) {
         case ID::INT64:
         case ID::SERIAL:
             return v.getValue<int64_t>();
+        case ID::INT128: {  // sum() of integers
+            const auto wide = v.getValue<kc::int128_t>();
+            try {
+                return static_cast<int64_t>(wide);
+            } catch (const std::overflow_error&) {
+                return v.toString();
+            }
+        }
         case ID::INT32:
             return v.getValue<int32_t>();
         case ID::INT16:
@@ -152,6 +162,12 @@ struct GraphStore::Impl {
     std::unique_ptr<kz::Database> db;
     std::unique_ptr<kz::Connection> writer;  // the single writing connection
     std::mutex write_mutex;
+    // Kuzu 0.11 checkpoints inside a write commit (always after COPY) and waits, holding the
+    // lock a finishing read transaction needs, for every transaction to leave: a reader active
+    // at that moment makes the COMMIT fail after a 5 s timeout. So readers hold this shared for
+    // their whole statement and every statement that commits writes holds it exclusively;
+    // a waiting writer goes ahead of newly arriving readers.
+    WriterPreferringSharedMutex commit_gate;
     std::unordered_map<std::string, int64_t> contig_rank;
     std::unordered_set<std::string> genes;
     std::filesystem::path staging;
@@ -178,6 +194,7 @@ struct GraphStore::Impl {
         auto it = contig_rank.find(name);
         if (it != contig_rank.end()) return it->second;
         const int64_t rank = static_cast<int64_t>(contig_rank.size());
+        std::unique_lock gate(commit_gate);
         run(*writer, "CREATE (:Contig {name: $n, rank: $r})", {{"n", name}, {"r", rank}});
         contig_rank.emplace(name, rank);
         return rank;
@@ -246,6 +263,7 @@ int64_t GraphStore::contig_rank(const std::string& chrom) const {
 
 query::ResultTable GraphStore::read_only_query(const std::string& cypher,
                                                const QueryParams& params) {
+    std::shared_lock gate(impl_->commit_gate);
     kz::Connection conn(impl_->db.get());
     auto stmt = conn.prepare(cypher);
     if (!stmt->isSuccess()) {
@@ -314,6 +332,7 @@ const char* const kSetSource =
 
 void GraphStore::put_source(SourceRecord& source) {
     std::lock_guard lock(impl_->write_mutex);
+    std::unique_lock gate(impl_->commit_gate);
     if (source.num <= 0) {
         auto r = impl_->run(*impl_->writer, "MATCH (s:Source) RETURN coalesce(max(s.num), 0)");
         source.num = r->getNext()->getValue(0)->getValue<int64_t>() + 1;
@@ -323,6 +342,7 @@ void GraphStore::put_source(SourceRecord& source) {
 
 void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids) {
     std::lock_guard lock(impl_->write_mutex);
+    std::unique_lock gate(impl_->commit_gate);
     for (const auto& s : sample_ids)
         impl_->run(*impl_->writer, "MERGE (:Sample {id: $id})", {{"id", s}});
 }
@@ -335,6 +355,7 @@ uint64_t GraphStore::last_batch() {
 
 void GraphStore::set_last_batch(uint64_t batch_id) {
     std::lock_guard lock(impl_->write_mutex);
+    std::unique_lock gate(impl_->commit_gate);
     impl_->run(*impl_->writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
                {{"b", std::to_string(batch_id)}});
 }
@@ -364,6 +385,7 @@ bool GraphStore::source_rows_intact(const SourceRecord& source) {
 
 void GraphStore::undo_source(SourceRecord& source) {
     std::lock_guard lock(impl_->write_mutex);
+    std::unique_lock gate(impl_->commit_gate);
     Impl& im = *impl_;
     try {
         im.run(*im.writer, "BEGIN TRANSACTION");
@@ -494,6 +516,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
             im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
                    {{"b", std::to_string(batch_id)}});
         if (before_commit) before_commit();
+        std::unique_lock gate(im.commit_gate);
         im.run(*im.writer, "COMMIT");
         // Kuzu replays a committed COPY from its WAL by reading the staged file again, so the
         // batch is checkpointed while its staging files still exist (they are reused by the
@@ -511,12 +534,14 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
 
 void GraphStore::delete_source_edges(const SourceRecord& source) {
     std::lock_guard lock(impl_->write_mutex);
+    std::unique_lock gate(impl_->commit_gate);
     impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h",
                {{"n", source.num}});
 }
 
 std::vector<std::pair<std::string, int64_t>> GraphStore::table_counts() {
     std::vector<std::pair<std::string, int64_t>> out;
+    std::shared_lock gate(impl_->commit_gate);
     kz::Connection conn(impl_->db.get());
     for (const char* t : kNodeTables) {
         auto r = impl_->run(conn, std::string("MATCH (n:") + t + ") RETURN count(*)");

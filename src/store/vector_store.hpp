@@ -30,7 +30,7 @@
 #include "store/vector_filter.hpp"
 #include "store/vector_index.hpp"
 #include "store/vector_keys.hpp"
-#include "store/vector_shared_mutex.hpp"
+#include "store/writer_preferring_mutex.hpp"
 #include "vcf/variant.hpp"
 
 namespace vcfagent::embed {

@@ -1,4 +1,4 @@
-#include "store/vector_shared_mutex.hpp"
+#include "store/writer_preferring_mutex.hpp"
 
 #include <cerrno>
 #include <system_error>

@@ -1,7 +1,7 @@
 #pragma once
 // A reader/writer lock that lets a waiting writer in ahead of newly arriving readers.
-// std::shared_mutex on glibc prefers readers, so a steady stream of searches could keep an
-// add() or commit() waiting indefinitely. Meets the SharedMutex requirements, so it works
+// std::shared_mutex on glibc prefers readers, so a steady stream of searches or queries could
+// keep a vector commit or a graph COMMIT waiting indefinitely. Meets the SharedMutex requirements, so it works
 // with std::unique_lock and std::shared_lock. Not recursive: a thread holding it shared must
 // not lock it again.
 #include <pthread.h>
