@@ -349,42 +349,31 @@ size_t AnnIndex::memory_bytes() const {
     return bytes;
 }
 
-std::vector<IndexFile> AnnIndex::save(const fs::path& dir, const std::string& prefix) const {
-    std::vector<IndexFile> files;
-    auto write = [&](const faiss::Index* index, const std::string& name) {
-        HashingWriter w(dir / name);
-        faiss_call("write_index", [&] {
-            faiss::write_index(index, &w);
-            return 0;
-        });
-        files.push_back({name, w.finish()});
-    };
-    write(index_.get(), prefix + ".faiss");
-    if (raw_) write(raw_.get(), prefix + ".raw.faiss");
-    return files;
+IndexFile AnnIndex::save(const fs::path& dir, const std::string& prefix) const {
+    const std::string name = prefix + ".faiss";
+    HashingWriter w(dir / name);
+    faiss_call("write_index", [&] {
+        faiss::write_index(index_.get(), &w);
+        return 0;
+    });
+    return {name, w.finish()};
 }
 
 std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& dir, IndexKind kind,
-                                         const std::vector<IndexFile>& files,
-                                         const IndexParams& params, int64_t trained_rows) {
+                                         const IndexFile& file, const IndexParams& params,
+                                         int64_t trained_rows,
+                                         std::unique_ptr<faiss::IndexFlatL2> raw) {
     std::unique_ptr<AnnIndex> a(new AnnIndex(kind, 0, params));
-    auto read = [&](const IndexFile& f) {
-        const fs::path path = dir / f.name;
-        verify_file(path, f.digest);
+    const fs::path path = dir / file.name;
+    verify_file(path, file.digest);
+    {
         FileReader r(path);
-        return std::unique_ptr<faiss::Index>(
-            faiss_call("read_index", [&] { return faiss::read_index(&r); }));
-    };
-    const size_t want = kind == IndexKind::IvfPq ? 2 : 1;
-    if (files.size() != want)
-        throw StoreError(dir.string() + ": index " + std::string(to_string(kind)) + " expects " +
-                         std::to_string(want) + " file(s), manifest lists " +
-                         std::to_string(files.size()));
-    a->index_ = read(files[0]);
+        a->index_.reset(faiss_call("read_index", [&] { return faiss::read_index(&r); }));
+    }
     a->dim_ = a->index_->d;
     auto wrong_type = [&] {
-        throw StoreError((dir / files[0].name).string() + " does not hold a " +
-                         std::string(to_string(kind)) + " index");
+        throw StoreError(path.string() + " does not hold a " + std::string(to_string(kind)) +
+                         " index");
     };
     switch (kind) {
         case IndexKind::Auto:
@@ -398,12 +387,9 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& dir, IndexKind kind,
             break;
         case IndexKind::IvfPq: {
             if (!as_ivfpq(a->index_.get())) wrong_type();
-            auto raw = read(files[1]);
-            if (!dynamic_cast<faiss::IndexFlatL2*>(raw.get()) || raw->d != a->dim_ ||
-                raw->ntotal != a->index_->ntotal)
-                throw StoreError((dir / files[1].name).string() +
-                                 " does not match its IVF-PQ index");
-            a->raw_.reset(static_cast<faiss::IndexFlat*>(raw.release()));
+            if (!raw || raw->d != a->dim_ || raw->ntotal != a->index_->ntotal)
+                throw StoreError(path.string() + ": the stored vectors do not match its IVF-PQ index");
+            a->raw_ = std::move(raw);
             break;
         }
     }

@@ -91,12 +91,16 @@ class AnnIndex {
     void set_search_defaults(const IndexParams& params);
     size_t memory_bytes() const;
 
-    // Writes `<prefix>.faiss` (and `<prefix>.raw.faiss` for IVF-PQ) into dir.
-    std::vector<IndexFile> save(const std::filesystem::path& dir, const std::string& prefix) const;
-    // Reads files written by save(); each is verified against its digest before parsing.
+    // Writes `<prefix>.faiss` into dir. An IVF-PQ index's exact vectors are not in it: the
+    // vector store persists every row's vector once, in its row segments.
+    IndexFile save(const std::filesystem::path& dir, const std::string& prefix) const;
+    // Reads a file written by save(), verified against its digest before parsing. IVF-PQ
+    // takes its exact vectors (`raw`, one per indexed row) from the caller; other kinds
+    // ignore `raw`.
     static std::unique_ptr<AnnIndex> load(const std::filesystem::path& dir, IndexKind kind,
-                                          const std::vector<IndexFile>& files,
-                                          const IndexParams& params, int64_t trained_rows);
+                                          const IndexFile& file, const IndexParams& params,
+                                          int64_t trained_rows,
+                                          std::unique_ptr<faiss::IndexFlatL2> raw = nullptr);
 
   private:
     AnnIndex(IndexKind kind, int dim, const IndexParams& params);

@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "embed/dimension_reducer.hpp"
 #include "store/vector_distance.hpp"
+#include "store/vector_segments.hpp"
 
 namespace vcfagent::store {
 
@@ -23,7 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kColsMagic = "VCFAVCOL";
 constexpr const char* kDictMagic = "VCFAVDIC";
 constexpr const char* kDeletedMagic = "VCFAVDEL";
 constexpr uint32_t kFileFormat = 1;
@@ -36,6 +36,9 @@ constexpr const char* kPendingReducerName = "reducer.pending.tmp";
 constexpr size_t kMinIvfRows = 1024;
 // IVF-PQ coarse centroids go stale as the collection grows; retrain past this growth.
 constexpr int64_t kRetrainGrowth = 4;
+// Past this many row segments a commit rewrites them as one (amortised: 1/kMaxSegments of
+// the store per commit), so a store loaded in many small batches keeps few files.
+constexpr size_t kMaxSegments = 64;
 
 // FAISS parallelises a search over its queries; with one query per call an OpenMP team only
 // adds start-up and per-thread visited tables, so searches run on the calling thread.
@@ -68,6 +71,8 @@ struct VectorStore::Data {
     KeyTable keys;
     RowBitmap deleted;
     size_t deleted_count = 0;
+    // Segments of the committed version that hold rows of this numbering (writer only).
+    std::vector<RowSegment> persisted;
 
     size_t rows() const { return keys.size(); }
     size_t main_rows() const { return static_cast<size_t>(main->size()); }
@@ -203,13 +208,25 @@ std::unique_ptr<VectorStore::Data> VectorStore::load_version(const ManifestVersi
     };
 
     auto data = std::make_unique<Data>();
-    std::vector<IndexFile> main_files{{"main.faiss", need("main.faiss").digest}};
-    if (v.main_index == IndexKind::IvfPq)
-        main_files.push_back({"main.raw.faiss", need("main.raw.faiss").digest});
-    data->main = AnnIndex::load(vdir, v.main_index, main_files, v.params, v.trained_rows);
-    data->delta = AnnIndex::load(vdir, IndexKind::Flat,
-                                 {{"delta.faiss", need("delta.faiss").digest}}, v.params, 0);
+    data->persisted = segments_of(v, vdir);
     const int dim = v.embedder.dimension;
+    // Rows below main_rows are in the main index; IVF-PQ keeps their exact vectors beside its
+    // codes, the other kinds inside the index file. Newer rows form the exact delta.
+    std::unique_ptr<faiss::IndexFlatL2> raw;
+    if (v.main_index == IndexKind::IvfPq) {
+        raw = std::make_unique<faiss::IndexFlatL2>(dim);
+        raw->codes.reserve(v.main_rows * static_cast<size_t>(dim) * sizeof(float));
+    }
+    data->delta = AnnIndex::empty_flat(dim);
+    for (const auto& seg : data->persisted)
+        read_segment_vectors(vdir, seg, dim, [&](uint64_t row, int64_t n, const float* x) {
+            const int64_t in_main =
+                std::clamp<int64_t>(static_cast<int64_t>(v.main_rows) - static_cast<int64_t>(row), 0, n);
+            if (raw && in_main > 0) raw->add(in_main, x);
+            if (in_main < n) data->delta->add(x + in_main * dim, n - in_main);
+        });
+    data->main = AnnIndex::load(vdir, v.main_index, {"main.faiss", need("main.faiss").digest}, v.params,
+                                v.trained_rows, std::move(raw));
     if (data->main->dim() != dim || data->delta->dim() != dim)
         throw StoreError(vdir.string() + ": index dimension does not match the embedder's " +
                          std::to_string(dim));
@@ -224,18 +241,7 @@ std::unique_ptr<VectorStore::Data> VectorStore::load_version(const ManifestVersi
         r->expect_end();
     }
     data->attrs.reserve(v.rows);
-    for (const auto& [name, rows] : {std::pair<std::string, uint64_t>{"main.cols", v.main_rows},
-                                     {"delta.cols", v.rows - v.main_rows}}) {
-        auto r = open_verified(name);
-        read_header(*r, kColsMagic, kFileFormat);
-        const auto stored = read_pod<uint64_t>(*r);
-        if (stored != rows)
-            throw StoreError((vdir / name).string() + ": holds " + std::to_string(stored) +
-                             " rows, manifest says " + std::to_string(rows));
-        data->keys.read_rows_append(*r, rows);
-        data->attrs.read_rows_append(*r, rows);
-        r->expect_end();
-    }
+    for (const auto& seg : data->persisted) read_segment_columns(vdir, seg, data->keys, data->attrs);
     if (const ManifestFile* f = v.file(kReducerName)) verify_file(vdir / kReducerName, f->digest);
     {
         auto r = open_verified("deleted.bin");
@@ -461,6 +467,8 @@ void VectorStore::rebuild(IndexKind kind) {
     }
     next->delta = AnnIndex::empty_flat(dim);
     next->deleted = RowBitmap(live);
+    // Without deletions the rows keep their numbers, so the written segments stay valid.
+    if (live == d.rows()) next->persisted = d.persisted;
     install(std::move(next));
     main_dirty_ = true;
 }
@@ -553,7 +561,8 @@ uint64_t VectorStore::next_version() const {
     return v + 1;
 }
 
-ManifestVersion VectorStore::write_version(uint64_t version, std::optional<uint64_t> batch_id) {
+ManifestVersion VectorStore::write_version(uint64_t version, std::optional<uint64_t> batch_id,
+                                           std::vector<RowSegment>& segments) {
     const Data& d = *data_;
     ManifestVersion v;
     v.version = version;
@@ -579,30 +588,40 @@ ManifestVersion VectorStore::write_version(uint64_t version, std::optional<uint6
     auto add_file = [&](const std::string& name, const FileDigest& digest) {
         v.files.push_back({name, digest});
     };
-    auto write_cols = [&](const std::string& name, size_t begin, size_t end) {
-        HashingWriter w(vdir / name);
-        write_header(w, kColsMagic, kFileFormat);
-        write_pod<uint64_t>(w, end - begin);
-        d.keys.write_rows(w, begin, end);
-        d.attrs.write_rows(w, begin, end);
-        add_file(name, w.finish());
+    auto share = [&](const ManifestVersion& from, const ManifestFile& f) {
+        link_or_copy(dir_ / from.dir / f.name, vdir / f.name);
+        add_file(f.name, f.digest);
     };
 
     const ManifestVersion* prev = committed_ ? &committed_->current : nullptr;
-    if (!main_dirty_ && prev && prev->main_index == v.main_index &&
-        prev->main_rows == v.main_rows) {
-        // The index segment is unchanged since the last commit: share its files.
-        for (const auto& f : prev->files) {
-            if (f.name.rfind("main.", 0) != 0) continue;
-            link_or_copy(dir_ / prev->dir / f.name, vdir / f.name);
-            add_file(f.name, f.digest);
-        }
+    const ManifestFile* prev_main = prev ? prev->file("main.faiss") : nullptr;
+    if (!main_dirty_ && prev_main && prev->main_index == v.main_index && prev->main_rows == v.main_rows) {
+        share(*prev, *prev_main);
     } else {
-        for (const auto& f : d.main->save(vdir, "main")) add_file(f.name, f.digest);
-        write_cols("main.cols", 0, d.main_rows());
+        const IndexFile f = d.main->save(vdir, "main");
+        add_file(f.name, f.digest);
     }
-    for (const auto& f : d.delta->save(vdir, "delta")) add_file(f.name, f.digest);
-    write_cols("delta.cols", d.main_rows(), d.rows());
+    // Rows already in the committed version's segments are shared; only newer rows are written.
+    segments.clear();
+    const bool consolidate = !prev || d.persisted.size() >= kMaxSegments ||
+                             (!d.persisted.empty() && d.persisted.back().end > d.rows());
+    if (!consolidate)
+        for (const auto& seg : d.persisted) {
+            share(*prev, seg.cols);
+            share(*prev, seg.vectors);
+            segments.push_back(seg);
+        }
+    const uint64_t from = segments.empty() ? 0 : segments.back().end;
+    if (d.rows() > from) {
+        const auto main_rows = static_cast<int64_t>(d.main_rows());
+        const auto rows = static_cast<int64_t>(d.rows());
+        auto seg = write_segment(
+            vdir, from, d.rows(), d.keys, d.attrs, dimension(), [&](int64_t r) { return row_vector(r); },
+            [&](int64_t r) { return r < main_rows ? main_rows : rows; });
+        add_file(seg.cols.name, seg.cols.digest);
+        add_file(seg.vectors.name, seg.vectors.digest);
+        segments.push_back(std::move(seg));
+    }
     {
         HashingWriter w(vdir / "dicts.bin");
         write_header(w, kDictMagic, kFileFormat);
@@ -630,7 +649,8 @@ void VectorStore::commit(std::optional<uint64_t> batch_id) {
     std::lock_guard writer(writer_mutex_);
     require_writable("commit");
     // Readers keep searching while the files are written: nothing they see changes here.
-    ManifestVersion v = write_version(next_version(), batch_id);
+    std::vector<RowSegment> segments;
+    ManifestVersion v = write_version(next_version(), batch_id, segments);
     if (options_.commit_hook) options_.commit_hook("version_written");
     Manifest m;
     m.current = v;
@@ -639,6 +659,7 @@ void VectorStore::commit(std::optional<uint64_t> batch_id) {
     if (options_.commit_hook) options_.commit_hook("manifest_written");
     committed_ = m;
     main_dirty_ = false;
+    data_->persisted = std::move(segments);
     {
         std::unique_lock lock(data_mutex_);
         last_batch_ = v.last_batch_id;

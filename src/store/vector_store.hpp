@@ -30,6 +30,7 @@
 #include "store/vector_filter.hpp"
 #include "store/vector_index.hpp"
 #include "store/vector_keys.hpp"
+#include "store/vector_segments.hpp"
 #include "store/writer_preferring_mutex.hpp"
 #include "vcf/variant.hpp"
 
@@ -168,7 +169,9 @@ class VectorStore {
     void exact_scan(const float* query, size_t want, const RowBitmap* bits,
                     std::vector<Neighbor>& out) const;
     uint64_t next_version() const;
-    ManifestVersion write_version(uint64_t version, std::optional<uint64_t> batch_id);
+    // Writes the version's files; `segments` receives the row segments it lists.
+    ManifestVersion write_version(uint64_t version, std::optional<uint64_t> batch_id,
+                                  std::vector<RowSegment>& segments);
 
     std::filesystem::path dir_;
     VectorStoreOptions options_;

@@ -515,7 +515,7 @@ TEST(VectorStore, CorruptNewestVersionFallsBackToThePreviousOne) {
     }
     {
         // Flip one byte in a file only the newest version has.
-        std::fstream f(dir / newest / "delta.cols",
+        std::fstream f(dir / newest / "seg.300-600.cols",
                        std::ios::in | std::ios::out | std::ios::binary);
         f.seekg(100);
         char c;
@@ -529,7 +529,7 @@ TEST(VectorStore, CorruptNewestVersionFallsBackToThePreviousOne) {
     EXPECT_EQ(reader->last_committed_batch(), 1u);
     EXPECT_EQ(reader->size(), 300u);
     EXPECT_NE(reader->open_note().find("damaged"), std::string::npos) << reader->open_note();
-    EXPECT_NE(reader->open_note().find("delta.cols"), std::string::npos) << reader->open_note();
+    EXPECT_NE(reader->open_note().find("seg.300-600.cols"), std::string::npos) << reader->open_note();
     reader.reset();
 
     VectorStoreOptions strict;
