@@ -12,7 +12,10 @@ namespace vcfagent::store {
 DualStore::DualStore(const std::filesystem::path& dir, DualStoreOptions options) : options_(std::move(options)) {
     graph_ = std::make_unique<GraphStore>(dir, options_.graph);
     embedder_ = embed::make_embedder(options_.embedder);
-    vectors_ = VectorStore::open_or_create(vectors_dir(dir), embedder_->info());
+    VectorStoreOptions vopt;
+    // The vector half shares the cores with the graph's COPY: its index builds stay on one.
+    if (options_.write_graph && options_.concurrent) vopt.build_threads = 1;
+    vectors_ = VectorStore::open_or_create(vectors_dir(dir), embedder_->info(), vopt);
     if (embedder_->needs_training())
         if (auto reducer = vectors_->reducer_file()) embedder_->load_reducer(reducer->string());
     recover();

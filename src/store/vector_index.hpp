@@ -32,7 +32,7 @@ struct IndexParams {
     // sizes the heap from the index's own efSearch and ignores a larger per-search value, so
     // the index carries this capacity and each search passes its efSearch as a parameter.
     int hnsw_ef_max = 512;
-    int ivf_nlist = 0;      // 0: ~4*sqrt(rows), bounded by the training sample
+    int ivf_nlist = 0;      // 0: ~sqrt(rows), bounded by the training sample
     int ivf_nprobe = 0;     // 0: chosen from nlist (see default_nprobe)
     int pq_m = 0;           // sub-vectors; 0: a divisor of the dimension near dim/4
     int refine_factor = 8;  // IVF-PQ candidates per wanted result, re-ranked exactly
@@ -114,7 +114,7 @@ class AnnIndex {
     int64_t trained_rows_ = 0;
 };
 
-// Picks defaults from the collection size: nlist ~ 4*sqrt(n) bounded so every list gets
+// Picks defaults from the collection size: nlist ~ sqrt(n) bounded so every list gets
 // enough training points; m a divisor of dim near dim/4.
 int default_nlist(int64_t rows, int train_rows);
 int default_pq_m(int dim);

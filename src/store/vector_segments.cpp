@@ -37,18 +37,21 @@ std::vector<RowSegment> segments_of(const ManifestVersion& v, const fs::path& vd
             throw StoreError(vdir.string() + ": manifest lists " + f.name + " without its vectors");
         out.push_back({b, e, f, *vec});
     }
-    std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.begin < y.begin; });
+    std::sort(out.begin(), out.end(),
+              [](const auto& x, const auto& y) { return x.begin < y.begin; });
     uint64_t next = 0;
     for (const auto& s : out) {
         if (s.begin != next || s.end <= s.begin)
-            throw StoreError(vdir.string() + ": row segments do not tile the rows (gap or overlap at row " +
+            throw StoreError(vdir.string() +
+                             ": row segments do not tile the rows (gap or overlap at row " +
                              std::to_string(next) + ")");
         next = s.end;
     }
     if (next != v.rows)
-        throw StoreError(vdir.string() + ": row segments hold " + std::to_string(next) +
-                         " rows, the manifest says " + std::to_string(v.rows) +
-                         (out.empty() && v.rows > 0 ? " (a store written by an older vcf-agent?)" : ""));
+        throw StoreError(
+            vdir.string() + ": row segments hold " + std::to_string(next) +
+            " rows, the manifest says " + std::to_string(v.rows) +
+            (out.empty() && v.rows > 0 ? " (a store written by an older vcf-agent?)" : ""));
     return out;
 }
 
@@ -56,7 +59,8 @@ RowSegment write_segment(const fs::path& vdir, uint64_t begin, uint64_t end, con
                          const AttributeColumns& attrs, int dim,
                          const std::function<const float*(int64_t)>& vector_of,
                          const std::function<int64_t(int64_t)>& run_end) {
-    RowSegment s{begin, end, {segment_name(begin, end, "cols"), {}}, {segment_name(begin, end, "f32"), {}}};
+    RowSegment s{
+        begin, end, {segment_name(begin, end, "cols"), {}}, {segment_name(begin, end, "f32"), {}}};
     {
         HashingWriter w(vdir / s.cols.name);
         write_header(w, kColsMagic, kFormat);
@@ -80,15 +84,16 @@ RowSegment write_segment(const fs::path& vdir, uint64_t begin, uint64_t end, con
     return s;
 }
 
-void read_segment_columns(const fs::path& vdir, const RowSegment& s, KeyTable& keys, AttributeColumns& attrs) {
+void read_segment_columns(const fs::path& vdir, const RowSegment& s, KeyTable& keys,
+                          AttributeColumns& attrs) {
     const fs::path path = vdir / s.cols.name;
     verify_file(path, s.cols.digest);
     FileReader r(path);
     read_header(r, kColsMagic, kFormat);
     const auto rows = read_pod<uint64_t>(r);
     if (rows != s.end - s.begin)
-        throw StoreError(path.string() + ": holds " + std::to_string(rows) + " rows, its name says " +
-                         std::to_string(s.end - s.begin));
+        throw StoreError(path.string() + ": holds " + std::to_string(rows) +
+                         " rows, its name says " + std::to_string(s.end - s.begin));
     keys.read_rows_append(r, rows);
     attrs.read_rows_append(r, rows);
     r.expect_end();
@@ -103,9 +108,9 @@ void read_segment_vectors(const fs::path& vdir, const RowSegment& s, int dim,
     const auto rows = read_pod<uint64_t>(r);
     const auto stored_dim = read_pod<uint32_t>(r);
     if (rows != s.end - s.begin || stored_dim != static_cast<uint32_t>(dim))
-        throw StoreError(path.string() + ": holds " + std::to_string(rows) + " vectors of dimension " +
-                         std::to_string(stored_dim) + ", expected " + std::to_string(s.end - s.begin) +
-                         " of dimension " + std::to_string(dim));
+        throw StoreError(path.string() + ": holds " + std::to_string(rows) +
+                         " vectors of dimension " + std::to_string(stored_dim) + ", expected " +
+                         std::to_string(s.end - s.begin) + " of dimension " + std::to_string(dim));
     std::vector<float> buf;
     for (uint64_t row = s.begin; row < s.end;) {
         const int64_t n = std::min<int64_t>(kReadChunkRows, static_cast<int64_t>(s.end - row));

@@ -15,6 +15,7 @@
 
 #include "common/error.hpp"
 #include "embed/dimension_reducer.hpp"
+#include "store/compute_threads.hpp"
 #include "store/vector_distance.hpp"
 #include "store/vector_segments.hpp"
 
@@ -40,18 +41,6 @@ constexpr int64_t kRetrainGrowth = 4;
 // the store per commit), so a store loaded in many small batches keeps few files.
 constexpr size_t kMaxSegments = 64;
 
-// FAISS parallelises a search over its queries; with one query per call an OpenMP team only
-// adds start-up and per-thread visited tables, so searches run on the calling thread.
-class SingleThreadedOmp {
-  public:
-    SingleThreadedOmp() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
-    ~SingleThreadedOmp() { omp_set_num_threads(saved_); }
-    SingleThreadedOmp(const SingleThreadedOmp&) = delete;
-    SingleThreadedOmp& operator=(const SingleThreadedOmp&) = delete;
-
-  private:
-    int saved_;
-};
 
 std::string utc_now() {
     const std::time_t t = std::time(nullptr);
@@ -350,6 +339,7 @@ const float* VectorStore::row_vector(int64_t row) const {
 size_t VectorStore::add(std::span<const vcf::Variant> variants, const float* vectors,
                         uint32_t source_id) {
     std::lock_guard writer(writer_mutex_);
+    ComputeThreadLimit threads(options_.build_threads, true);
     require_writable("add variants");
     const int dim = dimension();
     // Decide what to add without blocking readers: only this thread mutates.
@@ -388,6 +378,7 @@ size_t VectorStore::add(std::span<const vcf::Variant> variants, const float* vec
 
 size_t VectorStore::remove_source(uint32_t source_id) {
     std::lock_guard writer(writer_mutex_);
+    ComputeThreadLimit threads(options_.build_threads, true);
     require_writable("remove a source");
     std::vector<int64_t> rows;
     {
@@ -475,6 +466,7 @@ void VectorStore::rebuild(IndexKind kind) {
 
 void VectorStore::compact() {
     std::lock_guard writer(writer_mutex_);
+    ComputeThreadLimit threads(options_.build_threads, true);
     require_writable("compact");
     const Data& d = *data_;
     if (d.deleted_count > 0 || d.main->kind() != target_kind(d.live_rows()))
@@ -749,7 +741,8 @@ std::vector<VectorHit> VectorStore::search(std::span<const float> query, int k,
                          describe_embedder(embedder_) + ") holds " + std::to_string(dimension()));
     std::vector<VectorHit> hits;
     if (k <= 0) return hits;
-    SingleThreadedOmp single_threaded;
+    // One query per call: an OpenMP team would only add start-up and per-thread tables.
+    ComputeThreadLimit single_threaded(1, false);
     std::shared_lock lock(data_mutex_);
     const Data& d = *data_;
     const size_t rows = d.rows(), main_rows = d.main_rows();

@@ -61,6 +61,9 @@ struct VectorStoreOptions {
     // exact); above it the ANN index searches with the filter as an IDSelector.
     size_t exact_scan_max_rows = 100000;
     bool read_only = false;
+    // Threads FAISS may use to build and merge indexes (0: OpenMP's default). The dual store
+    // sets 1 while the graph loads on the same cores.
+    int build_threads = 0;
     // When the current version fails verification, open the previous one (see open_note()).
     bool fall_back_to_previous = true;
     // Test hook, called at commit stages: "version_written" (files durable, manifest not yet
