@@ -24,14 +24,16 @@ DualStore::DualStore(const std::filesystem::path& dir, DualStoreOptions options)
 DualStore::~DualStore() = default;
 
 void DualStore::recover() {
+    recovery_note_ = graph_->open_note();
     uint64_t g = graph_->last_batch();
     uint64_t v = vectors_->last_committed_batch().value_or(0);
     if (v == g + 1) {
         // The vector half of batch v committed, the graph half did not: undo it.
         if (!vectors_->revert_to_previous())
             throw StoreError("vector store is one batch ahead of the graph and has no previous version to revert to");
-        recovery_note_ = "repaired an interrupted batch " + std::to_string(v) +
-                         ": it was in the vector store only and has been undone";
+        if (!recovery_note_.empty()) recovery_note_ += "; ";
+        recovery_note_ += "repaired an interrupted batch " + std::to_string(v) +
+                          ": it was in the vector store only and has been undone";
         v = vectors_->last_committed_batch().value_or(0);
     }
     if (v > g)

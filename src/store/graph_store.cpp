@@ -156,6 +156,74 @@ const char* const kRefusedPlanOperators[] = {
     "READ_PARQUET",    "READ_NPY",        "READ_JSON",         "CHECKPOINT",
 };
 
+std::unique_ptr<kz::QueryResult> run_cypher(kz::Connection& conn, const std::string& cypher) {
+    auto r = conn.query(cypher);
+    if (!r->isSuccess())
+        throw StoreError("graph store: " + r->getErrorMessage() + " [in: " + cypher.substr(0, 200) + "]");
+    return r;
+}
+
+std::unique_ptr<kz::Database> open_kuzu(const std::filesystem::path& path, const kz::SystemConfig& config) {
+    try {
+        return std::make_unique<kz::Database>(path.string(), config);
+    } catch (const std::exception& e) {
+        throw StoreError("cannot open graph store " + path.string() + ": " + e.what());
+    }
+}
+
+constexpr const char* kDbFile = "graph.kz";
+// Exists while a writer has the store open; a writer that died leaves it behind.
+constexpr const char* kOpenMarker = "graph.open";
+constexpr const char* kRepairExport = "graph.repair-export";
+constexpr const char* kRepairDb = "graph.repair.kz";
+
+// Removes a Kuzu database file and its companions (WAL, shadow pages).
+void remove_database(const std::filesystem::path& db) {
+    std::error_code ec;
+    std::filesystem::remove(db, ec);
+    for (const char* ext : {".wal", ".shadow", ".tmp"}) std::filesystem::remove(db.string() + ext, ec);
+}
+
+// Kuzu 0.11.3 does not survive every crash of a writer: after a SIGKILL during a batch's COPY or
+// checkpoint it can reopen with a primary-key index that disagrees with its tables (a later COPY
+// then reports a duplicate of a key no table holds; reproduced by killing 30k x 100 loads).
+// The rows themselves are intact, so a store whose writer died is rebuilt from them: Kuzu
+// exports every table, a fresh database with this schema loads the export, and it replaces
+// the old file with one rename. A crash during the rebuild leaves the marker, so it reruns.
+void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig& config) {
+    namespace fs = std::filesystem;
+    const fs::path db_path = dir / kDbFile, export_dir = dir / kRepairExport, fresh = dir / kRepairDb;
+    std::error_code ec;
+    fs::remove_all(export_dir, ec);
+    remove_database(fresh);
+    {
+        auto db = open_kuzu(db_path, config);  // replays Kuzu's WAL; closing checkpoints it
+        kz::Connection conn(db.get());
+        run_cypher(conn, "EXPORT DATABASE '" + export_dir.string() + "' (format = 'csv')");
+    }
+    {
+        auto db = open_kuzu(fresh, config);
+        kz::Connection conn(db.get());
+        for (const char* stmt : kSchema) run_cypher(conn, stmt);
+        // Kuzu's own COPY statements for its export (one per line), with the directory of the
+        // exported files made explicit.
+        std::ifstream in(export_dir / "copy.cypher");
+        if (!in) throw StoreError("graph store repair: Kuzu's export wrote no copy.cypher");
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.find_first_not_of(" \t;") == std::string::npos) continue;
+            const auto at = line.find("FROM \"");
+            if (at == std::string::npos) throw StoreError("graph store repair: unexpected export statement: " + line);
+            line.insert(at + 6, (export_dir / "").string());
+            run_cypher(conn, line);
+        }
+    }
+    fs::remove(db_path.string() + ".wal", ec);  // empty: closing checkpointed it
+    fs::rename(fresh, db_path);
+    remove_database(fresh);
+    fs::remove_all(export_dir, ec);
+}
+
 }  // namespace
 
 struct GraphStore::Impl {
@@ -171,13 +239,10 @@ struct GraphStore::Impl {
     std::unordered_map<std::string, int64_t> contig_rank;
     std::unordered_set<std::string> genes;
     std::filesystem::path staging;
+    std::filesystem::path marker;  // the open-for-writing marker to remove at close
 
     std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher) {
-        auto r = conn.query(cypher);
-        if (!r->isSuccess())
-            throw StoreError("graph store: " + r->getErrorMessage() +
-                             " [in: " + cypher.substr(0, 200) + "]");
-        return r;
+        return run_cypher(conn, cypher);
     }
 
     std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher,
@@ -205,7 +270,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     : dir_(dir), impl_(std::make_unique<Impl>()) {
     std::error_code ec;
     if (!options.read_only) std::filesystem::create_directories(dir, ec);
-    const auto db_path = dir / "graph.kz";
+    const auto db_path = dir / kDbFile;
     if (options.read_only && !std::filesystem::exists(db_path))
         throw StoreError("no store at " + dir.string() + " (run `vcf-agent ingest` first)");
     impl_->staging = dir / "staging";
@@ -215,17 +280,24 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     kz::SystemConfig config(
         options.buffer_pool_mb << 20, static_cast<uint64_t>(std::max(1, options.threads)), true,
         options.read_only, uint64_t{1} << 43, true, options.checkpoint_threshold_mb << 20);
-    try {
-        impl_->db = std::make_unique<kz::Database>(db_path.string(), config);
-    } catch (const std::exception& e) {
-        throw StoreError("cannot open graph store " + db_path.string() + ": " + e.what());
+    impl_->db = open_kuzu(db_path, config);
+    if (!options.read_only) {
+        // Kuzu's file lock now keeps other writers out, so a marker here is a dead writer's.
+        if (std::filesystem::exists(dir / kOpenMarker)) {
+            impl_->db.reset();
+            rebuild_from_rows(dir, config);
+            impl_->db = open_kuzu(db_path, config);
+            open_note_ = "the graph store's last writer did not close it; rebuilt it from its rows";
+        }
+        std::ofstream(dir / kOpenMarker) << "open for writing\n";
+        impl_->marker = dir / kOpenMarker;
     }
     impl_->writer = std::make_unique<kz::Connection>(impl_->db.get());
 
     auto tables = impl_->run(*impl_->writer, "CALL show_tables() RETURN name");
     bool has_meta = false;
     while (tables->hasNext())
-        has_meta = has_meta || tables->getNext()->getValue(0)->getValue<std::string>() == "Meta";
+        if (tables->getNext()->getValue(0)->getValue<std::string>() == "Meta") has_meta = true;
     if (!has_meta) {
         if (options.read_only) throw StoreError("store " + dir.string() + " has no schema");
         impl_->run(*impl_->writer, "BEGIN TRANSACTION");
@@ -254,7 +326,12 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
         impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
 }
 
-GraphStore::~GraphStore() = default;
+GraphStore::~GraphStore() {
+    const auto marker = impl_->marker;
+    impl_.reset();  // closes Kuzu, which checkpoints: the store is whole on disk again
+    std::error_code ec;
+    if (!marker.empty()) std::filesystem::remove(marker, ec);
+}
 
 int64_t GraphStore::contig_rank(const std::string& chrom) const {
     auto it = impl_->contig_rank.find(chrom);

@@ -110,10 +110,13 @@ public:
     std::vector<std::pair<std::string, int64_t>> table_counts();
 
     const std::filesystem::path& dir() const { return dir_; }
+    // Non-empty when opening had to repair the store (its last writer died).
+    const std::string& open_note() const { return open_note_; }
 
 private:
     struct Impl;
     std::filesystem::path dir_;
+    std::string open_note_;
     std::unique_ptr<Impl> impl_;
 };
 

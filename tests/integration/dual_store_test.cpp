@@ -1,6 +1,5 @@
 // The dual store: both halves agree after every batch and after a failed batch, whether the
-// stages run concurrently or one after another. (A SIGKILL test is not here: Kuzu 0.11.3
-// corrupts committed rows and its primary-key index when killed mid-COPY; see the README.)
+// stages run concurrently or one after another. (SIGKILL: kill_recovery_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <map>

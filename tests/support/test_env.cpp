@@ -7,17 +7,27 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
 namespace vcfagent::test {
 
-std::string data_path(const std::string& name) { return std::string(VCF_AGENT_TEST_DATA) + "/" + name; }
-std::string agent_binary() { return VCF_AGENT_BIN; }
+std::string data_path(const std::string& name) {
+    return std::string(VCF_AGENT_TEST_DATA) + "/" + name;
+}
+std::string agent_binary() {
+    return VCF_AGENT_BIN;
+}
+std::string generator_binary() {
+    return VCF_GENERATE_BIN;
+}
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
@@ -60,7 +70,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
         for (int i = 0; i < n; ++i) {
             if (!fds[i].revents) continue;
             if (fds[i].fd == in_pipe[1]) {
-                ssize_t w = write(in_pipe[1], stdin_text.data() + written, stdin_text.size() - written);
+                ssize_t w =
+                    write(in_pipe[1], stdin_text.data() + written, stdin_text.size() - written);
                 if (w > 0) written += static_cast<size_t>(w);
                 if (w < 0 || written == stdin_text.size()) close(in_pipe[1]), in_pipe[1] = -1;
                 continue;
@@ -70,7 +81,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
                 close(fds[i].fd);
                 (fds[i].fd == out_pipe[0] ? out_open : err_open) = false;
             } else {
-                (fds[i].fd == out_pipe[0] ? result.out : result.err).append(buf, static_cast<size_t>(r));
+                (fds[i].fd == out_pipe[0] ? result.out : result.err)
+                    .append(buf, static_cast<size_t>(r));
             }
         }
     }
@@ -81,7 +93,34 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     return result;
 }
 
-CommandResult run_shell(const std::string& command_line) { return run_command({"/bin/sh", "-c", command_line}); }
+CommandResult run_shell(const std::string& command_line) {
+    return run_command({"/bin/sh", "-c", command_line});
+}
+
+bool run_agent_killed_after(const std::vector<std::string>& args, double seconds) {
+    std::vector<std::string> argv{agent_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargs;
+    for (const auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
+    cargs.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    const int rc = posix_spawn(&pid, cargs[0], &fa, nullptr, cargs.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (waitpid(pid, &status, WNOHANG) == pid) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
 
 CommandResult run_agent(const std::vector<std::string>& args, const std::string& stdin_text) {
     std::vector<std::string> argv{agent_binary()};

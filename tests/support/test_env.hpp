@@ -9,6 +9,7 @@ namespace vcfagent::test {
 
 std::string data_path(const std::string& name);  // tests/data/<name>
 std::string agent_binary();                      // the built vcf-agent
+std::string generator_binary();                  // the built bench/tools/vcf_generate
 
 struct CommandResult {
     int exit_code = -1;  // exit status, or 128+signal when killed
@@ -22,9 +23,13 @@ CommandResult run_shell(const std::string& command_line);
 // Runs vcf-agent with the given arguments.
 CommandResult run_agent(const std::vector<std::string>& args, const std::string& stdin_text = "");
 
+// Starts vcf-agent with the given arguments (output discarded), sends it SIGKILL after
+// `seconds` unless it has exited by then, and reaps it. True when the kill landed.
+bool run_agent_killed_after(const std::vector<std::string>& args, double seconds);
+
 // A fresh directory removed at destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -32,7 +37,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::string file(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
