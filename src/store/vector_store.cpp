@@ -741,6 +741,7 @@ std::vector<VectorHit> VectorStore::search(std::span<const float> query, int k,
                          describe_embedder(embedder_) + ") holds " + std::to_string(dimension()));
     std::vector<VectorHit> hits;
     if (k <= 0) return hits;
+    FifoAdmission::Slot slot(search_admission_);
     // One query per call: an OpenMP team would only add start-up and per-thread tables.
     ComputeThreadLimit single_threaded(1, false);
     std::shared_lock lock(data_mutex_);

@@ -26,6 +26,7 @@
 
 #include "embed/embedder.hpp"
 #include "store/manifest.hpp"
+#include "store/fifo_admission.hpp"
 #include "store/vector_attributes.hpp"
 #include "store/vector_filter.hpp"
 #include "store/vector_index.hpp"
@@ -185,6 +186,8 @@ class VectorStore {
     // Readers take data_mutex_ shared; mutators hold writer_mutex_ throughout and take
     // data_mutex_ exclusively only while they change what readers see.
     mutable WriterPreferringSharedMutex data_mutex_;
+    // Searches run at most hardware_slots() at a time, admitted in arrival order.
+    mutable FifoAdmission search_admission_{hardware_slots()};
     std::mutex writer_mutex_;
     std::unique_ptr<Data> data_;
     IndexKind requested_ = IndexKind::Auto;

@@ -1,0 +1,48 @@
+#pragma once
+// Admits at most `slots` callers at a time, in arrival order. CPU-bound work such as a vector
+// search gains nothing from running more copies than there are cores: with 32 searching
+// threads on 2 cores the scheduler's time slices made the median search 0.24 ms but the 95th
+// percentile 56 ms. Queued in order instead, every search waits about the same short time
+// (p95 5.0-5.4 ms, the closed-loop limit 32 clients / ~7,000 searches/s).
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+
+namespace vcfagent::store {
+
+class FifoAdmission {
+  public:
+    explicit FifoAdmission(size_t slots);
+    FifoAdmission(const FifoAdmission&) = delete;
+    FifoAdmission& operator=(const FifoAdmission&) = delete;
+
+    void acquire();
+    void release();
+
+    // Holds one slot for a scope.
+    class Slot {
+      public:
+        explicit Slot(FifoAdmission& gate) : gate_(gate) { gate_.acquire(); }
+        ~Slot() { gate_.release(); }
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+
+      private:
+        FifoAdmission& gate_;
+    };
+
+  private:
+    struct Waiter {
+        std::condition_variable cv;
+        bool admitted = false;
+    };
+    std::mutex mutex_;
+    size_t free_;
+    std::deque<Waiter*> queue_;  // each waiter sleeps on its own condition: no thundering herd
+};
+
+// Slots for CPU-bound searches on this machine: two per hardware thread.
+size_t hardware_slots();
+
+}  // namespace vcfagent::store
