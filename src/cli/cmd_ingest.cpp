@@ -17,6 +17,7 @@ struct IngestArgs {
     std::string db;
     InputSelection input;
     size_t batch_size = 50000;
+    size_t batch_calls = 0;  // 0: IngestOptions' default, or derived from --memory-limit-mb
     bool force = false;
     bool skip_invalid = false;
     bool no_genotypes = false;
@@ -31,27 +32,28 @@ struct IngestArgs {
 };
 
 nlohmann::json report_json(const ingest::IngestReport& r) {
-    return {{"file", r.path},
-            {"source", r.source_id},
-            {"already_loaded", r.skipped_already_loaded},
-            {"resumed", r.resumed},
-            {"records", r.records},
-            {"variants", r.variants},
-            {"new_variants", r.new_variants},
-            {"new_edges", r.new_edges},
-            {"new_gene_links", r.new_gene_links},
-            {"batches", r.batches},
-            {"skipped_invalid", r.records_skipped},
-            {"seconds", r.seconds},
-            {"stage_seconds",
-             {{"read", r.read_seconds},
-              {"graph_lookup", r.graph_lookup_seconds},
-              {"graph_stage", r.graph_stage_seconds},
-              {"graph_copy", r.graph_copy_seconds},
-              {"embed", r.embed_seconds},
-              {"vectors", r.vector_seconds}}},
-            {"vectors_added", r.vectors_added},
-            {"variants_per_second", r.seconds > 0 ? static_cast<double>(r.variants) / r.seconds : 0.0}};
+    return {
+        {"file", r.path},
+        {"source", r.source_id},
+        {"already_loaded", r.skipped_already_loaded},
+        {"resumed", r.resumed},
+        {"records", r.records},
+        {"variants", r.variants},
+        {"new_variants", r.new_variants},
+        {"new_edges", r.new_edges},
+        {"new_gene_links", r.new_gene_links},
+        {"batches", r.batches},
+        {"skipped_invalid", r.records_skipped},
+        {"seconds", r.seconds},
+        {"stage_seconds",
+         {{"read", r.read_seconds},
+          {"graph_lookup", r.graph_lookup_seconds},
+          {"graph_stage", r.graph_stage_seconds},
+          {"graph_copy", r.graph_copy_seconds},
+          {"embed", r.embed_seconds},
+          {"vectors", r.vector_seconds}}},
+        {"vectors_added", r.vectors_added},
+        {"variants_per_second", r.seconds > 0 ? static_cast<double>(r.variants) / r.seconds : 0.0}};
 }
 
 void print_report(const ingest::IngestReport& r, const std::string& format) {
@@ -64,10 +66,10 @@ void print_report(const ingest::IngestReport& r, const std::string& format) {
                   << "); use --force to reload\n";
         return;
     }
-    std::cout << r.path << ": " << r.records << " records, " << r.variants << " variants (" << r.new_variants
-              << " new), " << r.new_edges << " genotype edges, " << r.new_gene_links << " gene links, "
-              << r.vectors_added << " vectors, "
-              << r.batches << " batches in " << r.seconds << " s";
+    std::cout << r.path << ": " << r.records << " records, " << r.variants << " variants ("
+              << r.new_variants << " new), " << r.new_edges << " genotype edges, "
+              << r.new_gene_links << " gene links, " << r.vectors_added << " vectors, " << r.batches
+              << " batches in " << r.seconds << " s";
     if (r.resumed) std::cout << " (resumed an interrupted load)";
     if (r.records_skipped) std::cout << "; skipped " << r.records_skipped << " invalid records";
     std::cout << "\n";
@@ -96,20 +98,25 @@ int run(const IngestArgs& a) {
         sopt.graph.buffer_pool_mb = std::max<uint64_t>(64, a.memory_limit_mb / 3);
         opt.batch_calls = std::max<size_t>(20000, a.memory_limit_mb * 1024 / 3 / 4);
     }
+    if (a.batch_calls > 0) opt.batch_calls = a.batch_calls;
     store::DualStore stores(a.db, sopt);
-    if (!stores.recovery_note().empty()) std::cerr << "vcf-agent: " << stores.recovery_note() << "\n";
+    if (!stores.recovery_note().empty())
+        std::cerr << "vcf-agent: " << stores.recovery_note() << "\n";
     for (const auto& f : a.files) {
         ProgressBar bar("ingest " + f);
         ingest::IngestReport partial;
         try {
-            auto r = ingest::ingest_file(stores, f, opt, [&](int64_t n, int64_t b, int64_t t) { bar.update(n, b, t); },
-                                         &partial);
+            auto r = ingest::ingest_file(
+                stores, f, opt, [&](int64_t n, int64_t b, int64_t t) { bar.update(n, b, t); },
+                &partial);
             bar.finish();
             print_report(r, a.format);
         } catch (const InputError&) {
             bar.finish();
-            std::cerr << "vcf-agent: " << f << ": " << partial.batches << " batches (" << partial.records
-                      << " records) were committed before the error; the failing batch left nothing behind\n";
+            std::cerr << "vcf-agent: " << f << ": " << partial.batches << " batches ("
+                      << partial.records
+                      << " records) were committed before the error; the failing batch left "
+                         "nothing behind\n";
             throw;
         }
     }
@@ -128,18 +135,26 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
     cmd->add_option("--batch-size", args->batch_size, "Source records per batch (one transaction)")
         ->check(CLI::Range(1, 10000000))
         ->capture_default_str();
+    cmd->add_option("--batch-calls", args->batch_calls,
+                    "Also end a batch at about this many genotype calls (default 400000); larger "
+                    "batches load faster and take more memory (README: Measured)")
+        ->check(CLI::Range(1000, 100000000));
     cmd->add_flag("--force", args->force, "Reload a file that was already loaded (no duplicates)");
-    cmd->add_flag("--skip-invalid", args->skip_invalid, "Skip malformed records instead of failing");
+    cmd->add_flag("--skip-invalid", args->skip_invalid,
+                  "Skip malformed records instead of failing");
     cmd->add_flag("--sync", args->sync, "Run the stages one after another (fallback path)");
     cmd->add_flag("--no-vectors", args->no_vectors, "Load the graph only");
     cmd->add_flag("--no-graph", args->no_graph, "Load the vector store only");
     cmd->add_option("--memory-limit-mb", args->memory_limit_mb,
                     "Size batches and the graph buffer pool for this budget");
-    cmd->add_option("--embedder", args->embedder.kind, "builtin | ollama | openai")->capture_default_str();
+    cmd->add_option("--embedder", args->embedder.kind, "builtin | ollama | openai")
+        ->capture_default_str();
     cmd->add_option("--model", args->embedder.model, "Embedding model (HTTP embedders)");
     cmd->add_option("--endpoint", args->embedder.endpoint, "Embedding server base URL");
-    cmd->add_flag("--no-genotypes", args->no_genotypes, "Load sites only (no samples, no CarriedBy edges)");
-    cmd->add_option("--genes", args->genes, "GTF/GFF3/BED gene intervals for files without annotations");
+    cmd->add_flag("--no-genotypes", args->no_genotypes,
+                  "Load sites only (no samples, no CarriedBy edges)");
+    cmd->add_option("--genes", args->genes,
+                    "GTF/GFF3/BED gene intervals for files without annotations");
     cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb, "Graph database buffer pool size")
         ->check(CLI::Range(16, 1 << 20))
         ->capture_default_str();

@@ -39,7 +39,8 @@ int64_t count_of(const std::string& db, const std::string& cypher) {
 // Per-sample count of non-reference calls per split ALT allele, computed by bcftools:
 // after `norm -m-` every record has one ALT, so a call carries it iff its GT has a '1'.
 std::map<std::string, int64_t> bcftools_nonref_calls(const std::string& vcf) {
-    auto r = run_shell("bcftools norm -m- " + vcf + " 2>/dev/null | bcftools query -f '[%SAMPLE\\t%GT\\n]' | "
+    auto r = run_shell("bcftools norm -m- " + vcf +
+                       " 2>/dev/null | bcftools query -f '[%SAMPLE\\t%GT\\n]' | "
                        "awk -F'\\t' '$2 ~ /1/ {print $1}' | sort | uniq -c");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return parse_counts(r.out);
@@ -47,7 +48,8 @@ std::map<std::string, int64_t> bcftools_nonref_calls(const std::string& vcf) {
 
 std::map<std::string, int64_t> store_edge_counts(const std::string& db) {
     std::map<std::string, int64_t> out;
-    for (const auto& row : graph_json(db, "MATCH (s:Sample)<-[h:CarriedBy]-(:Variant) RETURN s.id AS s, count(*) AS n"))
+    for (const auto& row : graph_json(
+             db, "MATCH (s:Sample)<-[h:CarriedBy]-(:Variant) RETURN s.id AS s, count(*) AS n"))
         out[row["s"].get<std::string>()] = row["n"].get<int64_t>();
     return out;
 }
@@ -69,7 +71,8 @@ TEST_P(GraphIngestTest, PerSampleEdgesEqualBcftoolsNonRefCallsAndReingestIsIdemp
     const int64_t split_records = std::stoll(n.out);
     const int64_t variants = count_of(db, "MATCH (v:Variant) RETURN count(*)");
     EXPECT_LE(variants, split_records);
-    EXPECT_GE(variants, split_records * 99 / 100);  // only records that normalise to the same key merge
+    EXPECT_GE(variants,
+              split_records * 99 / 100);  // only records that normalise to the same key merge
 
     const int64_t edges = count_of(db, "MATCH ()-[h:CarriedBy]->() RETURN count(*)");
     r = run_agent({"ingest", vcf, "--db", db});
@@ -83,7 +86,23 @@ TEST_P(GraphIngestTest, PerSampleEdgesEqualBcftoolsNonRefCallsAndReingestIsIdemp
 }
 
 INSTANTIATE_TEST_SUITE_P(RealFiles, GraphIngestTest,
-                         ::testing::Values("chr22.vcf.gz", "hapmap_exome_chr22.vcf.gz", "test.snpeff.vcf"));
+                         ::testing::Values("chr22.vcf.gz", "hapmap_exome_chr22.vcf.gz",
+                                           "test.snpeff.vcf"));
+
+TEST(GraphIngestBatchTest, BatchCallsEndsBatchesByGenotypeCallsWithTheSameResult) {
+    TempDir tmp;
+    const std::string vcf = data_path("hapmap_exome_chr22.vcf.gz");  // 22 samples, ~1,000 records
+    const std::string db = tmp.file("db");
+    auto r = run_agent(
+        {"ingest", vcf, "--db", db, "--no-vectors", "--batch-calls", "1000", "-O", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto report = nlohmann::json::parse(r.out);
+    const int64_t calls = report["new_edges"].get<int64_t>();
+    ASSERT_GT(calls, 5000);
+    // Records are never split across batches, so a batch may pass the limit by one record's calls.
+    EXPECT_GE(report["batches"].get<int64_t>(), calls / (1000 + 22));
+    EXPECT_EQ(store_edge_counts(db), bcftools_nonref_calls(vcf));
+}
 
 std::set<std::string> bcftools_region_records(const std::string& vcf, const std::string& region) {
     auto r = run_shell("bcftools view -H -r " + region + " " + vcf + " | cut -f1,2,4,5");
@@ -106,15 +125,17 @@ TEST(GraphQueryTest, RegionQueryReturnsExactlyTheRecordsOfBcftoolsView) {
         ASSERT_EQ(run_agent({"ingest", data_path(file), "--db", db}).exit_code, 0);
     }
     // Both files are in one store, so a region answers with the records of both.
-    for (const std::string region : {"22:50300000-50310000", "22:50500000-50600000", "22:50999000-51000000",
-                                     "22:20000000-30000000", "22:50000000-51000000"}) {
+    for (const std::string region :
+         {"22:50300000-50310000", "22:50500000-50600000", "22:50999000-51000000",
+          "22:20000000-30000000", "22:50000000-51000000"}) {
         auto expected = bcftools_region_records(data_path("chr22.vcf.gz"), region);
         expected.merge(bcftools_region_records(data_path("hapmap_exome_chr22.vcf.gz"), region));
         auto r = run_agent({"query", "region", region, "--db", db, "-O", "json"});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         std::set<std::string> got;
         for (const auto& row : nlohmann::json::parse(r.out))
-            got.insert(row["chrom"].get<std::string>() + ":" + std::to_string(row["record_pos"].get<int64_t>()));
+            got.insert(row["chrom"].get<std::string>() + ":" +
+                       std::to_string(row["record_pos"].get<int64_t>()));
         ASSERT_FALSE(expected.empty()) << region;
         EXPECT_EQ(got, expected) << region;
     }
@@ -125,7 +146,8 @@ TEST(GraphQueryTest, GeneQueryMatchesEffAnnotations) {
     const std::string db = tmp.file("db");
     const std::string vcf = data_path("test.snpeff.vcf");
     ASSERT_EQ(run_agent({"ingest", vcf, "--db", db}).exit_code, 0);
-    // Referee: gene names inside each record's EFF entries: Effect(Impact|Class|Codon|AA|Len|Gene|...).
+    // Referee: gene names inside each record's EFF entries:
+    // Effect(Impact|Class|Codon|AA|Len|Gene|...).
     auto r = run_shell("bcftools query -f '%CHROM:%POS\\t%INFO/EFF\\n' " + vcf);
     std::map<std::string, std::set<std::string>> gene_records;
     std::istringstream in(r.out);
@@ -151,7 +173,8 @@ TEST(GraphQueryTest, GeneQueryMatchesEffAnnotations) {
         ASSERT_EQ(q.exit_code, 0) << q.err;
         std::set<std::string> got;
         for (const auto& row : nlohmann::json::parse(q.out))
-            got.insert(row["chrom"].get<std::string>() + ":" + std::to_string(row["pos"].get<int64_t>()));
+            got.insert(row["chrom"].get<std::string>() + ":" +
+                       std::to_string(row["pos"].get<int64_t>()));
         EXPECT_EQ(got, records) << gene;
     }
 }
@@ -171,27 +194,32 @@ TEST(GraphQueryTest, SampleSharedAndGenotypeQueriesAgreeWithBcftools) {
                                 " | awk -F'\\t' '$1 ~ /1/ && $2 ~ /1/' | wc -l");
     auto shared = run_agent({"query", "shared", "HG00096", "HG00097", "--db", db, "-O", "tsv"});
     ASSERT_EQ(shared.exit_code, 0) << shared.err;
-    EXPECT_EQ(std::count(shared.out.begin(), shared.out.end(), '\n') - 1, std::stoll(shared_ref.out));
+    EXPECT_EQ(std::count(shared.out.begin(), shared.out.end(), '\n') - 1,
+              std::stoll(shared_ref.out));
 
     // het in HG00096 and no ALT in HG00097.
-    auto gt_ref = run_shell("bcftools query -s HG00096,HG00097 -f '[%GT\\t]\\n' " + vcf +
-                            " | awk -F'\\t' '($1==\"0|1\"||$1==\"1|0\"||$1==\"0/1\") && $2 !~ /1/' | wc -l");
-    auto gt = run_agent({"query", "genotype", "--het", "HG00096", "--hom-ref", "HG00097", "--db", db, "-O", "tsv"});
+    auto gt_ref =
+        run_shell("bcftools query -s HG00096,HG00097 -f '[%GT\\t]\\n' " + vcf +
+                  " | awk -F'\\t' '($1==\"0|1\"||$1==\"1|0\"||$1==\"0/1\") && $2 !~ /1/' | wc -l");
+    auto gt = run_agent(
+        {"query", "genotype", "--het", "HG00096", "--hom-ref", "HG00097", "--db", db, "-O", "tsv"});
     ASSERT_EQ(gt.exit_code, 0) << gt.err;
     EXPECT_EQ(std::count(gt.out.begin(), gt.out.end(), '\n') - 1, std::stoll(gt_ref.out));
 
     // Combined: het in HG00096, no ALT in HG00097, at least 2 carriers overall.
-    auto combo_ref = run_shell("bcftools query -s HG00096,HG00097,HG00099,HG00100,HG00101 -f '[%GT\\t]\\n' " + vcf +
-                               " | awk -F'\\t' '{n=0; for(i=1;i<=5;i++) if ($i ~ /1/) n++; "
-                               "if (($1==\"0|1\"||$1==\"1|0\") && $2 !~ /1/ && n>=2) c++} END {print c+0}'");
-    auto combo = run_agent({"query", "genotype", "--het", "HG00096", "--hom-ref", "HG00097", "--min-carriers", "2",
-                            "--db", db, "-O", "tsv"});
+    auto combo_ref = run_shell(
+        "bcftools query -s HG00096,HG00097,HG00099,HG00100,HG00101 -f '[%GT\\t]\\n' " + vcf +
+        " | awk -F'\\t' '{n=0; for(i=1;i<=5;i++) if ($i ~ /1/) n++; "
+        "if (($1==\"0|1\"||$1==\"1|0\") && $2 !~ /1/ && n>=2) c++} END {print c+0}'");
+    auto combo = run_agent({"query", "genotype", "--het", "HG00096", "--hom-ref", "HG00097",
+                            "--min-carriers", "2", "--db", db, "-O", "tsv"});
     ASSERT_EQ(combo.exit_code, 0) << combo.err;
     EXPECT_EQ(std::count(combo.out.begin(), combo.out.end(), '\n') - 1, std::stoll(combo_ref.out));
 
     // Carried by at least 4 of the 5 samples.
     auto min_ref = run_shell("bcftools query -f '[%GT\\t]\\n' " + vcf +
-                             " | awk -F'\\t' '{n=0; for(i=1;i<=NF;i++) if ($i ~ /1/) n++; if (n>=4) c++} END {print c+0}'");
+                             " | awk -F'\\t' '{n=0; for(i=1;i<=NF;i++) if ($i ~ /1/) n++; if "
+                             "(n>=4) c++} END {print c+0}'");
     auto mc = run_agent({"query", "genotype", "--min-carriers", "4", "--db", db, "-O", "tsv"});
     EXPECT_EQ(std::count(mc.out.begin(), mc.out.end(), '\n') - 1, std::stoll(min_ref.out));
 
@@ -199,7 +227,8 @@ TEST(GraphQueryTest, SampleSharedAndGenotypeQueriesAgreeWithBcftools) {
     auto carriers = run_agent({"query", "variant", "rs7410291", "--db", db, "-O", "json"});
     auto car_ref = run_shell("bcftools view -H -i 'ID=\"rs7410291\"' " + vcf +
                              " | cut -f10- | tr '\\t' '\\n' | cut -d: -f1 | grep -c 1");
-    EXPECT_EQ(static_cast<int64_t>(nlohmann::json::parse(carriers.out).size()), std::stoll(car_ref.out));
+    EXPECT_EQ(static_cast<int64_t>(nlohmann::json::parse(carriers.out).size()),
+              std::stoll(car_ref.out));
 }
 
 TEST(GraphQueryTest, WriteStatementsAreRefused) {
@@ -207,10 +236,11 @@ TEST(GraphQueryTest, WriteStatementsAreRefused) {
     const std::string db = tmp.file("db");
     ASSERT_EQ(run_agent({"ingest", data_path("test.snpeff.vcf"), "--db", db}).exit_code, 0);
     const int64_t before = count_of(db, "MATCH (n) RETURN count(*)");
-    for (const std::string q : {"CREATE (:Sample {id: 'x'})", "MATCH (s:Sample) DELETE s",
-                                "MATCH (v:Variant) SET v.rsid = 'x'", "MERGE (:Gene {symbol: 'Q'})", "DROP TABLE Gene",
-                                "ALTER TABLE Gene ADD x INT64", "COPY Gene FROM 'genes.csv'",
-                                "ATTACH 'other.kz' AS o (dbtype kuzu)", "INSTALL json", "CALL threads=1"}) {
+    for (const std::string q :
+         {"CREATE (:Sample {id: 'x'})", "MATCH (s:Sample) DELETE s",
+          "MATCH (v:Variant) SET v.rsid = 'x'", "MERGE (:Gene {symbol: 'Q'})", "DROP TABLE Gene",
+          "ALTER TABLE Gene ADD x INT64", "COPY Gene FROM 'genes.csv'",
+          "ATTACH 'other.kz' AS o (dbtype kuzu)", "INSTALL json", "CALL threads=1"}) {
         auto r = run_agent({"graph", q, "--db", db});
         EXPECT_NE(r.exit_code, 0) << q;
         EXPECT_NE(r.err.find("refused"), std::string::npos) << q << ": " << r.err;
@@ -220,15 +250,18 @@ TEST(GraphQueryTest, WriteStatementsAreRefused) {
     store::GraphStore graph(db);
     EXPECT_THROW(graph.read_only_query("CREATE (:Sample {id: 'y'})"), store::WriteRefused);
     EXPECT_THROW(graph.read_only_query("MATCH (s:Sample) SET s.id = 'z'"), std::exception);
-    EXPECT_EQ(graph.read_only_query("MATCH (s:Sample) RETURN count(*)").rows.at(0).at(0).get<int64_t>(), 4);
+    EXPECT_EQ(
+        graph.read_only_query("MATCH (s:Sample) RETURN count(*)").rows.at(0).at(0).get<int64_t>(),
+        4);
 }
 
 // chr22 records with one bad record (too few columns) at data record `bad_at`.
 std::string file_with_bad_record(const TempDir& tmp, int records, int bad_at, int64_t& bad_line) {
     const std::string out = tmp.file("bad.vcf");
-    auto r = run_shell("bcftools view -h " + data_path("chr22.vcf.gz") + " > " + out + " && bcftools view -H " +
-                       data_path("chr22.vcf.gz") + " | head -" + std::to_string(records) + " | awk -v b=" +
-                       std::to_string(bad_at) + " 'NR==b {print \"22\\t1\\tbroken\"; next} {print}' >> " + out);
+    auto r = run_shell("bcftools view -h " + data_path("chr22.vcf.gz") + " > " + out +
+                       " && bcftools view -H " + data_path("chr22.vcf.gz") + " | head -" +
+                       std::to_string(records) + " | awk -v b=" + std::to_string(bad_at) +
+                       " 'NR==b {print \"22\\t1\\tbroken\"; next} {print}' >> " + out);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     auto h = run_shell("bcftools view -h " + data_path("chr22.vcf.gz") + " | wc -l");
     bad_line = std::stoll(h.out) + bad_at;
@@ -249,7 +282,8 @@ TEST(GraphIngestFailureTest, BadRecordKeepsEarlierBatchesAndLeavesNothingOfItsBa
                               " | bcftools query -f '[%GT\\n]' | grep -c 1");
     EXPECT_EQ(count_of(db, "MATCH (v:Variant) RETURN count(*)"), 600);
     EXPECT_EQ(count_of(db, "MATCH ()-[h:CarriedBy]->() RETURN count(*)"), std::stoll(first600.out));
-    auto src = graph_json(db, "MATCH (s:Source) RETURN s.status AS status, s.records_committed AS n");
+    auto src =
+        graph_json(db, "MATCH (s:Source) RETURN s.status AS status, s.records_committed AS n");
     EXPECT_EQ(src.at(0)["status"], "loading");
     EXPECT_EQ(src.at(0)["n"], 600);
 
@@ -272,7 +306,8 @@ TEST(GraphIngestTest2, SecondFileAddsOnlyNewVariantsAndGeneFileMapsByOverlap) {
     r = run_agent({"ingest", vcf, "--db", db, "-O", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto total = run_shell("bcftools view -H " + vcf + " | wc -l");
-    EXPECT_EQ(nlohmann::json::parse(r.out)["new_variants"].get<int64_t>(), std::stoll(total.out) - first);
+    EXPECT_EQ(nlohmann::json::parse(r.out)["new_variants"].get<int64_t>(),
+              std::stoll(total.out) - first);
     EXPECT_EQ(count_of(db, "MATCH (v:Variant) RETURN count(*)"), std::stoll(total.out));
 
     // `stats --db` reports the same per-table counts.
@@ -292,11 +327,13 @@ TEST(GraphIngestTest2, SecondFileAddsOnlyNewVariantsAndGeneFileMapsByOverlap) {
     r = run_agent({"ingest", vcf, "--genes", bed, "--db", db2});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto a = bcftools_region_records(vcf, "22:50400001-50450000");
-    EXPECT_EQ(count_of(db2, "MATCH (v:Variant)-[:InGene]->(:Gene {symbol: 'GENEA'}) RETURN count(*)"),
-              static_cast<int64_t>(a.size()));
+    EXPECT_EQ(
+        count_of(db2, "MATCH (v:Variant)-[:InGene]->(:Gene {symbol: 'GENEA'}) RETURN count(*)"),
+        static_cast<int64_t>(a.size()));
     auto b = bcftools_region_records(vcf, "22:50600001-50610000");
-    EXPECT_EQ(count_of(db2, "MATCH (v:Variant)-[:InGene]->(:Gene {symbol: 'GENEB'}) RETURN count(*)"),
-              static_cast<int64_t>(b.size()));
+    EXPECT_EQ(
+        count_of(db2, "MATCH (v:Variant)-[:InGene]->(:Gene {symbol: 'GENEB'}) RETURN count(*)"),
+        static_cast<int64_t>(b.size()));
 }
 
 }  // namespace
