@@ -1,6 +1,7 @@
 #include "store/graph_store.hpp"
 
 #include <kuzu.hpp>
+#include <malloc.h>
 
 #include <chrono>
 #include <cmath>
@@ -600,6 +601,9 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
         // next batch). Measured: a SIGKILL after COMMIT without this lost the batch's rows
         // while keeping its Source/Meta updates.
         im.run(*im.writer, "CHECKPOINT");
+        // Kuzu's COPY threads free the batch's working memory into their malloc arenas; hand
+        // it back so the next batch does not grow RSS (1M x 100: peak 878 -> 805 MB).
+        malloc_trim(0);
         result.copy_seconds = seconds_since(t_copy);
     } catch (...) {
         im.writer->query("ROLLBACK");

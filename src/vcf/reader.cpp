@@ -228,7 +228,7 @@ void VcfReader::check_record(int parse_status) {
     if (rec_->n_allele < 1) fail("record has no REF allele");
 }
 
-bool VcfReader::read_whole_file() {
+bool VcfReader::read_next_in_file_order() {
     if (is_bcf_) {
         const int ret = bcf_read(fp_, hdr_, rec_);
         if (ret == -1) return false;
@@ -311,7 +311,7 @@ bool VcfReader::read_region() {
 }
 
 bcf1_t* VcfReader::next() {
-    const bool got = regions_.empty() && opts_.regions.empty() ? read_whole_file() : read_region();
+    const bool got = regions_.empty() && opts_.regions.empty() ? read_next_in_file_order() : read_region();
     if (!got) {
         if (records_ == 0 && !opts_.allow_empty && opts_.regions.empty())
             throw InputError(path_, 0, "no variant records (the file has a header only)", kExitInvalid);

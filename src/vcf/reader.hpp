@@ -61,7 +61,7 @@ private:
     void read_text_header();
     void apply_sample_subset();
     void prepare_regions();
-    bool read_whole_file();
+    bool read_next_in_file_order();
     bool read_region();
     void check_record(int parse_status);
     [[noreturn]] void fail(const std::string& reason) const;
