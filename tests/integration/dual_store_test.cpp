@@ -10,14 +10,6 @@
 namespace vcfagent::test {
 namespace {
 
-std::map<std::string, int64_t> store_counts(const std::string& db) {
-    auto r = run_agent({"stats", "--db", db, "-O", "json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::map<std::string, int64_t> out;
-    for (const auto& row : nlohmann::json::parse(r.out)) out[row["table"]] = row["count"];
-    return out;
-}
-
 std::string dump(const std::string& db, const std::string& cypher) {
     auto r = run_agent({"graph", cypher, "--db", db, "-O", "tsv"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -33,12 +25,16 @@ TEST(DualStoreTest, SyncAndConcurrentRunsProduceIdenticalStores) {
     const auto ca = store_counts(a);
     EXPECT_EQ(ca, store_counts(b));
     EXPECT_EQ(ca.at("vectors"), ca.at("Variant"));
-    const std::string variants = "MATCH (v:Variant) RETURN v.id, v.pos, v.ref, v.alt, v.af ORDER BY v.id";
-    const std::string edges = "MATCH (v:Variant)-[c:CarriedBy]->(s:Sample) RETURN v.id, s.id, c.gt ORDER BY v.id, s.id";
+    const std::string variants =
+        "MATCH (v:Variant) RETURN v.id, v.pos, v.ref, v.alt, v.af ORDER BY v.id";
+    const std::string edges =
+        "MATCH (v:Variant)-[c:CarriedBy]->(s:Sample) RETURN v.id, s.id, c.gt ORDER BY v.id, s.id";
     EXPECT_EQ(dump(a, variants), dump(b, variants));
     EXPECT_EQ(dump(a, edges), dump(b, edges));
     auto picked = nlohmann::json::parse(
-        run_agent({"graph", "MATCH (v:Variant) RETURN v.id AS k ORDER BY v.pos SKIP 5000 LIMIT 3", "--db", a, "-O", "json"}).out);
+        run_agent({"graph", "MATCH (v:Variant) RETURN v.id AS k ORDER BY v.pos SKIP 5000 LIMIT 3",
+                   "--db", a, "-O", "json"})
+            .out);
     ASSERT_EQ(picked.size(), 3u);
     for (const auto& row : picked) {
         const std::string key = row["k"];
@@ -52,10 +48,12 @@ TEST(DualStoreTest, SyncAndConcurrentRunsProduceIdenticalStores) {
 TEST(DualStoreTest, BadRecordLeavesNothingOfItsBatchInEitherStore) {
     TempDir tmp;
     const std::string vcf = tmp.file("bad.vcf");
-    ASSERT_EQ(run_shell("(bcftools view -h " + data_path("chr22.vcf.gz") + "; bcftools view -H " +
-                        data_path("chr22.vcf.gz") + " | head -1000 | awk 'NR==751 {print \"22\\t1\\tx\"; next} {print}') > " + vcf)
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run_shell("(bcftools view -h " + data_path("chr22.vcf.gz") + "; bcftools view -H " +
+                  data_path("chr22.vcf.gz") +
+                  " | head -1000 | awk 'NR==751 {print \"22\\t1\\tx\"; next} {print}') > " + vcf)
+            .exit_code,
+        0);
     const std::string db = tmp.file("db");
     auto r = run_agent({"ingest", vcf, "--db", db, "--batch-size", "200"});
     EXPECT_EQ(r.exit_code, 1);

@@ -16,15 +16,6 @@
 namespace vcfagent::test {
 namespace {
 
-std::map<std::string, int64_t> store_counts(const std::string& db) {
-    auto r = run_agent({"stats", "--db", db, "-O", "json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::map<std::string, int64_t> out;
-    if (r.exit_code != 0) return out;
-    for (const auto& row : nlohmann::json::parse(r.out)) out[row["table"]] = row["count"];
-    return out;
-}
-
 int64_t promised_variants(const std::string& db) {
     auto r = run_agent({"graph", "MATCH (s:Source) RETURN coalesce(sum(s.variants), 0) AS n",
                         "--db", db, "-O", "json"});

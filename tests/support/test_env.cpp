@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 extern char** environ;
 
 namespace vcfagent::test {
@@ -95,6 +97,15 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 
 CommandResult run_shell(const std::string& command_line) {
     return run_command({"/bin/sh", "-c", command_line});
+}
+
+std::map<std::string, int64_t> store_counts(const std::string& db) {
+    auto r = run_agent({"stats", "--db", db, "-O", "json"});
+    if (r.exit_code != 0)
+        throw std::runtime_error("vcf-agent stats --db " + db + " failed: " + r.err);
+    std::map<std::string, int64_t> out;
+    for (const auto& row : nlohmann::json::parse(r.out)) out[row["table"]] = row["count"];
+    return out;
 }
 
 bool run_agent_killed_after(const std::vector<std::string>& args, double seconds) {

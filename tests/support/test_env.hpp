@@ -1,7 +1,9 @@
 #pragma once
 // Shared test plumbing: paths to fixtures and the built binary, a scratch directory, and a
 // child-process runner that captures stdout/stderr and the exit code.
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,10 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 CommandResult run_shell(const std::string& command_line);
 // Runs vcf-agent with the given arguments.
 CommandResult run_agent(const std::vector<std::string>& args, const std::string& stdin_text = "");
+
+// Node/edge counts per table of a store (`vcf-agent stats --db DIR -O json`, which includes
+// the vector store's rows as "vectors"). Throws when the command fails.
+std::map<std::string, int64_t> store_counts(const std::string& db);
 
 // Starts vcf-agent with the given arguments (output discarded), sends it SIGKILL after
 // `seconds` unless it has exited by then, and reaps it. True when the kill landed.
