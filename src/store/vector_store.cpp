@@ -1,7 +1,6 @@
 #include "store/vector_store.hpp"
 
 #include <fcntl.h>
-#include <omp.h>
 #include <sys/file.h>
 #include <unistd.h>
 
