@@ -1,4 +1,5 @@
 // vcf-agent ingest FILE... : load VCF/BCF files into the dual store (graph + vectors).
+#include <algorithm>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,8 @@ nlohmann::json report_json(const ingest::IngestReport& r) {
           {"embed", r.embed_seconds},
           {"vectors", r.vector_seconds}}},
         {"vectors_added", r.vectors_added},
+        {"peak_rss_mb", static_cast<double>(r.peak_rss_bytes) / (1 << 20)},
+        {"batch_calls", r.final_batch_calls},
         {"variants_per_second", r.seconds > 0 ? static_cast<double>(r.variants) / r.seconds : 0.0}};
 }
 
@@ -69,7 +72,8 @@ void print_report(const ingest::IngestReport& r, const std::string& format) {
     std::cout << r.path << ": " << r.records << " records, " << r.variants << " variants ("
               << r.new_variants << " new), " << r.new_edges << " genotype edges, "
               << r.new_gene_links << " gene links, " << r.vectors_added << " vectors, " << r.batches
-              << " batches in " << r.seconds << " s";
+              << " batches in " << r.seconds << " s, peak RSS " << (r.peak_rss_bytes >> 20)
+              << " MB";
     if (r.resumed) std::cout << " (resumed an interrupted load)";
     if (r.records_skipped) std::cout << "; skipped " << r.records_skipped << " invalid records";
     std::cout << "\n";
@@ -92,11 +96,13 @@ int run(const IngestArgs& a) {
     opt.genes_file = a.genes;
     opt.sync = a.sync;
     if (a.memory_limit_mb > 0) {
-        // Budget split (measured on 1M x 100 ingests): about a third for the graph buffer
-        // pool; a batch costs roughly 1 KB per genotype call across the pipeline's
-        // (queue depth + 2) batches in flight.
-        sopt.graph.buffer_pool_mb = std::max<uint64_t>(64, a.memory_limit_mb / 3);
-        opt.batch_calls = std::max<size_t>(20000, a.memory_limit_mb * 1024 / 3 / 4);
+        // Budget split (measured on 1M x 100 ingests): a quarter for the graph buffer pool,
+        // which must still hold one batch's COPY (64 MB failed at 400,000 calls); a batch costs
+        // ~175 bytes per genotype call and up to four are in flight. ingest_file then halves
+        // the batches whenever RSS nears the budget.
+        sopt.graph.buffer_pool_mb = std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256);
+        opt.batch_calls = std::clamp<size_t>(a.memory_limit_mb * 400, 20000, 400000);
+        opt.memory_limit_bytes = a.memory_limit_mb << 20;
     }
     if (a.batch_calls > 0) opt.batch_calls = a.batch_calls;
     store::DualStore stores(a.db, sopt);
@@ -111,6 +117,12 @@ int run(const IngestArgs& a) {
                 &partial);
             bar.finish();
             print_report(r, a.format);
+            if (a.memory_limit_mb > 0 && (r.peak_rss_bytes >> 20) > a.memory_limit_mb)
+                std::cerr
+                    << "vcf-agent: peak RSS " << (r.peak_rss_bytes >> 20)
+                    << " MB exceeded --memory-limit-mb " << a.memory_limit_mb
+                    << " (batches shrank to " << r.final_batch_calls
+                    << " genotype calls; the graph engine's own memory grows with the store)\n";
         } catch (const InputError&) {
             bar.finish();
             std::cerr << "vcf-agent: " << f << ": " << partial.batches << " batches ("

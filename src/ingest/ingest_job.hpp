@@ -18,11 +18,14 @@ struct IngestOptions {
     // ...and at most about this many genotype calls, so a wide file's batch stays within the
     // graph store's buffer pool and the memory budget.
     size_t batch_calls = 400000;
-    bool force = false;            // reload a file already loaded (its edges are replaced)
+    bool force = false;  // reload a file already loaded (its edges are replaced)
     bool with_genotypes = true;
-    std::string genes_file;        // GTF/GFF3/BED: gene overlap for files without annotations
-    bool sync = false;             // run read and write one after another (the fallback path)
-    size_t queue_depth = 2;        // batches the reader may run ahead of the writer
+    std::string genes_file;  // GTF/GFF3/BED: gene overlap for files without annotations
+    bool sync = false;       // run read and write one after another (the fallback path)
+    size_t queue_depth = 2;  // batches the reader may run ahead of the writer
+    // Memory budget (0: none). When the process's RSS passes 80% of it after a batch, later
+    // batches hold half as many genotype calls (down to a floor); they grow back below 50%.
+    uint64_t memory_limit_bytes = 0;
 };
 
 struct IngestReport {
@@ -30,8 +33,8 @@ struct IngestReport {
     std::string source_id;
     bool skipped_already_loaded = false;
     bool resumed = false;
-    int64_t records = 0;         // source records read in this run
-    int64_t variants = 0;        // split variants seen
+    int64_t records = 0;   // source records read in this run
+    int64_t variants = 0;  // split variants seen
     int64_t new_variants = 0;
     int64_t new_edges = 0;
     int64_t new_gene_links = 0;
@@ -46,6 +49,8 @@ struct IngestReport {
     double embed_seconds = 0;
     double vector_seconds = 0;
     int64_t vectors_added = 0;
+    uint64_t peak_rss_bytes = 0;   // of the whole process, at the end of the load
+    size_t final_batch_calls = 0;  // the genotype-call bound batches ended with
 };
 
 // Progress callback: records read so far, bytes read, total bytes (-1 unknown).
@@ -53,7 +58,8 @@ using ProgressFn = std::function<void(int64_t records, int64_t bytes, int64_t to
 
 // Throws InputError on bad input after committing the batches before the bad record; the
 // report of committed work is then in `partial`.
-IngestReport ingest_file(store::DualStore& stores, const std::string& path, const IngestOptions& options,
-                         const ProgressFn& progress, IngestReport* partial = nullptr);
+IngestReport ingest_file(store::DualStore& stores, const std::string& path,
+                         const IngestOptions& options, const ProgressFn& progress,
+                         IngestReport* partial = nullptr);
 
 }  // namespace vcfagent::ingest
