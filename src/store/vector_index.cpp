@@ -121,22 +121,39 @@ std::unique_ptr<AnnIndex> AnnIndex::empty_flat(int dim) {
     return a;
 }
 
-std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim, const float* x, int64_t n,
+std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
+                                          const std::vector<VectorRun>& runs,
                                           const IndexParams& params) {
     std::unique_ptr<AnnIndex> a(new AnnIndex(kind, dim, params));
+    int64_t n = 0;
+    for (const auto& run : runs) n += run.n;
+    auto add_runs = [&](faiss::Index& index) {
+        if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(&index))
+            flat->codes.reserve(static_cast<size_t>(n) * flat->code_size);
+        for (const auto& run : runs)
+            if (run.n > 0) index.add(run.n, run.x);
+    };
+    // Row r of the whole sequence (for sampling training rows).
+    auto row = [&](int64_t r) {
+        for (const auto& run : runs) {
+            if (r < run.n) return run.x + r * dim;
+            r -= run.n;
+        }
+        throw StoreError("internal: row past the end of the build input");
+    };
     faiss_call("index build", [&] {
         switch (kind) {
             case IndexKind::Auto:
                 throw StoreError("internal: index kind must be resolved before build");
             case IndexKind::Flat:
                 a->index_ = std::make_unique<faiss::IndexFlatL2>(dim);
-                a->index_->add(n, x);
+                add_runs(*a->index_);
                 break;
             case IndexKind::Hnsw: {
                 auto h = std::make_unique<faiss::IndexHNSWFlat>(dim, params.hnsw_m);
                 h->hnsw.efConstruction = params.hnsw_ef_construction;
                 h->hnsw.efSearch = std::max(params.hnsw_ef_max, 2 * params.hnsw_ef_search);
-                h->add(n, x);
+                add_runs(*h);
                 a->index_ = std::move(h);
                 break;
             }
@@ -155,7 +172,7 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim, const float* 
                 const auto rows = sample_rows(n, sample);
                 std::vector<float> train(rows.size() * static_cast<size_t>(dim));
                 for (size_t i = 0; i < rows.size(); ++i)
-                    std::copy_n(x + rows[i] * dim, dim, train.data() + i * dim);
+                    std::copy_n(row(rows[i]), dim, train.data() + i * dim);
                 const int nlist = params.ivf_nlist > 0
                                       ? params.ivf_nlist
                                       : default_nlist(n, static_cast<int>(rows.size()));
@@ -175,10 +192,10 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim, const float* 
                 // dominates the build time.
                 ivf->cp.niter = 10;
                 ivf->train(static_cast<idx_t>(rows.size()), train.data());
-                ivf->add(n, x);
+                add_runs(*ivf);
                 ivf->nprobe = params.ivf_nprobe > 0 ? params.ivf_nprobe : default_nprobe(nlist);
                 a->raw_ = std::make_unique<faiss::IndexFlatL2>(dim);
-                a->raw_->add(n, x);
+                add_runs(*a->raw_);
                 a->index_ = std::move(ivf);
                 a->trained_rows_ = n;
                 break;
@@ -363,9 +380,8 @@ IndexFile AnnIndex::save(const fs::path& dir, const std::string& prefix) const {
     return {name, w.finish()};
 }
 
-std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& dir, IndexKind kind,
-                                         const IndexFile& file, const IndexParams& params,
-                                         int64_t trained_rows,
+std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& dir, IndexKind kind, const IndexFile& file,
+                                         const IndexParams& params, int64_t trained_rows,
                                          std::unique_ptr<faiss::IndexFlatL2> raw) {
     std::unique_ptr<AnnIndex> a(new AnnIndex(kind, 0, params));
     const fs::path path = dir / file.name;
@@ -392,7 +408,8 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& dir, IndexKind kind,
         case IndexKind::IvfPq: {
             if (!as_ivfpq(a->index_.get())) wrong_type();
             if (!raw || raw->d != a->dim_ || raw->ntotal != a->index_->ntotal)
-                throw StoreError(path.string() + ": the stored vectors do not match its IVF-PQ index");
+                throw StoreError(path.string() +
+                                 ": the stored vectors do not match its IVF-PQ index");
             a->raw_ = std::move(raw);
             break;
         }

@@ -59,10 +59,19 @@ struct IndexFile {
     FileDigest digest;
 };
 
+// Rows stored contiguously, row-major: `n` vectors starting at `x`.
+struct VectorRun {
+    const float* x = nullptr;
+    int64_t n = 0;
+};
+
 class AnnIndex {
   public:
-    // Builds an index of `kind` (not Auto) over n row-major vectors, rows numbered 0..n-1.
-    static std::unique_ptr<AnnIndex> build(IndexKind kind, int dim, const float* x, int64_t n,
+    // Builds an index of `kind` (not Auto) over the rows of `runs` in order, numbered from 0.
+    // Taking runs lets a rebuild read the rows where they are instead of copying them into
+    // one array first (a copy the size of the store).
+    static std::unique_ptr<AnnIndex> build(IndexKind kind, int dim,
+                                           const std::vector<VectorRun>& runs,
                                            const IndexParams& params);
     static std::unique_ptr<AnnIndex> empty_flat(int dim);
     ~AnnIndex();

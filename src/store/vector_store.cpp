@@ -446,14 +446,19 @@ void VectorStore::rebuild(IndexKind kind) {
     next->attrs = d.attrs;
     next->attrs.compact(keep);
     const size_t live = next->rows();
-    {
+    if (kind == IndexKind::IvfPq && live < kMinIvfRows) kind = IndexKind::Flat;
+    if (live == d.rows()) {
+        // Nothing to drop: build from the rows where they are (the main index, then the delta).
+        next->main = AnnIndex::build(kind, dim,
+                                     {{d.main_rows() ? d.main->vector(0) : nullptr, d.main->size()},
+                                      {d.delta->size() ? d.delta->vector(0) : nullptr, d.delta->size()}},
+                                     params_);
+    } else {
         std::vector<float> x(live * static_cast<size_t>(dim));
         size_t out = 0;
         for (size_t r = 0; r < d.rows(); ++r)
-            if (keep[r])
-                std::copy_n(row_vector(static_cast<int64_t>(r)), dim, x.data() + out++ * dim);
-        if (kind == IndexKind::IvfPq && live < kMinIvfRows) kind = IndexKind::Flat;
-        next->main = AnnIndex::build(kind, dim, x.data(), static_cast<int64_t>(live), params_);
+            if (keep[r]) std::copy_n(row_vector(static_cast<int64_t>(r)), dim, x.data() + out++ * dim);
+        next->main = AnnIndex::build(kind, dim, {{x.data(), static_cast<int64_t>(live)}}, params_);
     }
     next->delta = AnnIndex::empty_flat(dim);
     next->deleted = RowBitmap(live);
