@@ -25,10 +25,10 @@ struct IngestArgs {
     bool sync = false;
     bool no_vectors = false;
     bool no_graph = false;
-    uint64_t memory_limit_mb = 0;
+    uint64_t memory_limit_mb = 2048;  // 0: no budget
     embed::EmbedderConfig embedder;
     std::string genes;
-    uint64_t buffer_pool_mb = 256;
+    uint64_t buffer_pool_mb = 0;  // 0: from the budget
     std::string format;
 };
 
@@ -81,7 +81,6 @@ void print_report(const ingest::IngestReport& r, const std::string& format) {
 
 int run(const IngestArgs& a) {
     store::DualStoreOptions sopt;
-    sopt.graph.buffer_pool_mb = a.buffer_pool_mb;
     sopt.graph.threads = std::max(1, a.input.threads);
     sopt.embedder = a.embedder;
     sopt.write_graph = !a.no_graph;
@@ -95,12 +94,14 @@ int run(const IngestArgs& a) {
     opt.force = a.force;
     opt.genes_file = a.genes;
     opt.sync = a.sync;
+    // Budget split (measured on 1M x 100 ingests): a quarter for the graph buffer pool, which
+    // must still hold one batch's COPY (64 MB failed at 400,000 calls); a batch costs ~175 bytes
+    // per genotype call and up to four are in flight. ingest_file then halves the batches
+    // whenever RSS nears the budget.
+    sopt.graph.buffer_pool_mb =
+        a.memory_limit_mb > 0 ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256) : 256;
+    if (a.buffer_pool_mb > 0) sopt.graph.buffer_pool_mb = a.buffer_pool_mb;
     if (a.memory_limit_mb > 0) {
-        // Budget split (measured on 1M x 100 ingests): a quarter for the graph buffer pool,
-        // which must still hold one batch's COPY (64 MB failed at 400,000 calls); a batch costs
-        // ~175 bytes per genotype call and up to four are in flight. ingest_file then halves
-        // the batches whenever RSS nears the budget.
-        sopt.graph.buffer_pool_mb = std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256);
         opt.batch_calls = std::clamp<size_t>(a.memory_limit_mb * 400, 20000, 400000);
         opt.memory_limit_bytes = a.memory_limit_mb << 20;
     }
@@ -158,7 +159,9 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
     cmd->add_flag("--no-vectors", args->no_vectors, "Load the graph only");
     cmd->add_flag("--no-graph", args->no_graph, "Load the vector store only");
     cmd->add_option("--memory-limit-mb", args->memory_limit_mb,
-                    "Size batches and the graph buffer pool for this budget");
+                    "Memory budget (0: none): sizes batches and the graph buffer pool, and halves "
+                    "later batches whenever RSS nears it")
+        ->capture_default_str();
     cmd->add_option("--embedder", args->embedder.kind, "builtin | ollama | openai")
         ->capture_default_str();
     cmd->add_option("--model", args->embedder.model, "Embedding model (HTTP embedders)");
@@ -167,9 +170,10 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
                   "Load sites only (no samples, no CarriedBy edges)");
     cmd->add_option("--genes", args->genes,
                     "GTF/GFF3/BED gene intervals for files without annotations");
-    cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb, "Graph database buffer pool size")
-        ->check(CLI::Range(16, 1 << 20))
-        ->capture_default_str();
+    cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb,
+                    "Graph database buffer pool size (default: a quarter of the memory budget, "
+                    "96-256 MB)")
+        ->check(CLI::Range(16, 1 << 20));
     cmd->callback([args] { set_exit_code(run(*args)); });
 });
 
