@@ -529,7 +529,8 @@ TEST(VectorStore, CorruptNewestVersionFallsBackToThePreviousOne) {
     EXPECT_EQ(reader->last_committed_batch(), 1u);
     EXPECT_EQ(reader->size(), 300u);
     EXPECT_NE(reader->open_note().find("damaged"), std::string::npos) << reader->open_note();
-    EXPECT_NE(reader->open_note().find("seg.300-600.cols"), std::string::npos) << reader->open_note();
+    EXPECT_NE(reader->open_note().find("seg.300-600.cols"), std::string::npos)
+        << reader->open_note();
     reader.reset();
 
     VectorStoreOptions strict;
@@ -544,6 +545,40 @@ TEST(VectorStore, CorruptNewestVersionFallsBackToThePreviousOne) {
     vs->commit(2);
     vs.reset();
     EXPECT_EQ(VectorStore::open(dir, ro)->size(), 600u);
+}
+
+TEST(VectorStore, ManySmallCommitsKeepFewSegmentsAndReopenIdentically) {
+    TempDir tmp;
+    const fs::path dir = tmp.path() / "v";
+    const Dataset d = random_dataset(1400, 16, 47);
+    const std::span<const vcf::Variant> all(d.variants);
+    std::string newest;
+    {
+        auto vs = VectorStore::open_or_create(dir, kInfo);
+        for (size_t i = 0; i < 1400; i += 20) {  // 70 commits: past the segment limit
+            vs->add(all.subspan(i, 20), d.row(i), 1);
+            vs->commit(i / 20 + 1);
+        }
+        newest = version_dir_name(vs->stats().version);
+    }
+    size_t segment_files = 0;
+    for (const auto& entry : fs::directory_iterator(dir / newest))
+        segment_files += entry.path().filename().string().rfind("seg.", 0) == 0;
+    EXPECT_GT(segment_files, 0u);
+    EXPECT_LE(segment_files, 2u * 64u);  // .cols + .f32 per segment
+    VectorStoreOptions ro;
+    ro.read_only = true;
+    auto reader = VectorStore::open(dir, ro);
+    EXPECT_EQ(reader->size(), 1400u);
+    EXPECT_EQ(reader->last_committed_batch(), 70u);
+    for (size_t i : {0u, 699u, 1399u}) {
+        auto v = reader->get_vector(d.variants[i].key);
+        ASSERT_TRUE(v.has_value()) << d.variants[i].key;
+        EXPECT_TRUE(std::equal(v->begin(), v->end(), d.row(i))) << d.variants[i].key;
+        auto hits = reader->search(*v, 1);
+        ASSERT_EQ(hits.size(), 1u);
+        EXPECT_EQ(hits[0].key, d.variants[i].key);
+    }
 }
 
 TEST(VectorStore, RevertToPreviousUndoesTheLastCommit) {
