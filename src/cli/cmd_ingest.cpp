@@ -96,7 +96,7 @@ int run(const IngestArgs& a) {
     opt.sync = a.sync;
     // Budget split (measured on 1M x 100 ingests): a quarter for the graph buffer pool, which
     // must still hold one batch's COPY (64 MB failed at 400,000 calls); a batch costs ~175 bytes
-    // per genotype call and up to four are in flight. ingest_file then halves the batches
+    // per genotype call and up to three are in flight. ingest_file then halves the batches
     // whenever RSS nears the budget.
     sopt.graph.buffer_pool_mb =
         a.memory_limit_mb > 0 ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256) : 256;
