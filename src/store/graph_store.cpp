@@ -1,7 +1,7 @@
 #include "store/graph_store.hpp"
 
-#include <kuzu.hpp>
 #include <malloc.h>
+#include <kuzu.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -12,8 +12,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "common/error.hpp"
 #include "common/elapsed.hpp"
+#include "common/error.hpp"
 #include "store/staging_file.hpp"
 #include "store/writer_preferring_mutex.hpp"
 #include "vcf/variant_key.hpp"
@@ -81,7 +81,8 @@ std::unique_ptr<kc::Value> to_kuzu_value(const nlohmann::json& j) {
     return std::make_unique<kc::Value>(kc::Value::createNullValue());
 }
 
-std::unordered_map<std::string, std::unique_ptr<kc::Value>> to_kuzu_params(const QueryParams& params) {
+std::unordered_map<std::string, std::unique_ptr<kc::Value>> to_kuzu_params(
+    const QueryParams& params) {
     std::unordered_map<std::string, std::unique_ptr<kc::Value>> values;
     for (const auto& [k, v] : params) values.emplace(k, to_kuzu_value(v));
     return values;
@@ -160,11 +161,13 @@ const char* const kRefusedPlanOperators[] = {
 std::unique_ptr<kz::QueryResult> run_cypher(kz::Connection& conn, const std::string& cypher) {
     auto r = conn.query(cypher);
     if (!r->isSuccess())
-        throw StoreError("graph store: " + r->getErrorMessage() + " [in: " + cypher.substr(0, 200) + "]");
+        throw StoreError("graph store: " + r->getErrorMessage() + " [in: " + cypher.substr(0, 200) +
+                         "]");
     return r;
 }
 
-std::unique_ptr<kz::Database> open_kuzu(const std::filesystem::path& path, const kz::SystemConfig& config) {
+std::unique_ptr<kz::Database> open_kuzu(const std::filesystem::path& path,
+                                        const kz::SystemConfig& config) {
     try {
         return std::make_unique<kz::Database>(path.string(), config);
     } catch (const std::exception& e) {
@@ -182,7 +185,8 @@ constexpr const char* kRepairDb = "graph.repair.kz";
 void remove_database(const std::filesystem::path& db) {
     std::error_code ec;
     std::filesystem::remove(db, ec);
-    for (const char* ext : {".wal", ".shadow", ".tmp"}) std::filesystem::remove(db.string() + ext, ec);
+    for (const char* ext : {".wal", ".shadow", ".tmp"})
+        std::filesystem::remove(db.string() + ext, ec);
 }
 
 // Kuzu 0.11.3 does not survive every crash of a writer: after a SIGKILL during a batch's COPY or
@@ -193,7 +197,8 @@ void remove_database(const std::filesystem::path& db) {
 // the old file with one rename. A crash during the rebuild leaves the marker, so it reruns.
 void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig& config) {
     namespace fs = std::filesystem;
-    const fs::path db_path = dir / kDbFile, export_dir = dir / kRepairExport, fresh = dir / kRepairDb;
+    const fs::path db_path = dir / kDbFile, export_dir = dir / kRepairExport,
+                   fresh = dir / kRepairDb;
     std::error_code ec;
     fs::remove_all(export_dir, ec);
     remove_database(fresh);
@@ -214,7 +219,8 @@ void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig&
         while (std::getline(in, line)) {
             if (line.find_first_not_of(" \t;") == std::string::npos) continue;
             const auto at = line.find("FROM \"");
-            if (at == std::string::npos) throw StoreError("graph store repair: unexpected export statement: " + line);
+            if (at == std::string::npos)
+                throw StoreError("graph store repair: unexpected export statement: " + line);
             line.insert(at + 6, (export_dir / "").string());
             run_cypher(conn, line);
         }
@@ -266,6 +272,20 @@ struct GraphStore::Impl {
         return rank;
     }
 };
+
+namespace {
+// Held by the methods whose writer-connection statements commit on their own: the writer's
+// mutex, then the commit gate (why: GraphStore::Impl::commit_gate).
+class CommittingWrite {
+  public:
+    CommittingWrite(std::mutex& writer, WriterPreferringSharedMutex& gate)
+        : writer_(writer), gate_(gate) {}
+
+  private:
+    std::lock_guard<std::mutex> writer_;
+    std::unique_lock<WriterPreferringSharedMutex> gate_;
+};
+}  // namespace
 
 GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions options)
     : dir_(dir), impl_(std::make_unique<Impl>()) {
@@ -409,8 +429,7 @@ const char* const kSetSource =
 }  // namespace
 
 void GraphStore::put_source(SourceRecord& source) {
-    std::lock_guard lock(impl_->write_mutex);
-    std::unique_lock gate(impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     if (source.num <= 0) {
         auto r = impl_->run(*impl_->writer, "MATCH (s:Source) RETURN coalesce(max(s.num), 0)");
         source.num = r->getNext()->getValue(0)->getValue<int64_t>() + 1;
@@ -419,8 +438,7 @@ void GraphStore::put_source(SourceRecord& source) {
 }
 
 void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids) {
-    std::lock_guard lock(impl_->write_mutex);
-    std::unique_lock gate(impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     for (const auto& s : sample_ids)
         impl_->run(*impl_->writer, "MERGE (:Sample {id: $id})", {{"id", s}});
 }
@@ -432,8 +450,7 @@ uint64_t GraphStore::last_batch() {
 }
 
 void GraphStore::set_last_batch(uint64_t batch_id) {
-    std::lock_guard lock(impl_->write_mutex);
-    std::unique_lock gate(impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     impl_->run(*impl_->writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
                {{"b", std::to_string(batch_id)}});
 }
@@ -442,7 +459,8 @@ std::vector<SourceRecord> GraphStore::unfinished_sources() {
     std::vector<std::string> ids;
     {
         std::lock_guard lock(impl_->write_mutex);
-        auto r = impl_->run(*impl_->writer, "MATCH (s:Source) WHERE s.status <> 'complete' RETURN s.id");
+        auto r =
+            impl_->run(*impl_->writer, "MATCH (s:Source) WHERE s.status <> 'complete' RETURN s.id");
         while (r->hasNext()) ids.push_back(r->getNext()->getValue(0)->getValue<std::string>());
     }
     std::vector<SourceRecord> out;
@@ -455,20 +473,22 @@ bool GraphStore::source_rows_intact(const SourceRecord& source) {
     std::lock_guard lock(impl_->write_mutex);
     auto v = impl_->run(*impl_->writer, "MATCH (v:Variant) WHERE v.source = $n RETURN count(*)",
                         {{"n", source.num}});
-    auto e = impl_->run(*impl_->writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n RETURN count(*)",
-                        {{"n", source.num}});
+    auto e =
+        impl_->run(*impl_->writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n RETURN count(*)",
+                   {{"n", source.num}});
     return v->getNext()->getValue(0)->getValue<int64_t>() == source.variants &&
            e->getNext()->getValue(0)->getValue<int64_t>() == source.edges;
 }
 
 void GraphStore::undo_source(SourceRecord& source) {
-    std::lock_guard lock(impl_->write_mutex);
-    std::unique_lock gate(impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     Impl& im = *impl_;
     try {
         im.run(*im.writer, "BEGIN TRANSACTION");
-        im.run(*im.writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c", {{"n", source.num}});
-        im.run(*im.writer, "MATCH (v:Variant) WHERE v.source = $n DETACH DELETE v", {{"n", source.num}});
+        im.run(*im.writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c",
+               {{"n", source.num}});
+        im.run(*im.writer, "MATCH (v:Variant) WHERE v.source = $n DETACH DELETE v",
+               {{"n", source.num}});
         source.records_committed = source.batches_committed = source.variants = source.edges = 0;
         source.status = "loading";
         im.run(*im.writer, kSetSource, source_params(source));
@@ -614,8 +634,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
 }
 
 void GraphStore::delete_source_edges(const SourceRecord& source) {
-    std::lock_guard lock(impl_->write_mutex);
-    std::unique_lock gate(impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h",
                {{"n", source.num}});
 }

@@ -58,6 +58,12 @@ auto faiss_call(const char* what, F&& f) {
     }
 }
 
+// Room for `rows` vectors in a flat-coded index (others grow as they go).
+void reserve_codes(faiss::Index& index, int64_t rows) {
+    if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(&index))
+        flat->codes.reserve(static_cast<size_t>(rows) * flat->code_size);
+}
+
 }  // namespace
 
 std::string_view to_string(IndexKind kind) {
@@ -128,8 +134,7 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
     int64_t n = 0;
     for (const auto& run : runs) n += run.n;
     auto add_runs = [&](faiss::Index& index) {
-        if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(&index))
-            flat->codes.reserve(static_cast<size_t>(n) * flat->code_size);
+        reserve_codes(index, n);
         for (const auto& run : runs)
             if (run.n > 0) index.add(run.n, run.x);
     };
@@ -257,8 +262,7 @@ std::unique_ptr<AnnIndex> AnnIndex::clone() const {
 }
 
 void AnnIndex::reserve(int64_t rows) {
-    if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(index_.get()))
-        flat->codes.reserve(static_cast<size_t>(rows) * flat->code_size);
+    reserve_codes(*index_, rows);
 }
 
 int AnnIndex::nlist() const {
