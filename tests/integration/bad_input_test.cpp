@@ -14,16 +14,8 @@
 namespace vcfagent::test {
 namespace {
 
-// `stats` reads through VcfReader (src/vcf/reader.cpp), whose error paths have known bugs: a
-// double free when the constructor's open() throws, truncated bgzip data read as a short file,
-// and records with fewer than 8 columns accepted. The stats cases hit by them are skipped until
-// the reader fix lands; set this to true with that fix.
-constexpr bool kReaderErrorPathsFixed = true;
-
 class BadInputTest : public testing::TestWithParam<std::string> {
   protected:
-    bool blocked_by_reader_bug() const { return GetParam() == "stats" && !kReaderErrorPathsFixed; }
-
     CommandResult run(const std::string& file) { return run_agent({GetParam(), file}); }
 
     // A failure the user can act on: non-zero, not a crash, the file named on stderr.
@@ -49,15 +41,7 @@ std::string decompress(const std::string& path) {
     return out;
 }
 
-void bgzip_bytes(const std::string& data, const std::string& out) {
-    BGZF* fp = bgzf_open(out.c_str(), "w");
-    ASSERT_NE(fp, nullptr);
-    ASSERT_EQ(bgzf_write(fp, data.data(), data.size()), static_cast<ssize_t>(data.size()));
-    ASSERT_EQ(bgzf_close(fp), 0);
-}
-
 TEST_P(BadInputTest, MissingFile) {
-    if (blocked_by_reader_bug()) GTEST_SKIP() << "known VcfReader error-path bug";
     TempDir tmp;
     const std::string f = tmp.file("does-not-exist.vcf");
     const CommandResult r = run(f);
@@ -66,7 +50,6 @@ TEST_P(BadInputTest, MissingFile) {
 }
 
 TEST_P(BadInputTest, Directory) {
-    if (blocked_by_reader_bug()) GTEST_SKIP() << "known VcfReader error-path bug";
     TempDir tmp;
     const CommandResult r = run(tmp.path().string());
     expect_clear_error(r, tmp.path().string());
@@ -74,7 +57,6 @@ TEST_P(BadInputTest, Directory) {
 }
 
 TEST_P(BadInputTest, EmptyFile) {
-    if (blocked_by_reader_bug()) GTEST_SKIP() << "known VcfReader error-path bug";
     TempDir tmp;
     const std::string f = tmp.file("empty.vcf");
     write_file(f, "");
@@ -87,7 +69,6 @@ TEST_P(BadInputTest, HeaderOnlyFile) {
 }
 
 TEST_P(BadInputTest, BinaryGarbage) {
-    if (blocked_by_reader_bug()) GTEST_SKIP() << "known VcfReader error-path bug";
     TempDir tmp;
     const std::string f = tmp.file("garbage.vcf");
     std::string bytes;
@@ -103,7 +84,6 @@ TEST_P(BadInputTest, BinaryGarbage) {
 }
 
 TEST_P(BadInputTest, TruncatedBgzip) {
-    if (blocked_by_reader_bug()) GTEST_SKIP() << "known VcfReader error-path bug";
     TempDir tmp;
     const std::string text = decompress(data_path("chr22.vcf.gz"));
     ASSERT_GT(text.size(), 1000000u);
@@ -141,7 +121,6 @@ TEST_P(BadInputTest, PlainGzipWorks) {
 }
 
 TEST_P(BadInputTest, TooFewColumnsInTheMiddle) {
-    if (blocked_by_reader_bug()) GTEST_SKIP() << "known VcfReader error-path bug";
     const std::string f = data_path("bad/record.columns.vcf");
     // The first record line with fewer than 8 tab-separated columns, found in the fixture.
     int64_t expected = 0, n = 0, records_before = 0;

@@ -1,7 +1,6 @@
 // `vcf-agent validate`: every rule on a crafted file (tests/data/bad), the real invalid-4.0.vcf
 // against line numbers worked out from the file itself, real valid files, BCF, stdin, JSON.
 #include <gtest/gtest.h>
-#include <htslib/bgzf.h>
 #include <htslib/hts.h>
 #include <htslib/vcf.h>
 
@@ -88,13 +87,6 @@ std::vector<int64_t> error_lines(const json& report) {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
-}
-
-void bgzip_bytes(const std::string& data, const std::string& out) {
-    BGZF* fp = bgzf_open(out.c_str(), "w");
-    ASSERT_NE(fp, nullptr);
-    ASSERT_EQ(bgzf_write(fp, data.data(), data.size()), static_cast<ssize_t>(data.size()));
-    ASSERT_EQ(bgzf_close(fp), 0);
 }
 
 void vcf_to_bcf(const std::string& in, const std::string& out) {

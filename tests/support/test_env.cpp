@@ -1,5 +1,7 @@
 #include "support/test_env.hpp"
 
+#include <htslib/bgzf.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -97,6 +99,14 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 
 CommandResult run_shell(const std::string& command_line) {
     return run_command({"/bin/sh", "-c", command_line});
+}
+
+void bgzip_bytes(const std::string& data, const std::string& path) {
+    BGZF* fp = bgzf_open(path.c_str(), "w");
+    if (!fp) throw std::runtime_error("cannot create " + path);
+    const bool written =
+        bgzf_write(fp, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+    if (bgzf_close(fp) != 0 || !written) throw std::runtime_error("cannot write " + path);
 }
 
 std::map<std::string, int64_t> store_counts(const std::string& db) {

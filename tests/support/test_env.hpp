@@ -48,6 +48,8 @@ class TempDir {
 };
 
 void write_file(const std::string& path, const std::string& content);
+// Writes `data` BGZF-compressed to `path` (throws on failure).
+void bgzip_bytes(const std::string& data, const std::string& path);
 std::string read_file(const std::string& path);
 
 }  // namespace vcfagent::test
