@@ -33,6 +33,24 @@ std::string generator_binary() {
     return VCF_GENERATE_BIN;
 }
 
+namespace {
+
+std::vector<std::string> agent_argv(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{agent_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+// A null-terminated argv for posix_spawn, pointing into `argv` (which must outlive it).
+std::vector<char*> exec_argv(const std::vector<std::string>& argv) {
+    std::vector<char*> out;
+    for (const auto& a : argv) out.push_back(const_cast<char*>(a.c_str()));
+    out.push_back(nullptr);
+    return out;
+}
+
+}  // namespace
+
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
@@ -43,9 +61,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
         posix_spawn_file_actions_addclose(&fa, fd);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
+    std::vector<char*> args = exec_argv(argv);
     pid_t pid;
     const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -119,11 +135,8 @@ std::map<std::string, int64_t> store_counts(const std::string& db) {
 }
 
 bool run_agent_killed_after(const std::vector<std::string>& args, double seconds) {
-    std::vector<std::string> argv{agent_binary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (const auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
-    cargs.push_back(nullptr);
+    const std::vector<std::string> argv = agent_argv(args);
+    std::vector<char*> cargs = exec_argv(argv);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -144,9 +157,7 @@ bool run_agent_killed_after(const std::vector<std::string>& args, double seconds
 }
 
 CommandResult run_agent(const std::vector<std::string>& args, const std::string& stdin_text) {
-    std::vector<std::string> argv{agent_binary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_command(argv, stdin_text);
+    return run_command(agent_argv(args), stdin_text);
 }
 
 TempDir::TempDir() {
