@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/elapsed.hpp"
 #include "ingest/ingest_job.hpp"
 #include "query/graph_queries.hpp"
 #include "store/dual_store.hpp"
@@ -188,7 +189,7 @@ int main(int argc, char** argv) {
         }
         writer.join();
         for (auto& t : clients) t.join();
-        const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        const double secs = seconds_since(t0);
 
         for (const auto& e : first_errors) std::fprintf(stderr, "error: %s\n", e.c_str());
         if (!ingest_error.empty())

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/elapsed.hpp"
 #include "embed/builtin_embedder.hpp"
 #include "embed/http_embedder.hpp"
 #include "vcf/variant_key.hpp"
@@ -128,10 +129,6 @@ std::vector<vcf::Variant> make_variants(size_t n) {
         v.annotations.push_back(std::move(a));
     }
     return vs;
-}
-
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
 embed::EmbedderConfig http_config(const Options& o, const test::FakeEmbeddingServer& server,

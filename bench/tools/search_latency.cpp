@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/elapsed.hpp"
 #include "store/vector_store.hpp"
 #include "vcf/reader.hpp"
 #include "vcf/variant_batches.hpp"
@@ -138,7 +139,7 @@ int main(int argc, char** argv) {
             });
         }
         for (auto& t : threads) t.join();
-        const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        const double secs = seconds_since(t0);
         std::vector<double> all;
         for (const auto& l : lat) all.insert(all.end(), l.begin(), l.end());
         std::sort(all.begin(), all.end());

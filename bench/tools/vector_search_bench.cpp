@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/elapsed.hpp"
 #include "embed/embedder.hpp"
 #include "store/vector_store.hpp"
 #include "vcf/variant_key.hpp"
@@ -48,10 +49,6 @@ struct Args {
     int k = 10;
     std::vector<int> ef_sweep, nprobe_sweep;  // extra search settings to measure
 };
-
-double secs(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 size_t rss_bytes() {
     std::ifstream in("/proc/self/statm");
@@ -226,7 +223,7 @@ int main(int argc, char** argv) {
     auto t = Clock::now();
     for (size_t i = 0; i < a.n; i += batch)
         source.batch(1, i, std::min(batch, a.n - i), vs, data.data() + i * dim);
-    std::printf("generate+embed %zu vectors: %.1f s\n", a.n, secs(t));
+    std::printf("generate+embed %zu vectors: %.1f s\n", a.n, seconds_since(t));
     std::vector<float> queries(a.queries * static_cast<size_t>(dim));
     std::vector<vcf::Variant> query_variants;
     source.batch(2, 0, a.queries, query_variants, queries.data());
@@ -241,7 +238,7 @@ int main(int argc, char** argv) {
         flat.search(static_cast<faiss::Index::idx_t>(a.queries), queries.data(), a.k,
                     truth_dist.data(), truth.data());
     }
-    std::printf("ground truth: %.1f s\n", secs(t));
+    std::printf("ground truth: %.1f s\n", seconds_since(t));
     auto key_of = [&](int64_t row) { return synthetic_variant(1, static_cast<uint64_t>(row)).key; };
     std::vector<std::set<std::string>> truth_keys(a.queries);
     for (size_t q = 0; q < a.queries; ++q)
@@ -286,14 +283,14 @@ int main(int argc, char** argv) {
             for (size_t r = 0; r < count; ++r) vs.push_back(synthetic_variant(1, i + r));
             st->add(vs, data.data() + i * dim, 1);
         }
-        const double add_s = secs(t);
+        const double add_s = seconds_since(t);
         st->compact();
-        const double build_s = secs(t);
+        const double build_s = seconds_since(t);
         const size_t rss1 = rss_bytes();
         const auto stats = st->stats();
         t = Clock::now();
         st->commit(1);
-        const double commit_s = secs(t);
+        const double commit_s = seconds_since(t);
         size_t disk = 0;
         for (const auto& e : fs::recursive_directory_iterator(dir))
             if (e.is_regular_file()) disk += e.file_size();
@@ -304,7 +301,7 @@ int main(int argc, char** argv) {
             ro.read_only = true;
             t = Clock::now();
             auto reopened = store::VectorStore::open(dir, ro);
-            open_s = secs(t);
+            open_s = seconds_since(t);
         }
 
         // Single-thread latency and recall.
@@ -315,7 +312,7 @@ int main(int argc, char** argv) {
             const auto q0 = Clock::now();
             const auto hits =
                 st->search(std::span<const float>(queries.data() + q * dim, dim), a.k);
-            lat.push_back(secs(q0) * 1e3);
+            lat.push_back(seconds_since(q0) * 1e3);
             for (const auto& h : hits) recall += truth_keys[q].count(h.key);
         }
         recall /= static_cast<double>(a.queries * a.k);
@@ -339,7 +336,7 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_for(std::chrono::duration<double>(a.seconds));
             stop = true;
             for (auto& p : pool) p.join();
-            return static_cast<double>(done) / secs(q0);
+            return static_cast<double>(done) / seconds_since(q0);
         };
         const double qps1 = qps(1);
         const double qpsn = qps(a.threads);
@@ -363,7 +360,7 @@ int main(int argc, char** argv) {
                 const auto q0 = Clock::now();
                 const auto hits = st->search(std::span<const float>(queries.data() + q * dim, dim),
                                              a.k, {}, tuning);
-                l.push_back(secs(q0) * 1e3);
+                l.push_back(seconds_since(q0) * 1e3);
                 const float kth = std::sqrt(truth_dist[q * a.k + a.k - 1]) * 1.0001f + 1e-6f;
                 for (const auto& h : hits) {
                     rk += truth_keys[q].count(h.key);
@@ -401,7 +398,7 @@ int main(int argc, char** argv) {
                 const auto q0 = Clock::now();
                 const auto hits = st->search(std::span<const float>(queries.data() + q * dim, dim),
                                              a.k, filters[fi].filter);
-                flat_lat.push_back(secs(q0) * 1e3);
+                flat_lat.push_back(seconds_since(q0) * 1e3);
                 short_results += hits.size() < static_cast<size_t>(a.k);
                 std::set<std::string> keys;
                 for (const auto& h : hits) keys.insert(h.key);

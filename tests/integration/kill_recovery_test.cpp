@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "common/elapsed.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
@@ -40,8 +41,7 @@ TEST(KillRecoveryTest, SigkillAtRandomPointsThenRerunMatchesAnUninterruptedLoad)
     const auto t0 = std::chrono::steady_clock::now();
     auto r = run_agent(ingest(ref));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const double full =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double full = seconds_since(t0);
     const auto expected = store_counts(ref);
     ASSERT_GT(expected.at("Variant"), 10000);
 
