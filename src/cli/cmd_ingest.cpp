@@ -1,4 +1,6 @@
 // vcf-agent ingest FILE... : load VCF/BCF files into the dual store (graph + vectors).
+#include <malloc.h>
+
 #include <algorithm>
 #include <iostream>
 
@@ -17,7 +19,7 @@ struct IngestArgs {
     std::vector<std::string> files;
     std::string db;
     InputSelection input;
-    size_t batch_size = 50000;
+    size_t batch_size = 0;   // 0: batches end at the graph's node-group boundaries
     size_t batch_calls = 0;  // 0: IngestOptions' default, or derived from --memory-limit-mb
     bool force = false;
     bool skip_invalid = false;
@@ -95,17 +97,25 @@ int run(const IngestArgs& a) {
     opt.genes_file = a.genes;
     opt.sync = a.sync;
     // Budget split (measured on 1M x 100 ingests): a quarter for the graph buffer pool, which
-    // must still hold one batch's COPY (64 MB failed at 400,000 calls); a batch costs ~175 bytes
-    // per genotype call and up to three are in flight. ingest_file then halves the batches
-    // whenever RSS nears the budget.
+    // must hold one batch's whole COPY of genotype edges: Kuzu needs ~130-190 bytes of pool per
+    // edge (1.4M edges load in 256 MB; 2M do not, nor do 1.35M in 180 MB). So a batch holds at
+    // most 5,500 calls per MB of pool (256 MB: 1.4M, a full node group of a 100-sample file)
+    // and 1,000 per MB of budget. Chunks in memory are bounded apart from it (two of
+    // IngestOptions::chunk_calls). ingest_file halves the batches whenever RSS nears the budget.
     sopt.graph.buffer_pool_mb =
         a.memory_limit_mb > 0 ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256) : 256;
     if (a.buffer_pool_mb > 0) sopt.graph.buffer_pool_mb = a.buffer_pool_mb;
+    opt.batch_calls = std::clamp<size_t>(sopt.graph.buffer_pool_mb * 5500, 20000, 2000000);
     if (a.memory_limit_mb > 0) {
-        opt.batch_calls = std::clamp<size_t>(a.memory_limit_mb * 400, 20000, 400000);
+        opt.batch_calls =
+            std::min<size_t>(opt.batch_calls, std::max<size_t>(a.memory_limit_mb * 1000, 20000));
         opt.memory_limit_bytes = a.memory_limit_mb << 20;
     }
     if (a.batch_calls > 0) opt.batch_calls = a.batch_calls;
+    // Kuzu's COPY allocates and frees blocks of a few hundred KB by the thousand. Above this
+    // size they are mapped and returned to the system when freed, instead of fragmenting the
+    // heap (glibc's adaptive threshold would climb past them): 1M x 100 peak RSS 637 -> 545 MB.
+    mallopt(M_MMAP_THRESHOLD, 256 << 10);
     store::DualStore stores(a.db, sopt);
     if (!stores.recovery_note().empty())
         std::cerr << "vcf-agent: " << stores.recovery_note() << "\n";
@@ -145,12 +155,14 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
     add_sample_options(*cmd, args->input);
     add_threads_option(*cmd, args->input.threads);
     add_output_format_option(*cmd, args->format, {"text", "json"});
-    cmd->add_option("--batch-size", args->batch_size, "Source records per batch (one transaction)")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
+    cmd->add_option("--batch-size", args->batch_size,
+                    "At most this many source records per batch (one transaction; default: a "
+                    "batch fills the graph's current node group of 131,072 variants)")
+        ->check(CLI::Range(1, 100000000));
     cmd->add_option("--batch-calls", args->batch_calls,
-                    "Also end a batch at about this many genotype calls (default 400000); larger "
-                    "batches load faster and take more memory (README: Measured)")
+                    "Also end a batch at about this many genotype calls (default: 5500 per MB of "
+                    "buffer pool, 1000 per MB of --memory-limit-mb); larger batches load faster "
+                    "and need a larger --buffer-pool-mb (README: Measured)")
         ->check(CLI::Range(1000, 100000000));
     cmd->add_flag("--force", args->force, "Reload a file that was already loaded (no duplicates)");
     cmd->add_flag("--skip-invalid", args->skip_invalid,

@@ -2,7 +2,10 @@
 // A blocking FIFO with a fixed capacity between pipeline stages: a fast producer waits for the
 // consumer instead of growing memory. close() wakes everyone; pop() then drains what is left
 // and returns false. fail() carries a producer's exception to the consumer.
+// Capacity 0 is a hand-off: push() returns only once the consumer has taken the item, so the
+// producer never starts the next item while one waits (one item fewer alive than capacity 1).
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -12,8 +15,9 @@ namespace vcfagent::ingest {
 
 template <typename T>
 class BoundedQueue {
-public:
-    explicit BoundedQueue(size_t capacity) : capacity_(capacity ? capacity : 1) {}
+  public:
+    explicit BoundedQueue(size_t capacity)
+        : capacity_(capacity ? capacity : 1), handoff_(capacity == 0) {}
 
     // False when the queue was closed (the consumer gave up); the item is dropped.
     bool push(T item) {
@@ -21,7 +25,12 @@ public:
         not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
         if (closed_) return false;
         items_.push_back(std::move(item));
+        const uint64_t ticket = ++pushed_;
         not_empty_.notify_one();
+        if (handoff_) {
+            not_full_.wait(lock, [&] { return closed_ || popped_ >= ticket; });
+            return popped_ >= ticket;
+        }
         return true;
     }
 
@@ -36,7 +45,8 @@ public:
         }
         out = std::move(items_.front());
         items_.pop_front();
-        not_full_.notify_one();
+        ++popped_;
+        not_full_.notify_all();
         return true;
     }
 
@@ -55,8 +65,10 @@ public:
         not_full_.notify_all();
     }
 
-private:
+  private:
     size_t capacity_;
+    bool handoff_;
+    uint64_t pushed_ = 0, popped_ = 0;
     std::mutex mutex_;
     std::condition_variable not_empty_, not_full_;
     std::deque<T> items_;

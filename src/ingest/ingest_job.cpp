@@ -96,16 +96,24 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
 
     for (int64_t i = 0; i < skip_records && reader.next(); ++i) {
     }
-    vcf::VariantBatchReader batches(reader, options.with_genotypes);
-    // Read stage: parse, split and annotate into bounded batches. In the default concurrent
-    // mode it runs on its own thread, at most `queue_depth` batches ahead of the writer, so
-    // memory stays bounded by (queue_depth + 2) batches whatever the file size.
-    // The writer shrinks this when the memory budget is close; the reader reads it per batch.
+    vcf::VariantBatchReader chunks(reader, options.with_genotypes);
+    // Read stage: parse, split and annotate into bounded chunks. In the default concurrent
+    // mode it runs on its own thread, at most `queue_depth` chunks ahead of the writer, so
+    // memory stays bounded by (queue_depth + 2) chunks whatever the file or batch size.
+    // The writer shrinks `batch_calls` when the memory budget is close; the reader reads it
+    // per chunk. Chunks end where a batch of `batch_records` records would end.
     std::atomic<size_t> batch_calls{options.batch_calls};
-    auto read_batch = [&](vcf::VariantBatch& b) {
+    int64_t records_chunked = 0;
+    auto read_chunk = [&](vcf::VariantBatch& b) {
         const auto t = std::chrono::steady_clock::now();
-        const bool got = batches.next(b, options.batch_records, batch_calls.load());
+        size_t max_records = static_cast<size_t>(-1);
+        if (options.batch_records > 0)
+            max_records = options.batch_records -
+                          static_cast<size_t>(records_chunked) % options.batch_records;
+        const bool got =
+            chunks.next(b, max_records, std::min(options.chunk_calls, batch_calls.load()));
         if (got && gene_index) gene_index->annotate(b.variants);
+        records_chunked += static_cast<int64_t>(b.records);
         report.read_seconds += seconds_since(t);
         return got;
     };
@@ -115,7 +123,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         producer = std::thread([&] {
             try {
                 vcf::VariantBatch b;
-                while (read_batch(b))
+                while (read_chunk(b))
                     if (!queue.push(std::move(b))) return;
                 queue.close();
             } catch (...) {
@@ -123,42 +131,76 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
             }
         });
     }
-    auto next_batch = [&](vcf::VariantBatch& b) {
-        return options.sync ? read_batch(b) : queue.pop(b);
+    auto next_chunk = [&](vcf::VariantBatch& b) {
+        return options.sync ? read_chunk(b) : queue.pop(b);
     };
     auto stop_producer = [&] {
         queue.close();
         if (producer.joinable()) producer.join();
     };
 
-    vcf::VariantBatch batch;
+    // The open batch: what its chunks have staged so far.
+    bool batch_open = false;
+    int64_t batch_records = 0, batch_variants = 0, batch_call_count = 0;
+    auto commit = [&] {
+        store::SourceRecord after = source;
+        after.records_committed += batch_records;
+        after.batches_committed += 1;
+        const auto dual = stores.commit_batch(after);
+        const auto& written = dual.graph;
+        report.vectors_added += static_cast<int64_t>(dual.vectors_added);
+        report.embed_seconds += dual.embed_seconds;
+        report.vector_seconds += dual.vector_seconds;
+        source = after;
+        source.variants += written.new_variants;
+        source.edges += written.new_edges;
+        report.records += batch_records;
+        report.variants += batch_variants;
+        report.new_variants += written.new_variants;
+        report.new_edges += written.new_edges;
+        report.new_gene_links += written.new_gene_links;
+        report.batches += 1;
+        report.graph_lookup_seconds += written.lookup_seconds;
+        report.graph_stage_seconds += written.stage_seconds;
+        report.graph_copy_seconds += written.copy_seconds;
+        batch_open = false;
+        batch_records = batch_variants = batch_call_count = 0;
+        if (options.memory_limit_bytes > 0) adapt_batch_calls(batch_calls, options);
+    };
+
+    auto discard_quietly = [&] {
+        try {
+            stores.discard_batch();
+        } catch (...) {  // the error that stopped the load is the one to report
+        }
+    };
+
+    vcf::VariantBatch chunk;
     try {
-        while (next_batch(batch)) {
-            store::SourceRecord after = source;
-            after.records_committed += static_cast<int64_t>(batch.records);
-            after.batches_committed += 1;
-            const auto dual = stores.write_batch(batch, samples, after, vector_source);
-            const auto& written = dual.graph;
-            report.vectors_added += static_cast<int64_t>(dual.vectors_added);
-            report.embed_seconds += dual.embed_seconds;
-            report.vector_seconds += dual.vector_seconds;
-            source = after;
-            source.variants += written.new_variants;
-            source.edges += written.new_edges;
-            report.records += static_cast<int64_t>(batch.records);
-            report.variants += static_cast<int64_t>(batch.variants.size());
-            report.new_variants += written.new_variants;
-            report.new_edges += written.new_edges;
-            report.new_gene_links += written.new_gene_links;
-            report.batches += 1;
-            report.graph_lookup_seconds += written.lookup_seconds;
-            report.graph_stage_seconds += written.stage_seconds;
-            report.graph_copy_seconds += written.copy_seconds;
-            if (options.memory_limit_bytes > 0) adapt_batch_calls(batch_calls, options);
+        while (next_chunk(chunk)) {
+            // A chunk may end its batch at a node-group boundary and start the next one.
+            for (size_t at = 0; at < chunk.variants.size();) {
+                const int64_t room =
+                    graph.variants_to_node_group_end() - graph.staged_new_variants();
+                const auto staged =
+                    stores.stage(chunk, at, room, samples, source.num, vector_source);
+                batch_open = true;
+                batch_records += staged.records;
+                batch_call_count += staged.calls;
+                batch_variants += static_cast<int64_t>(staged.end - at);
+                at = staged.end;
+                if (graph.staged_new_variants() >= graph.variants_to_node_group_end()) commit();
+            }
+            if (batch_open && ((options.batch_records > 0 &&
+                                batch_records >= static_cast<int64_t>(options.batch_records)) ||
+                               batch_call_count >= static_cast<int64_t>(batch_calls.load())))
+                commit();
             if (progress) progress(reader.records_read(), reader.bytes_read(), reader.file_size());
         }
+        if (batch_open) commit();
     } catch (const InputError&) {
         stop_producer();
+        discard_quietly();
         report.records_skipped = reader.records_skipped();
         report.seconds = seconds_since(t0);
         report.peak_rss_bytes = peak_rss_bytes();
@@ -166,6 +208,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         throw;
     } catch (...) {
         stop_producer();
+        discard_quietly();
         throw;
     }
     stop_producer();

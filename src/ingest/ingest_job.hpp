@@ -1,6 +1,6 @@
 #pragma once
 // Loads one VCF/BCF file into both stores in bounded, atomic batches.
-// Invariants: each batch commits whole or not at all (GraphStore::write_batch); the Source
+// Invariants: each batch commits whole or not at all (DualStore::commit_batch); the Source
 // node's records_committed advances in the same transaction, so an interrupted load resumes
 // after its last committed batch; re-loading never duplicates nodes or edges.
 #include <cstdint>
@@ -12,19 +12,27 @@
 
 namespace vcfagent::ingest {
 
+// A batch (one transaction in both stores) is read in chunks: only a chunk, not the batch,
+// is in memory at a time; the graph stages each chunk's rows in files and loads the batch at
+// its commit. A batch ends at the graph's next node-group boundary (GraphStore::
+// variants_to_node_group_end), after `batch_records` records or about `batch_calls` genotype
+// calls, whichever comes first.
 struct IngestOptions {
     vcf::ReaderOptions reader;
-    size_t batch_records = 50000;  // source records per batch (one transaction)
-    // ...and at most about this many genotype calls, so a wide file's batch stays within the
-    // graph store's buffer pool and the memory budget.
-    size_t batch_calls = 400000;
+    size_t batch_records = 0;  // source records per batch at most (0: no bound)
+    // Genotype calls per batch at most (about: records are never split for it), so a wide
+    // file's batch stays within the graph store's buffer pool and the memory budget.
+    size_t batch_calls = 2000000;
+    // Genotype calls per chunk at most (about); chunks also end with their batch.
+    size_t chunk_calls = 200000;
     bool force = false;  // reload a file already loaded (its edges are replaced)
     bool with_genotypes = true;
     std::string genes_file;  // GTF/GFF3/BED: gene overlap for files without annotations
     bool sync = false;       // run read and write one after another (the fallback path)
-    // Batches the reader may run ahead of the writer. One is enough: reading is several times
-    // faster than writing; 2 cost ~50 MB more peak RSS on 1M x 100 for no speed (57.0 vs 58.9 s).
-    size_t queue_depth = 1;
+    // Finished batches that may wait for the writer. 0 is a hand-off: the reader finishes the
+    // next batch while the writer writes one, then waits until it is taken, so two batches are
+    // alive at most. Reading is several times faster than writing, so waiting costs no speed.
+    size_t queue_depth = 0;
     // Memory budget (0: none). When the process's RSS passes 80% of it after a batch, later
     // batches hold half as many genotype calls (down to a floor); they grow back below 50%.
     uint64_t memory_limit_bytes = 0;

@@ -2,14 +2,17 @@
 
 #include <chrono>
 #include <future>
+#include <span>
 #include <unordered_set>
+#include <utility>
 
-#include "common/error.hpp"
 #include "common/elapsed.hpp"
+#include "common/error.hpp"
 
 namespace vcfagent::store {
 
-DualStore::DualStore(const std::filesystem::path& dir, DualStoreOptions options) : options_(std::move(options)) {
+DualStore::DualStore(const std::filesystem::path& dir, DualStoreOptions options)
+    : options_(std::move(options)) {
     graph_ = std::make_unique<GraphStore>(dir, options_.graph);
     embedder_ = embed::make_embedder(options_.embedder);
     VectorStoreOptions vopt;
@@ -30,15 +33,18 @@ void DualStore::recover() {
     if (v == g + 1) {
         // The vector half of batch v committed, the graph half did not: undo it.
         if (!vectors_->revert_to_previous())
-            throw StoreError("vector store is one batch ahead of the graph and has no previous version to revert to");
+            throw StoreError(
+                "vector store is one batch ahead of the graph and has no previous version to "
+                "revert to");
         if (!recovery_note_.empty()) recovery_note_ += "; ";
         recovery_note_ += "repaired an interrupted batch " + std::to_string(v) +
                           ": it was in the vector store only and has been undone";
         v = vectors_->last_committed_batch().value_or(0);
     }
     if (v > g)
-        throw StoreError("vector store (batch " + std::to_string(v) + ") is ahead of the graph (batch " +
-                         std::to_string(g) + ") by more than one batch: the stores were not written together");
+        throw StoreError("vector store (batch " + std::to_string(v) +
+                         ") is ahead of the graph (batch " + std::to_string(g) +
+                         ") by more than one batch: the stores were not written together");
     // Kuzu 0.11.3 can lose the rows of the last committed COPY when the process dies during
     // the next batch's COPY (its Source/Meta updates survive). Such a load is rolled back
     // whole in both stores; the next ingest of the file loads it again.
@@ -54,55 +60,98 @@ void DualStore::recover() {
     last_batch_ = std::max(g, v);
 }
 
-void DualStore::write_vectors(const vcf::VariantBatch& batch, uint32_t source_id, uint64_t id, DualBatchResult& out) {
+void DualStore::add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end,
+                            uint32_t source_id) {
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<vcf::Variant> fresh;
+    std::vector<size_t> fresh_at;
     std::unordered_set<std::string_view> seen;
-    for (const auto& v : batch.variants)
-        if (seen.insert(v.key).second && !vectors_->contains(v.key)) fresh.push_back(v);
-    if (!fresh.empty()) {
-        if (embedder_->needs_training()) {
-            embedder_->train(fresh);
-            if (const auto* reducer = embedder_->reducer()) vectors_->set_reducer(*reducer);
-        }
-        std::vector<float> vecs(fresh.size() * static_cast<size_t>(vectors_->dimension()));
-        embedder_->embed(fresh, vecs.data());
-        out.embed_seconds = seconds_since(t0);
-        out.vectors_added = vectors_->add(fresh, vecs.data(), source_id);
+    for (size_t i = begin; i < end; ++i) {
+        const auto& v = chunk.variants[i];
+        if (seen.insert(v.key).second && !vectors_->contains(v.key)) fresh_at.push_back(i);
     }
-    vectors_->commit(id);
-    out.vector_seconds = seconds_since(t0) - out.embed_seconds;
+    if (fresh_at.empty()) return;
+    // A first load has every variant fresh: embed the chunk in place. Otherwise copy the fresh
+    // ones without their genotype calls, which the vector half never reads.
+    const std::span<const vcf::Variant> range(chunk.variants.data() + begin, end - begin);
+    std::vector<vcf::Variant> copies;
+    if (fresh_at.size() < range.size()) {
+        copies.reserve(fresh_at.size());
+        for (size_t i : fresh_at)
+            static_cast<vcf::VariantSite&>(copies.emplace_back()) = chunk.variants[i];
+    }
+    const std::span<const vcf::Variant> fresh =
+        copies.empty() ? range : std::span<const vcf::Variant>(copies);
+    if (embedder_->needs_training()) {
+        embedder_->train(fresh);
+        if (const auto* reducer = embedder_->reducer()) vectors_->set_reducer(*reducer);
+    }
+    std::vector<float> vecs(fresh.size() * static_cast<size_t>(vectors_->dimension()));
+    embedder_->embed(fresh, vecs.data());
+    const double embed_seconds = seconds_since(t0);
+    open_.embed_seconds += embed_seconds;
+    open_.vectors_added += vectors_->add(fresh, vecs.data(), source_id);
+    open_.vector_seconds += seconds_since(t0) - embed_seconds;
 }
 
-DualBatchResult DualStore::write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
-                                       const SourceRecord& source_after, uint32_t vector_source_id) {
-    DualBatchResult result;
+StageResult DualStore::stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
+                             const std::vector<std::string>& sample_ids, int64_t graph_source_num,
+                             uint32_t vector_source_id) {
+    StageResult staged;
+    try {
+        if (options_.write_graph) {
+            staged = graph_->stage(chunk, begin, max_new_variants, sample_ids, graph_source_num);
+        } else {
+            staged.end = chunk.variants.size();
+            staged.records = vcf::records_ending_in(chunk, begin, staged.end);
+            for (size_t i = begin; i < staged.end; ++i)
+                staged.calls += static_cast<int64_t>(chunk.variants[i].calls.size());
+        }
+        if (options_.write_vectors) add_vectors(chunk, begin, staged.end, vector_source_id);
+    } catch (...) {
+        discard_batch();
+        throw;
+    }
+    return staged;
+}
+
+void DualStore::discard_batch() {
+    graph_->discard_batch();
+    if (options_.write_vectors) vectors_->rollback();
+    open_ = {};
+}
+
+DualBatchResult DualStore::commit_batch(const SourceRecord& source_after) {
+    DualBatchResult result = std::exchange(open_, {});
     const uint64_t id = last_batch_ + 1;
-    static const vcf::VariantBatch kEmpty;
-    const vcf::VariantBatch& graph_batch = options_.write_graph ? batch : kEmpty;
     bool vectors_committed = false;
-    auto vector_part = [&] {
+    auto commit_vectors = [&] {
         if (!options_.write_vectors) return;
-        write_vectors(batch, vector_source_id, id, result);
+        const auto t0 = std::chrono::steady_clock::now();
+        vectors_->commit(id);
+        result.vector_seconds += seconds_since(t0);
         vectors_committed = true;
     };
     try {
         if (options_.concurrent && options_.write_vectors) {
-            auto pending = std::async(std::launch::async, vector_part);
+            // The vector half persists (index training, encoding) while the graph COPYs run;
+            // it must be durable before the graph's COMMIT (see the protocol above).
+            auto pending = std::async(std::launch::async, commit_vectors);
             try {
-                result.graph = graph_->write_batch(graph_batch, sample_ids, source_after, id, [&] { pending.get(); });
+                result.graph = graph_->commit_batch(source_after, id, [&] { pending.get(); });
             } catch (...) {
                 if (pending.valid()) pending.wait();
                 throw;
             }
         } else {
-            vector_part();
-            result.graph = graph_->write_batch(graph_batch, sample_ids, source_after, id);
+            commit_vectors();
+            result.graph = graph_->commit_batch(source_after, id);
         }
     } catch (...) {
         // The graph did not commit batch `id`: the vector half must not stay either.
-        if (vectors_committed) vectors_->revert_to_previous();
-        else if (options_.write_vectors) vectors_->rollback();
+        if (vectors_committed)
+            vectors_->revert_to_previous();
+        else if (options_.write_vectors)
+            vectors_->rollback();
         throw;
     }
     last_batch_ = id;

@@ -25,18 +25,18 @@ struct DualStoreOptions {
     embed::EmbedderConfig embedder;
     bool write_graph = true;    // --no-graph: variants/edges are not written (batch ids still are)
     bool write_vectors = true;  // --no-vectors: the vector store is left as it is
-    bool concurrent = true;     // the two store writes of a batch run at the same time
+    bool concurrent = true;     // the two stores commit a batch at the same time
 };
 
 struct DualBatchResult {
     BatchWriteResult graph;
     size_t vectors_added = 0;
     double embed_seconds = 0;
-    double vector_seconds = 0;  // add + commit
+    double vector_seconds = 0;  // add + commit (embedding excluded)
 };
 
 class DualStore {
-public:
+  public:
     DualStore(const std::filesystem::path& dir, DualStoreOptions options);
     ~DualStore();
 
@@ -46,19 +46,28 @@ public:
     const std::string& recovery_note() const { return recovery_note_; }
     uint32_t vector_source(const std::string& label) { return vectors_->register_source(label); }
 
-    DualBatchResult write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
-                                const SourceRecord& source_after, uint32_t vector_source_id);
+    // Adds variants [begin, ...) of a chunk to the open batch of both stores (graph rows staged,
+    // vectors embedded and added, nothing durable yet); stops after `max_new_variants` new
+    // graph variants (GraphStore::stage). The vector half takes the same variants.
+    StageResult stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
+                      const std::vector<std::string>& sample_ids, int64_t graph_source_num,
+                      uint32_t vector_source_id);
+    // Commits the open batch as the next store-wide batch: visible in both stores or in neither.
+    DualBatchResult commit_batch(const SourceRecord& source_after);
+    // Drops the open batch from both stores.
+    void discard_batch();
 
-private:
+  private:
     void recover();
-    // Embeds the batch's variants the vector store lacks, adds and commits them as batch `id`.
-    void write_vectors(const vcf::VariantBatch& batch, uint32_t source_id, uint64_t id, DualBatchResult& out);
+    // Embeds the variants [begin, end) the vector store lacks and adds them (not durable).
+    void add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end, uint32_t source_id);
 
     DualStoreOptions options_;
     std::unique_ptr<GraphStore> graph_;
     std::unique_ptr<embed::Embedder> embedder_;
     std::unique_ptr<VectorStore> vectors_;
     uint64_t last_batch_ = 0;
+    DualBatchResult open_;  // the vector half's share of the open batch
     std::string recovery_note_;
 };
 

@@ -248,6 +248,28 @@ struct GraphStore::Impl {
     std::filesystem::path staging;
     std::filesystem::path marker;  // the open-for-writing marker to remove at close
 
+    // The batch being staged: its rows wait in staging files until commit_batch() loads them.
+    struct OpenBatch {
+        explicit OpenBatch(const std::filesystem::path& dir)
+            : variants(dir / "variants.csv"),
+              genes(dir / "genes.csv"),
+              in_gene(dir / "in_gene.csv"),
+              carried_by(dir / "carried_by.csv") {}
+        StagingFile variants, genes, in_gene, carried_by;
+        // Every key staged in this batch -> the range of its staged edges in `edge_samples`,
+        // so a key that comes again (records that trim to the same variant, possibly in a
+        // later chunk) adds only the edges it lacks. A key whose edges had to be checked keeps
+        // them in `checked_edges` instead, with an empty range.
+        std::unordered_map<std::string, std::pair<uint32_t, uint32_t>> keys;
+        std::vector<uint32_t> edge_samples;
+        std::unordered_set<std::string> checked_edges;  // sample \x1f key
+        std::vector<std::string> new_genes;             // to forget if the batch fails
+        BatchWriteResult totals;
+    };
+    std::unique_ptr<OpenBatch> batch;
+    // Offset the next Variant row gets (Kuzu appends rows; offsets are not reused).
+    int64_t next_variant_offset = 0;
+
     std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher) {
         return run_cypher(conn, cypher);
     }
@@ -260,6 +282,26 @@ struct GraphStore::Impl {
         auto r = conn.executeWithParams(stmt.get(), to_kuzu_params(params));
         if (!r->isSuccess()) throw StoreError("graph store: " + r->getErrorMessage());
         return r;
+    }
+
+    void load_variant_offset() {
+        auto r = run(*writer, "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0)");
+        next_variant_offset = r->getNext()->getValue(0)->getValue<int64_t>();
+    }
+
+    OpenBatch& open_batch() {
+        if (!batch) {
+            std::filesystem::create_directories(staging);
+            batch = std::make_unique<OpenBatch>(staging);
+        }
+        return *batch;
+    }
+
+    // Forgets the open batch; its staging files are removed with it.
+    void drop_batch() {
+        if (!batch) return;
+        for (const auto& g : batch->new_genes) genes.erase(g);
+        batch.reset();
     }
 
     int64_t contig(const std::string& name) {
@@ -345,6 +387,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     auto genes = impl_->run(*impl_->writer, "MATCH (g:Gene) RETURN g.symbol");
     while (genes->hasNext())
         impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
+    impl_->load_variant_offset();
 }
 
 GraphStore::~GraphStore() {
@@ -498,22 +541,39 @@ void GraphStore::undo_source(SourceRecord& source) {
         im.writer->query("ROLLBACK");
         throw;
     }
+    im.load_variant_offset();
 }
 
-BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
-                                         const std::vector<std::string>& sample_ids,
-                                         const SourceRecord& source_after, uint64_t batch_id,
-                                         const std::function<void()>& before_commit) {
+namespace {
+// Kuzu 0.11 stores a table in node groups of 2^17 rows (StorageConfig::NODE_GROUP_SIZE).
+constexpr int64_t kNodeGroupRows = int64_t{1} << 17;
+}  // namespace
+
+int64_t GraphStore::staged_new_variants() const {
+    return impl_->batch ? impl_->batch->totals.new_variants : 0;
+}
+
+int64_t GraphStore::variants_to_node_group_end() const {
+    return kNodeGroupRows - impl_->next_variant_offset % kNodeGroupRows;
+}
+
+StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
+                              int64_t max_new_variants, const std::vector<std::string>& sample_ids,
+                              int64_t source_num) {
     std::lock_guard lock(impl_->write_mutex);
     Impl& im = *impl_;
-    BatchWriteResult result;
+    StageResult result;
+    result.end = begin;
+    const auto& vs = chunk.variants;
+    if (begin >= vs.size()) return result;
     const auto t_start = std::chrono::steady_clock::now();
 
     // Keys already in the store, found per contig by a locus range the zone maps can answer.
+    // The range covers the whole rest of the chunk: where staging stops is known only later.
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> ranges;
-    for (const auto& v : batch.variants) {
-        const int64_t locus = im.contig(v.chrom) * kLocusShift + v.pos;
-        auto [it, fresh] = ranges.try_emplace(v.chrom, locus, locus);
+    for (size_t i = begin; i < vs.size(); ++i) {
+        const int64_t locus = im.contig(vs[i].chrom) * kLocusShift + vs[i].pos;
+        auto [it, fresh] = ranges.try_emplace(vs[i].chrom, locus, locus);
         if (!fresh) {
             it->second.first = std::min(it->second.first, locus);
             it->second.second = std::max(it->second.second, locus);
@@ -527,7 +587,7 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
         while (r->hasNext()) existing.insert(r->getNext()->getValue(0)->getValue<std::string>());
     }
     // Edges already present can only hang off variants that already existed.
-    std::unordered_set<std::string> existing_edges;
+    std::unordered_set<std::string> store_edges;
     if (!existing.empty()) {
         for (const auto& [chrom, range] : ranges) {
             auto r = im.run(
@@ -537,78 +597,108 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
                 {{"a", range.first}, {"b", range.second}});
             while (r->hasNext()) {
                 auto t = r->getNext();
-                existing_edges.insert(t->getValue(0)->getValue<std::string>() + '\x1f' +
-                                      t->getValue(1)->getValue<std::string>());
+                store_edges.insert(t->getValue(0)->getValue<std::string>() + '\x1f' +
+                                   t->getValue(1)->getValue<std::string>());
             }
         }
     }
-
     result.lookup_seconds = seconds_since(t_start);
+
     const auto t_stage = std::chrono::steady_clock::now();
-    std::filesystem::create_directories(im.staging);
-    StagingFile variants(im.staging / "variants.csv");
-    StagingFile genes(im.staging / "genes.csv");
-    StagingFile in_gene(im.staging / "in_gene.csv");
-    StagingFile carried_by(im.staging / "carried_by.csv");
-    // Keys seen twice in one batch (records that trim to the same variant) need the same
-    // edge de-duplication as keys already in the store.
-    const std::string source_num = std::to_string(source_after.num);
-    std::unordered_map<std::string, int> key_uses;
-    for (const auto& v : batch.variants) ++key_uses[v.key];
-    std::unordered_set<std::string> batch_keys;
-    std::vector<std::string> new_genes;
-    for (const auto& v : batch.variants) {
-        const bool is_new = !existing.count(v.key) && batch_keys.insert(v.key).second;
-        const bool check_edges = existing.count(v.key) || key_uses[v.key] > 1;
+    Impl::OpenBatch& b = im.open_batch();
+    const std::string source_text = std::to_string(source_num);
+    size_t i = begin;
+    for (; i < vs.size() && result.new_variants < max_new_variants; ++i) {
+        const auto& v = vs[i];
+        const bool in_store = existing.count(v.key) > 0;
+        auto [key_it, first_time] = b.keys.try_emplace(v.key, 0u, 0u);
+        const bool is_new = !in_store && first_time;
+        // Edges are checked when the key is in the store or was staged before in this batch.
+        const bool check_edges = !is_new;
+        if (!first_time && key_it->second.second > 0) {
+            const auto [from, count] = key_it->second;
+            for (uint32_t e = from; e < from + count; ++e)
+                b.checked_edges.insert(sample_ids.at(b.edge_samples[e]) + '\x1f' + v.key);
+            key_it->second = {0u, 0u};
+        }
         if (is_new) {
-            variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id,
-                          StagingFile::number(v.qual), v.filter,
-                          std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
-                          std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
-                          std::to_string(v.n_alts), std::to_string(v.record_pos),
-                          std::to_string(im.contig_rank.at(v.chrom) * kLocusShift + v.pos),
-                          std::to_string(source_after.num)});
+            b.variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id,
+                            StagingFile::number(v.qual), v.filter,
+                            std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
+                            std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
+                            std::to_string(v.n_alts), std::to_string(v.record_pos),
+                            std::to_string(im.contig_rank.at(v.chrom) * kLocusShift + v.pos),
+                            source_text});
             ++result.new_variants;
             std::unordered_set<std::string> linked;  // one InGene edge per (gene, feature)
             for (const auto& a : v.annotations) {
                 if (a.gene.empty()) continue;
                 if (!linked.insert(a.gene + '\x1f' + a.feature).second) continue;
                 if (im.genes.insert(a.gene).second) {
-                    genes.row({a.gene, a.gene_id});
-                    new_genes.push_back(a.gene);
+                    b.genes.row({a.gene, a.gene_id});
+                    b.new_genes.push_back(a.gene);
                 }
-                in_gene.row({v.key, a.gene, a.consequence, a.impact, a.feature, a.hgvs_c, a.hgvs_p,
-                             a.clinsig, a.source});
-                ++result.new_gene_links;
+                b.in_gene.row({v.key, a.gene, a.consequence, a.impact, a.feature, a.hgvs_c,
+                               a.hgvs_p, a.clinsig, a.source});
+                ++b.totals.new_gene_links;
             }
         }
+        const auto first_edge = static_cast<uint32_t>(b.edge_samples.size());
         for (const auto& c : v.calls) {
             const std::string& sample = sample_ids.at(c.sample);
-            if (check_edges && !existing_edges.insert(sample + '\x1f' + v.key).second) continue;
-            carried_by.row({v.key, sample, c.gt, std::string(vcf::to_string(c.zygosity)),
-                            c.dp >= 0 ? std::to_string(c.dp) : "",
-                            c.gq >= 0 ? std::to_string(c.gq) : "", c.phased ? "true" : "false",
-                            source_num});
-            ++result.new_edges;
+            if (check_edges) {
+                std::string edge = sample + '\x1f' + v.key;
+                if (store_edges.count(edge) || !b.checked_edges.insert(std::move(edge)).second)
+                    continue;
+            } else {
+                b.edge_samples.push_back(c.sample);
+            }
+            b.carried_by.row({v.key, sample, c.gt, std::string(vcf::to_string(c.zygosity)),
+                              c.dp >= 0 ? std::to_string(c.dp) : "",
+                              c.gq >= 0 ? std::to_string(c.gq) : "", c.phased ? "true" : "false",
+                              source_text});
+            ++b.totals.new_edges;
         }
+        if (!check_edges)
+            key_it->second = {first_edge,
+                              static_cast<uint32_t>(b.edge_samples.size()) - first_edge};
+        result.calls += static_cast<int64_t>(v.calls.size());
     }
-    variants.close();
-    genes.close();
-    in_gene.close();
-    carried_by.close();
-
+    result.end = i;
+    result.records = vcf::records_ending_in(chunk, begin, i);
+    b.totals.new_variants += result.new_variants;
     result.stage_seconds = seconds_since(t_stage);
+    b.totals.lookup_seconds += result.lookup_seconds;
+    b.totals.stage_seconds += result.stage_seconds;
+    return result;
+}
+
+void GraphStore::discard_batch() {
+    std::lock_guard lock(impl_->write_mutex);
+    impl_->drop_batch();
+}
+
+BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint64_t batch_id,
+                                          const std::function<void()>& before_commit) {
+    std::lock_guard lock(impl_->write_mutex);
+    Impl& im = *impl_;
+    Impl::OpenBatch& b = im.open_batch();
     const auto t_copy = std::chrono::steady_clock::now();
+    BatchWriteResult result = b.totals;
     SourceRecord src = source_after;
     src.variants += result.new_variants;
     src.edges += result.new_edges;
     try {
+        b.variants.close();
+        b.genes.close();
+        b.in_gene.close();
+        b.carried_by.close();
         im.run(*im.writer, "BEGIN TRANSACTION");
-        if (variants.rows()) im.run(*im.writer, "COPY Variant FROM " + variants.copy_source());
-        if (genes.rows()) im.run(*im.writer, "COPY Gene FROM " + genes.copy_source());
-        if (in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + in_gene.copy_source());
-        if (carried_by.rows())
-            im.run(*im.writer, "COPY CarriedBy FROM " + carried_by.copy_source());
+        if (b.variants.rows()) im.run(*im.writer, "COPY Variant FROM " + b.variants.copy_source());
+        if (b.genes.rows()) im.run(*im.writer, "COPY Gene FROM " + b.genes.copy_source());
+        if (b.in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + b.in_gene.copy_source());
+        if (b.carried_by.rows())
+            im.run(*im.writer, "COPY CarriedBy FROM " + b.carried_by.copy_source());
         im.run(*im.writer, kSetSource, source_params(src));
         if (batch_id > 0)
             im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
@@ -617,19 +707,21 @@ BatchWriteResult GraphStore::write_batch(const vcf::VariantBatch& batch,
         std::unique_lock gate(im.commit_gate);
         im.run(*im.writer, "COMMIT");
         // Kuzu replays a committed COPY from its WAL by reading the staged file again, so the
-        // batch is checkpointed while its staging files still exist (they are reused by the
-        // next batch). Measured: a SIGKILL after COMMIT without this lost the batch's rows
+        // batch is checkpointed while its staging files still exist (they are removed with
+        // the batch). Measured: a SIGKILL after COMMIT without this lost the batch's rows
         // while keeping its Source/Meta updates.
         im.run(*im.writer, "CHECKPOINT");
-        // Kuzu's COPY threads free the batch's working memory into their malloc arenas; hand
-        // it back so the next batch does not grow RSS (1M x 100: peak 878 -> 805 MB).
-        malloc_trim(0);
-        result.copy_seconds = seconds_since(t_copy);
     } catch (...) {
         im.writer->query("ROLLBACK");
-        for (const auto& g : new_genes) im.genes.erase(g);
+        im.drop_batch();
         throw;
     }
+    im.next_variant_offset += result.new_variants;
+    im.batch.reset();
+    // Kuzu's COPY threads free the batch's working memory into their malloc arenas; hand
+    // it back so the next batch does not grow RSS (1M x 100: peak 878 -> 805 MB).
+    malloc_trim(0);
+    result.copy_seconds = seconds_since(t_copy);
     return result;
 }
 

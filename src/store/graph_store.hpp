@@ -1,8 +1,8 @@
 #pragma once
-// The graph half of the dual store: Variant -CarriedBy-> Sample (one edge per non-reference call) and
-// Variant -InGene-> Gene, plus Source
-// (what was loaded) and Meta (schema version), held in an embedded Kuzu database. This is the
-// only place that talks to Kuzu, so swapping the engine (e.g. for its fork) is one file.
+// The graph half of the dual store: Variant -CarriedBy-> Sample (one edge per non-reference call)
+// and Variant -InGene-> Gene, plus Source (what was loaded) and Meta (schema version), held in an
+// embedded Kuzu database. This is the only place that talks to Kuzu, so swapping the engine (e.g.
+// for its fork) is one file.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -29,14 +29,14 @@ struct GraphStoreOptions {
 // What was loaded from one input file. `id` is the file's sha256 (or a stdin pseudo-id).
 struct SourceRecord {
     std::string id;
-    int64_t num = 0;                // small number stored on edges/variants; assigned on first put
+    int64_t num = 0;  // small number stored on edges/variants; assigned on first put
     std::string path;
     std::string status;             // "loading" until the last batch commits, then "complete"
     int64_t records_committed = 0;  // source records whose batches are committed
     int64_t batches_committed = 0;
-    int64_t variants = 0;           // variant rows this source added (new nodes)
-    int64_t edges = 0;              // CarriedBy edges this source added
-    std::string ingested_at;        // ISO-8601 UTC
+    int64_t variants = 0;     // variant rows this source added (new nodes)
+    int64_t edges = 0;        // CarriedBy edges this source added
+    std::string ingested_at;  // ISO-8601 UTC
 };
 
 struct BatchWriteResult {
@@ -48,17 +48,27 @@ struct BatchWriteResult {
     double copy_seconds = 0;    // Kuzu COPY FROM + commit
 };
 
+// What one stage() call did: `end` is the first variant of the chunk it did not stage.
+struct StageResult {
+    size_t end = 0;
+    int64_t records = 0;  // records of the chunk whose variants are now all staged
+    int64_t calls = 0;    // genotype calls of the staged variants
+    int64_t new_variants = 0;
+    double lookup_seconds = 0;
+    double stage_seconds = 0;
+};
+
 // Query parameters: JSON scalars or arrays of scalars, bound as Kuzu values.
 using QueryParams = std::map<std::string, nlohmann::json>;
 
 // Cypher that would modify the store, refused by the read-only query path.
 class WriteRefused : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class GraphStore {
-public:
+  public:
     static constexpr int kSchemaVersion = 1;
     // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp).
     static constexpr int64_t kLocusShift = int64_t{1} << 34;
@@ -81,17 +91,31 @@ public:
     void put_source(SourceRecord& source);
     void ensure_samples(const std::vector<std::string>& sample_ids);
 
-    // Writes one batch in ONE transaction: Variant nodes not yet present, Gene nodes and
-    // InGene edges for the new variants, CarriedBy edges (sample, variant) not yet present,
-    // and the Source progress (`source_after`). Either all of it commits or none of it.
+    // A batch is written in two steps, so that it can hold more variants than are in memory at
+    // once. stage() adds variants [begin, ...) of one chunk to the open batch: it finds the
+    // variants and CarriedBy edges (sample, variant) already in the store or already staged, and
+    // appends rows for the rest (Variant nodes, Gene nodes and InGene edges of new variants,
+    // CarriedBy edges) to the batch's staging files. It stops once `max_new_variants` new
+    // variants are staged, so a batch can end exactly at a node-group boundary.
     // `sample_ids[i]` names the sample of SampleCall::sample == i.
-    // The store-wide batch id (`batch_id`, > 0) is recorded in the same transaction, and
-    // `before_commit` (if set) runs just before COMMIT: the dual store makes the vector half
-    // durable there, so a throw from it rolls this batch back.
-    BatchWriteResult write_batch(const vcf::VariantBatch& batch, const std::vector<std::string>& sample_ids,
-                                 const SourceRecord& source_after, uint64_t batch_id = 0,
-                                 const std::function<void()>& before_commit = {});
-    // The id of the last batch committed with write_batch (0 when none).
+    StageResult stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
+                      const std::vector<std::string>& sample_ids, int64_t source_num);
+    // Loads every staged row in ONE transaction, with the Source progress (`source_after`, to
+    // which the batch's new variants and edges are added) and the store-wide batch id
+    // (`batch_id`, > 0): all of it commits or none of it. `before_commit` (if set) runs just
+    // before COMMIT: the dual store makes the vector half durable there, so a throw from it
+    // rolls this batch back. The batch is closed either way.
+    BatchWriteResult commit_batch(const SourceRecord& source_after, uint64_t batch_id = 0,
+                                  const std::function<void()>& before_commit = {});
+    // Drops the open batch (nothing of it reaches the store).
+    void discard_batch();
+    // New Variant rows the open batch holds.
+    int64_t staged_new_variants() const;
+    // New Variant rows that would fill the node group the next row goes into. Kuzu writes a
+    // batch whose rows start a fresh node group straight to disk; rows appended to a group
+    // that is partly filled are held in memory and the group is rewritten at the checkpoint.
+    int64_t variants_to_node_group_end() const;
+    // The id of the last batch committed with commit_batch (0 when none).
     uint64_t last_batch();
     void set_last_batch(uint64_t batch_id);
     // Sources whose load did not finish ("loading").
@@ -113,7 +137,7 @@ public:
     // Non-empty when opening had to repair the store (its last writer died).
     const std::string& open_note() const { return open_note_; }
 
-private:
+  private:
     struct Impl;
     std::filesystem::path dir_;
     std::string open_note_;

@@ -32,7 +32,8 @@ void RecordSplitter::split(bcf1_t* rec, int64_t line, std::vector<Variant>& out)
         if (!filter.empty()) filter += ';';
         filter += bcf_hdr_int2id(hdr_, BCF_DT_ID, rec->d.flt[i]);
     }
-    const float qual = bcf_float_is_missing(rec->qual) ? std::numeric_limits<float>::quiet_NaN() : rec->qual;
+    const float qual =
+        bcf_float_is_missing(rec->qual) ? std::numeric_limits<float>::quiet_NaN() : rec->qual;
     const int n_af = bcf_get_info_float(hdr_, rec, "AF", &af_, &n_af_);
     const int n_svlen = bcf_get_info_int32(hdr_, rec, "SVLEN", &svlen_, &n_svlen_);
     const int n_svtype = bcf_get_info_string(hdr_, rec, "SVTYPE", &svtype_, &n_svtype_);
@@ -63,10 +64,11 @@ void RecordSplitter::split(bcf1_t* rec, int64_t line, std::vector<Variant>& out)
             // SVLEN is Number=A in VCF 4.3+ but often Number=. with one value: take the
             // allele's own value when there is one per ALT, else the single value.
             const int si = n_svlen >= n_alts ? alt_index - 1 : 0;
-            if (n_svlen > si && svlen_[si] != bcf_int32_missing && svlen_[si] != bcf_int32_vector_end)
+            if (n_svlen > si && svlen_[si] != bcf_int32_missing &&
+                svlen_[si] != bcf_int32_vector_end)
                 v.svlen = svlen_[si];
             if (static_cast<int>(per_alt_annotations_.size()) >= alt_index)
-                v.annotations = per_alt_annotations_[alt_index - 1];
+                v.annotations = std::move(per_alt_annotations_[alt_index - 1]);  // used once
         }
         v.transition = v.vclass == VariantClass::Snv && is_transition(v.ref[0], v.alt[0]);
         v.line = line;
@@ -88,7 +90,8 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
     const int ploidy_max = n_gt / n_samples;
     const int n_dp = bcf_get_format_int32(hdr_, rec, "DP", &dp_, &n_dp_);
     int n_gq = bcf_get_format_int32(hdr_, rec, "GQ", &gq_, &n_gq_);
-    int n_gq_float = n_gq < 0 ? bcf_get_format_float(hdr_, rec, "GQ", &gq_float_, &n_gq_float_) : -1;
+    int n_gq_float =
+        n_gq < 0 ? bcf_get_format_float(hdr_, rec, "GQ", &gq_float_, &n_gq_float_) : -1;
     const int n_alts = rec->n_allele - 1;
 
     std::string gt_text;
@@ -116,8 +119,10 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
                 gt_text += std::to_string(bcf_gt_allele(g[i]));
         }
         int32_t dp = -1, gq = -1;
-        if (n_dp >= n_samples && dp_[s] != bcf_int32_missing && dp_[s] != bcf_int32_vector_end) dp = dp_[s];
-        if (n_gq >= n_samples && gq_[s] != bcf_int32_missing && gq_[s] != bcf_int32_vector_end) gq = gq_[s];
+        if (n_dp >= n_samples && dp_[s] != bcf_int32_missing && dp_[s] != bcf_int32_vector_end)
+            dp = dp_[s];
+        if (n_gq >= n_samples && gq_[s] != bcf_int32_missing && gq_[s] != bcf_int32_vector_end)
+            gq = gq_[s];
         if (n_gq_float >= n_samples && !bcf_float_is_missing(gq_float_[s]) &&
             !bcf_float_is_vector_end(gq_float_[s]))
             gq = static_cast<int32_t>(std::lround(gq_float_[s]));
@@ -127,16 +132,22 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
             for (int i = 0; i < ploidy; ++i) {
                 if (bcf_gt_is_missing(g[i])) continue;
                 const int al = bcf_gt_allele(g[i]);
-                if (al == a) ++count_this;
-                else if (al > 0) ++count_other;
+                if (al == a)
+                    ++count_this;
+                else if (al > 0)
+                    ++count_other;
             }
             if (count_this == 0) continue;
             SampleCall call;
             call.sample = static_cast<uint32_t>(s);
-            if (ploidy == 1) call.zygosity = Zygosity::Hemizygous;
-            else if (count_this == ploidy) call.zygosity = Zygosity::HomAlt;
-            else if (count_other > 0) call.zygosity = Zygosity::HetAlt;
-            else call.zygosity = Zygosity::Het;
+            if (ploidy == 1)
+                call.zygosity = Zygosity::Hemizygous;
+            else if (count_this == ploidy)
+                call.zygosity = Zygosity::HomAlt;
+            else if (count_other > 0)
+                call.zygosity = Zygosity::HetAlt;
+            else
+                call.zygosity = Zygosity::Het;
             call.phased = phased;
             call.dp = dp;
             call.gq = gq;
@@ -144,6 +155,9 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
             out[first + static_cast<size_t>(a - 1)].calls.push_back(std::move(call));
         }
     }
+    // push_back leaves up to half of each list unused; a batch holds millions of calls, so
+    // the slack would be a third of its memory.
+    for (size_t i = first; i < out.size(); ++i) out[i].calls.shrink_to_fit();
 }
 
 }  // namespace vcfagent::vcf

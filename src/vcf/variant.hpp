@@ -54,35 +54,39 @@ struct Annotation {
 // One non-reference call of one sample for one split allele. Only calls that carry the
 // allele are kept (Het, HomAlt, Hemizygous, HetAlt); missing and hom-ref calls make no call.
 struct SampleCall {
-    uint32_t sample = 0;     // index into the reader's (possibly subset) sample list
+    uint32_t sample = 0;  // index into the reader's (possibly subset) sample list
     Zygosity zygosity = Zygosity::Het;
     bool phased = false;
-    int32_t dp = -1;         // FORMAT/DP, -1 when absent
-    int32_t gq = -1;         // FORMAT/GQ, -1 when absent
-    std::string gt;          // the original GT text of the record, e.g. "1|2"
+    int32_t dp = -1;  // FORMAT/DP, -1 when absent
+    int32_t gq = -1;  // FORMAT/GQ, -1 when absent
+    std::string gt;   // the original GT text of the record, e.g. "1|2"
 };
 
-struct Variant {
+// A split variant without its genotype calls: what the vector store and the embedders read.
+struct VariantSite {
     std::string chrom;
-    int64_t pos = 0;          // 1-based, after trimming to the minimal representation
+    int64_t pos = 0;  // 1-based, after trimming to the minimal representation
     std::string ref;
     std::string alt;
-    std::string key;          // chrom:pos:ref:alt, long alleles hashed (see variant_key.hpp)
-    std::string id;           // the record's ID column ('.' -> empty), e.g. rsID
+    std::string key;  // chrom:pos:ref:alt, long alleles hashed (see variant_key.hpp)
+    std::string id;   // the record's ID column ('.' -> empty), e.g. rsID
     float qual = std::numeric_limits<float>::quiet_NaN();
-    std::string filter;       // ';'-joined FILTER ids, "PASS", or empty when '.'
+    std::string filter;  // ';'-joined FILTER ids, "PASS", or empty when '.'
     VariantClass vclass = VariantClass::Snv;
-    int alt_index = 1;        // 1-based index of this ALT in the original record
-    int n_alts = 1;           // number of ALT alleles in the original record
-    int64_t record_pos = 0;   // POS of the original record (before trimming)
-    int64_t end = 0;          // INFO/END or pos + len(ref) - 1
-    int64_t svlen = 0;        // INFO/SVLEN for this allele when present, else 0
-    std::string svtype;       // INFO/SVTYPE when present
+    int alt_index = 1;       // 1-based index of this ALT in the original record
+    int n_alts = 1;          // number of ALT alleles in the original record
+    int64_t record_pos = 0;  // POS of the original record (before trimming)
+    int64_t end = 0;         // INFO/END or pos + len(ref) - 1
+    int64_t svlen = 0;       // INFO/SVLEN for this allele when present, else 0
+    std::string svtype;      // INFO/SVTYPE when present
     float af = std::numeric_limits<float>::quiet_NaN();  // INFO/AF for this allele when present
-    bool transition = false;  // SNV only: A<->G or C<->T
+    bool transition = false;                             // SNV only: A<->G or C<->T
     std::vector<Annotation> annotations;
+    int64_t line = 0;  // line (text VCF) or record ordinal (BCF) of the source record
+};
+
+struct Variant : VariantSite {
     std::vector<SampleCall> calls;
-    int64_t line = 0;         // line (text VCF) or record ordinal (BCF) of the source record
 };
 
 }  // namespace vcfagent::vcf

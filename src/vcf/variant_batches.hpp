@@ -23,8 +23,12 @@ struct VariantBatch {
     }
 };
 
+// Records whose last variant lies in [begin, end) of the batch: the records a store has
+// taken whole once it has taken those variants (the variants of a record share its line).
+int64_t records_ending_in(const VariantBatch& batch, size_t begin, size_t end);
+
 class VariantBatchReader {
-public:
+  public:
     VariantBatchReader(VcfReader& reader, bool with_genotypes);
 
     // Fills `batch` (cleared first). Returns false when the input is exhausted and the batch
@@ -33,9 +37,10 @@ public:
 
     VcfReader& reader() { return reader_; }
 
-private:
+  private:
     VcfReader& reader_;
     RecordSplitter splitter_;
+    size_t last_variants_ = 0;
 };
 
 }  // namespace vcfagent::vcf

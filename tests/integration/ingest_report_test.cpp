@@ -28,12 +28,12 @@ TEST(IngestReportTest, UnreachableMemoryBudgetShrinksBatchesAndSaysSo) {
     TempDir tmp;
     const std::string vcf = data_path("hapmap_exome_chr22.vcf.gz");
     const std::string a = tmp.file("a"), b = tmp.file("b");
-    // 80 MB starts at 32,000 calls per batch; a store process passes 64 MB at once.
-    auto r = run_agent({"ingest", vcf, "--db", a, "--memory-limit-mb", "80", "-O", "json"});
+    // 40 MB starts at 40,000 calls per batch; a store process passes 32 MB at once.
+    auto r = run_agent({"ingest", vcf, "--db", a, "--memory-limit-mb", "40", "-O", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto report = nlohmann::json::parse(r.out);
     EXPECT_EQ(report.at("batch_calls").get<int64_t>(), 20000);
-    EXPECT_NE(r.err.find("exceeded --memory-limit-mb 80"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("exceeded --memory-limit-mb 40"), std::string::npos) << r.err;
     ASSERT_EQ(run_agent({"ingest", vcf, "--db", b}).exit_code, 0);
     EXPECT_EQ(store_counts(a), store_counts(b));
 }
