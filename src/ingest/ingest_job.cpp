@@ -106,10 +106,11 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
     int64_t records_chunked = 0;
     auto read_chunk = [&](vcf::VariantBatch& b) {
         const auto t = std::chrono::steady_clock::now();
-        size_t max_records = static_cast<size_t>(-1);
+        size_t max_records = options.chunk_records;
         if (options.batch_records > 0)
-            max_records = options.batch_records -
-                          static_cast<size_t>(records_chunked) % options.batch_records;
+            max_records =
+                std::min(max_records, options.batch_records - static_cast<size_t>(records_chunked) %
+                                                                  options.batch_records);
         const bool got =
             chunks.next(b, max_records, std::min(options.chunk_calls, batch_calls.load()));
         if (got && gene_index) gene_index->annotate(b.variants);
@@ -117,22 +118,28 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         report.read_seconds += seconds_since(t);
         return got;
     };
-    BoundedQueue<vcf::VariantBatch> queue(options.queue_depth);
+    // Chunks are shared: the vector half may still embed one while the next is staged.
+    using Chunk = std::shared_ptr<vcf::VariantBatch>;
+    BoundedQueue<Chunk> queue(options.queue_depth);
     std::thread producer;
     if (!options.sync) {
         producer = std::thread([&] {
             try {
-                vcf::VariantBatch b;
-                while (read_chunk(b))
+                for (;;) {
+                    auto b = std::make_shared<vcf::VariantBatch>();
+                    if (!read_chunk(*b)) break;
                     if (!queue.push(std::move(b))) return;
+                }
                 queue.close();
             } catch (...) {
                 queue.fail(std::current_exception());
             }
         });
     }
-    auto next_chunk = [&](vcf::VariantBatch& b) {
-        return options.sync ? read_chunk(b) : queue.pop(b);
+    auto next_chunk = [&](Chunk& b) {
+        if (!options.sync) return queue.pop(b);
+        b = std::make_shared<vcf::VariantBatch>();
+        return read_chunk(*b);
     };
     auto stop_producer = [&] {
         queue.close();
@@ -175,11 +182,11 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         }
     };
 
-    vcf::VariantBatch chunk;
+    Chunk chunk;
     try {
         while (next_chunk(chunk)) {
             // A chunk may end its batch at a node-group boundary and start the next one.
-            for (size_t at = 0; at < chunk.variants.size();) {
+            for (size_t at = 0; at < chunk->variants.size();) {
                 const int64_t room =
                     graph.variants_to_node_group_end() - graph.staged_new_variants();
                 const auto staged =
@@ -189,7 +196,11 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
                 batch_call_count += staged.calls;
                 batch_variants += static_cast<int64_t>(staged.end - at);
                 at = staged.end;
-                if (graph.staged_new_variants() >= graph.variants_to_node_group_end()) commit();
+                // A batch also ends after a node group's worth of variants, new or not (a file
+                // whose variants are mostly in the store already, or --no-graph).
+                if (graph.staged_new_variants() >= graph.variants_to_node_group_end() ||
+                    batch_variants >= store::GraphStore::kNodeGroupRows)
+                    commit();
             }
             if (batch_open && ((options.batch_records > 0 &&
                                 batch_records >= static_cast<int64_t>(options.batch_records)) ||

@@ -23,7 +23,9 @@ struct IngestOptions {
     // Genotype calls per batch at most (about: records are never split for it), so a wide
     // file's batch stays within the graph store's buffer pool and the memory budget.
     size_t batch_calls = 2000000;
-    // Genotype calls per chunk at most (about); chunks also end with their batch.
+    // A chunk holds at most this many records and about this many genotype calls (records
+    // are not split); chunks also end where a batch of `batch_records` ends.
+    size_t chunk_records = 20000;
     size_t chunk_calls = 200000;
     bool force = false;  // reload a file already loaded (its edges are replaced)
     bool with_genotypes = true;

@@ -93,20 +93,34 @@ void DualStore::add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t
     open_.vector_seconds += seconds_since(t0) - embed_seconds;
 }
 
-StageResult DualStore::stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
-                             const std::vector<std::string>& sample_ids, int64_t graph_source_num,
-                             uint32_t vector_source_id) {
+void DualStore::finish_vectors() {
+    if (pending_vectors_.valid()) pending_vectors_.get();
+}
+
+StageResult DualStore::stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
+                             int64_t max_new_variants, const std::vector<std::string>& sample_ids,
+                             int64_t graph_source_num, uint32_t vector_source_id) {
     StageResult staged;
     try {
         if (options_.write_graph) {
-            staged = graph_->stage(chunk, begin, max_new_variants, sample_ids, graph_source_num);
+            staged = graph_->stage(*chunk, begin, max_new_variants, sample_ids, graph_source_num);
         } else {
-            staged.end = chunk.variants.size();
-            staged.records = vcf::records_ending_in(chunk, begin, staged.end);
+            staged.end = chunk->variants.size();
+            staged.records = vcf::records_ending_in(*chunk, begin, staged.end);
             for (size_t i = begin; i < staged.end; ++i)
-                staged.calls += static_cast<int64_t>(chunk.variants[i].calls.size());
+                staged.calls += static_cast<int64_t>(chunk->variants[i].calls.size());
         }
-        if (options_.write_vectors) add_vectors(chunk, begin, staged.end, vector_source_id);
+        if (options_.write_vectors) {
+            finish_vectors();
+            const size_t end = staged.end;
+            if (options_.concurrent)
+                pending_vectors_ =
+                    std::async(std::launch::async, [this, chunk, begin, end, vector_source_id] {
+                        add_vectors(*chunk, begin, end, vector_source_id);
+                    });
+            else
+                add_vectors(*chunk, begin, end, vector_source_id);
+        }
     } catch (...) {
         discard_batch();
         throw;
@@ -115,12 +129,22 @@ StageResult DualStore::stage(const vcf::VariantBatch& chunk, size_t begin, int64
 }
 
 void DualStore::discard_batch() {
+    try {
+        finish_vectors();
+    } catch (...) {  // the batch is dropped anyway
+    }
     graph_->discard_batch();
     if (options_.write_vectors) vectors_->rollback();
     open_ = {};
 }
 
 DualBatchResult DualStore::commit_batch(const SourceRecord& source_after) {
+    try {
+        finish_vectors();
+    } catch (...) {
+        discard_batch();
+        throw;
+    }
     DualBatchResult result = std::exchange(open_, {});
     const uint64_t id = last_batch_ + 1;
     bool vectors_committed = false;

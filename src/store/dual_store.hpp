@@ -10,6 +10,7 @@
 // source then resumes after its last committed batch on the next ingest.
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,10 +49,12 @@ class DualStore {
 
     // Adds variants [begin, ...) of a chunk to the open batch of both stores (graph rows staged,
     // vectors embedded and added, nothing durable yet); stops after `max_new_variants` new
-    // graph variants (GraphStore::stage). The vector half takes the same variants.
-    StageResult stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
-                      const std::vector<std::string>& sample_ids, int64_t graph_source_num,
-                      uint32_t vector_source_id);
+    // graph variants (GraphStore::stage). The vector half takes the same variants; in the
+    // concurrent mode it does so in the background (holding the chunk) while the caller goes
+    // on, one chunk at a time: the next stage() or commit_batch() waits for it.
+    StageResult stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
+                      int64_t max_new_variants, const std::vector<std::string>& sample_ids,
+                      int64_t graph_source_num, uint32_t vector_source_id);
     // Commits the open batch as the next store-wide batch: visible in both stores or in neither.
     DualBatchResult commit_batch(const SourceRecord& source_after);
     // Drops the open batch from both stores.
@@ -61,6 +64,8 @@ class DualStore {
     void recover();
     // Embeds the variants [begin, end) the vector store lacks and adds them (not durable).
     void add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end, uint32_t source_id);
+    // Waits for the background vector work of the last chunk; rethrows its failure.
+    void finish_vectors();
 
     DualStoreOptions options_;
     std::unique_ptr<GraphStore> graph_;
@@ -68,6 +73,7 @@ class DualStore {
     std::unique_ptr<VectorStore> vectors_;
     uint64_t last_batch_ = 0;
     DualBatchResult open_;  // the vector half's share of the open batch
+    std::future<void> pending_vectors_;
     std::string recovery_note_;
 };
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
@@ -262,13 +263,19 @@ struct GraphStore::Impl {
         // them in `checked_edges` instead, with an empty range.
         std::unordered_map<std::string, std::pair<uint32_t, uint32_t>> keys;
         std::vector<uint32_t> edge_samples;
-        std::unordered_set<std::string> checked_edges;  // sample \x1f key
-        std::vector<std::string> new_genes;             // to forget if the batch fails
+        std::unordered_set<std::string> checked_edges;            // sample \x1f key
+        std::vector<std::string> new_genes;                       // to forget if the batch fails
+        int64_t min_locus = std::numeric_limits<int64_t>::max();  // of the staged variants
+        int64_t max_locus = std::numeric_limits<int64_t>::min();
         BatchWriteResult totals;
     };
     std::unique_ptr<OpenBatch> batch;
     // Offset the next Variant row gets (Kuzu appends rows; offsets are not reused).
     int64_t next_variant_offset = 0;
+    // Loci every committed Variant lies within (empty when min > max). A chunk whose loci lie
+    // outside needs no look-up: a sorted file loaded into a fresh store never queries.
+    int64_t min_locus = std::numeric_limits<int64_t>::max();
+    int64_t max_locus = std::numeric_limits<int64_t>::min();
 
     std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher) {
         return run_cypher(conn, cypher);
@@ -284,9 +291,16 @@ struct GraphStore::Impl {
         return r;
     }
 
-    void load_variant_offset() {
-        auto r = run(*writer, "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0)");
-        next_variant_offset = r->getNext()->getValue(0)->getValue<int64_t>();
+    void load_variant_extent() {
+        auto r = run(*writer,
+                     "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0), "
+                     "coalesce(min(v.locus), $none_min), coalesce(max(v.locus), $none_max)",
+                     {{"none_min", std::numeric_limits<int64_t>::max()},
+                      {"none_max", std::numeric_limits<int64_t>::min()}});
+        auto t = r->getNext();
+        next_variant_offset = t->getValue(0)->getValue<int64_t>();
+        min_locus = t->getValue(1)->getValue<int64_t>();
+        max_locus = t->getValue(2)->getValue<int64_t>();
     }
 
     OpenBatch& open_batch() {
@@ -387,7 +401,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     auto genes = impl_->run(*impl_->writer, "MATCH (g:Gene) RETURN g.symbol");
     while (genes->hasNext())
         impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
-    impl_->load_variant_offset();
+    impl_->load_variant_extent();
 }
 
 GraphStore::~GraphStore() {
@@ -541,13 +555,8 @@ void GraphStore::undo_source(SourceRecord& source) {
         im.writer->query("ROLLBACK");
         throw;
     }
-    im.load_variant_offset();
+    im.load_variant_extent();
 }
-
-namespace {
-// Kuzu 0.11 stores a table in node groups of 2^17 rows (StorageConfig::NODE_GROUP_SIZE).
-constexpr int64_t kNodeGroupRows = int64_t{1} << 17;
-}  // namespace
 
 int64_t GraphStore::staged_new_variants() const {
     return impl_->batch ? impl_->batch->totals.new_variants : 0;
@@ -580,6 +589,12 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
         }
     }
     std::unordered_set<std::string> existing;
+    for (auto it = ranges.begin(); it != ranges.end();) {
+        if (it->second.second < im.min_locus || it->second.first > im.max_locus)
+            it = ranges.erase(it);
+        else
+            ++it;
+    }
     for (const auto& [chrom, range] : ranges) {
         auto r = im.run(*im.writer,
                         "MATCH (v:Variant) WHERE v.locus >= $a AND v.locus <= $b RETURN v.id",
@@ -622,13 +637,15 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
             key_it->second = {0u, 0u};
         }
         if (is_new) {
+            const int64_t locus = im.contig_rank.at(v.chrom) * kLocusShift + v.pos;
+            b.min_locus = std::min(b.min_locus, locus);
+            b.max_locus = std::max(b.max_locus, locus);
             b.variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id,
                             StagingFile::number(v.qual), v.filter,
                             std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
                             std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
                             std::to_string(v.n_alts), std::to_string(v.record_pos),
-                            std::to_string(im.contig_rank.at(v.chrom) * kLocusShift + v.pos),
-                            source_text});
+                            std::to_string(locus), source_text});
             ++result.new_variants;
             std::unordered_set<std::string> linked;  // one InGene edge per (gene, feature)
             for (const auto& a : v.annotations) {
@@ -717,6 +734,8 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
         throw;
     }
     im.next_variant_offset += result.new_variants;
+    im.min_locus = std::min(im.min_locus, b.min_locus);
+    im.max_locus = std::max(im.max_locus, b.max_locus);
     im.batch.reset();
     // Kuzu's COPY threads free the batch's working memory into their malloc arenas; hand
     // it back so the next batch does not grow RSS (1M x 100: peak 878 -> 805 MB).

@@ -72,6 +72,8 @@ class GraphStore {
     static constexpr int kSchemaVersion = 1;
     // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp).
     static constexpr int64_t kLocusShift = int64_t{1} << 34;
+    // Kuzu 0.11 stores a table in node groups of 2^17 rows (StorageConfig::NODE_GROUP_SIZE).
+    static constexpr int64_t kNodeGroupRows = int64_t{1} << 17;
     // Rank of a contig in the store, or -1 when no variant on it was ever loaded.
     int64_t contig_rank(const std::string& chrom) const;
 

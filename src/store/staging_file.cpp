@@ -1,5 +1,6 @@
 #include "store/staging_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -24,6 +25,13 @@ void StagingFile::row(std::initializer_list<std::string_view> fields) {
     for (std::string_view f : fields) {
         if (!first) line_ += '\t';
         first = false;
+        const bool plain = std::none_of(f.begin(), f.end(), [](char c) {
+            return c == '\t' || c == '\n' || c == '\r' || c == '"';
+        });
+        if (plain) {  // the usual case: copied as it is
+            line_ += f;
+            continue;
+        }
         const bool quote = f.find('"') != std::string_view::npos;
         if (quote) line_ += '"';
         for (char c : f) {
