@@ -97,15 +97,18 @@ int run(const IngestArgs& a) {
     opt.genes_file = a.genes;
     opt.sync = a.sync;
     // Budget split (measured on 1M x 100 ingests): a quarter for the graph buffer pool, which
-    // must hold one batch's whole COPY of genotype edges: Kuzu needs ~130-190 bytes of pool per
-    // edge (1.4M edges load in 256 MB; 2M do not, nor do 1.35M in 180 MB). So a batch holds at
-    // most 5,500 calls per MB of pool (256 MB: 1.4M, a full node group of a 100-sample file)
-    // and 1,000 per MB of budget. Chunks in memory are bounded apart from it (two of
-    // IngestOptions::chunk_calls). ingest_file halves the batches whenever RSS nears the budget.
+    // must hold one batch's whole COPY of genotype edges. Measured: 1.4M edges load in 256 MB,
+    // 2M do not, nor 1.35M in 180 MB or 650,000 in 128 MB: ~40-55 MB plus ~150 bytes per edge.
+    // So a batch holds at most 7,000 calls per MB of pool above 60 MB (256 MB: 1.37M, a full
+    // node group of a 100-sample file) and 1,000 per MB of budget. Chunks in memory are bounded
+    // apart from it (IngestOptions::chunk_calls). ingest_file halves the batches whenever RSS
+    // nears the budget.
     sopt.graph.buffer_pool_mb =
         a.memory_limit_mb > 0 ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256) : 256;
     if (a.buffer_pool_mb > 0) sopt.graph.buffer_pool_mb = a.buffer_pool_mb;
-    opt.batch_calls = std::clamp<size_t>(sopt.graph.buffer_pool_mb * 5500, 20000, 2000000);
+    const uint64_t pool_for_edges_mb =
+        sopt.graph.buffer_pool_mb > 60 ? sopt.graph.buffer_pool_mb - 60 : 0;
+    opt.batch_calls = std::clamp<size_t>(pool_for_edges_mb * 7000, 20000, 2000000);
     if (a.memory_limit_mb > 0) {
         opt.batch_calls =
             std::min<size_t>(opt.batch_calls, std::max<size_t>(a.memory_limit_mb * 1000, 20000));
@@ -160,9 +163,9 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
                     "batch fills the graph's current node group of 131,072 variants)")
         ->check(CLI::Range(1, 100000000));
     cmd->add_option("--batch-calls", args->batch_calls,
-                    "Also end a batch at about this many genotype calls (default: 5500 per MB of "
-                    "buffer pool, 1000 per MB of --memory-limit-mb); larger batches load faster "
-                    "and need a larger --buffer-pool-mb (README: Measured)")
+                    "Also end a batch at about this many genotype calls (default: 7000 per MB of "
+                    "buffer pool above 60 MB, at most 1000 per MB of --memory-limit-mb); larger "
+                    "batches load faster and need a larger --buffer-pool-mb (README: Measured)")
         ->check(CLI::Range(1000, 100000000));
     cmd->add_flag("--force", args->force, "Reload a file that was already loaded (no duplicates)");
     cmd->add_flag("--skip-invalid", args->skip_invalid,

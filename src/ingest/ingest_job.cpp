@@ -185,12 +185,15 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
     Chunk chunk;
     try {
         while (next_chunk(chunk)) {
-            // A chunk may end its batch at a node-group boundary and start the next one.
+            // A chunk may end its batch (at a node-group boundary, or at the batch's call bound)
+            // and start the next one.
             for (size_t at = 0; at < chunk->variants.size();) {
                 const int64_t room =
                     graph.variants_to_node_group_end() - graph.staged_new_variants();
-                const auto staged =
-                    stores.stage(chunk, at, room, samples, source.num, vector_source);
+                const int64_t room_calls =
+                    static_cast<int64_t>(batch_calls.load()) - batch_call_count;
+                const auto staged = stores.stage(chunk, at, room, std::max<int64_t>(room_calls, 1),
+                                                 samples, source.num, vector_source);
                 batch_open = true;
                 batch_records += staged.records;
                 batch_call_count += staged.calls;
@@ -199,12 +202,12 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
                 // A batch also ends after a node group's worth of variants, new or not (a file
                 // whose variants are mostly in the store already, or --no-graph).
                 if (graph.staged_new_variants() >= graph.variants_to_node_group_end() ||
-                    batch_variants >= store::GraphStore::kNodeGroupRows)
+                    batch_variants >= store::GraphStore::kNodeGroupRows ||
+                    batch_call_count >= static_cast<int64_t>(batch_calls.load()))
                     commit();
             }
-            if (batch_open && ((options.batch_records > 0 &&
-                                batch_records >= static_cast<int64_t>(options.batch_records)) ||
-                               batch_call_count >= static_cast<int64_t>(batch_calls.load())))
+            if (batch_open && options.batch_records > 0 &&
+                batch_records >= static_cast<int64_t>(options.batch_records))
                 commit();
             if (progress) progress(reader.records_read(), reader.bytes_read(), reader.file_size());
         }

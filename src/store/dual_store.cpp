@@ -98,12 +98,14 @@ void DualStore::finish_vectors() {
 }
 
 StageResult DualStore::stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
-                             int64_t max_new_variants, const std::vector<std::string>& sample_ids,
-                             int64_t graph_source_num, uint32_t vector_source_id) {
+                             int64_t max_new_variants, int64_t max_calls,
+                             const std::vector<std::string>& sample_ids, int64_t graph_source_num,
+                             uint32_t vector_source_id) {
     StageResult staged;
     try {
         if (options_.write_graph) {
-            staged = graph_->stage(*chunk, begin, max_new_variants, sample_ids, graph_source_num);
+            staged = graph_->stage(*chunk, begin, max_new_variants, max_calls, sample_ids,
+                                   graph_source_num);
         } else {
             staged.end = chunk->variants.size();
             staged.records = vcf::records_ending_in(*chunk, begin, staged.end);

@@ -49,12 +49,14 @@ class DualStore {
 
     // Adds variants [begin, ...) of a chunk to the open batch of both stores (graph rows staged,
     // vectors embedded and added, nothing durable yet); stops after `max_new_variants` new
-    // graph variants (GraphStore::stage). The vector half takes the same variants; in the
+    // graph variants or `max_calls` calls (GraphStore::stage). The vector half takes the same
+    // variants; in the
     // concurrent mode it does so in the background (holding the chunk) while the caller goes
     // on, one chunk at a time: the next stage() or commit_batch() waits for it.
     StageResult stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
-                      int64_t max_new_variants, const std::vector<std::string>& sample_ids,
-                      int64_t graph_source_num, uint32_t vector_source_id);
+                      int64_t max_new_variants, int64_t max_calls,
+                      const std::vector<std::string>& sample_ids, int64_t graph_source_num,
+                      uint32_t vector_source_id);
     // Commits the open batch as the next store-wide batch: visible in both stores or in neither.
     DualBatchResult commit_batch(const SourceRecord& source_after);
     // Drops the open batch from both stores.

@@ -567,8 +567,8 @@ int64_t GraphStore::variants_to_node_group_end() const {
 }
 
 StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
-                              int64_t max_new_variants, const std::vector<std::string>& sample_ids,
-                              int64_t source_num) {
+                              int64_t max_new_variants, int64_t max_calls,
+                              const std::vector<std::string>& sample_ids, int64_t source_num) {
     std::lock_guard lock(impl_->write_mutex);
     Impl& im = *impl_;
     StageResult result;
@@ -623,7 +623,8 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     Impl::OpenBatch& b = im.open_batch();
     const std::string source_text = std::to_string(source_num);
     size_t i = begin;
-    for (; i < vs.size() && result.new_variants < max_new_variants; ++i) {
+    for (; i < vs.size() && result.new_variants < max_new_variants && result.calls < max_calls;
+         ++i) {
         const auto& v = vs[i];
         const bool in_store = existing.count(v.key) > 0;
         auto [key_it, first_time] = b.keys.try_emplace(v.key, 0u, 0u);

@@ -98,10 +98,12 @@ class GraphStore {
     // variants and CarriedBy edges (sample, variant) already in the store or already staged, and
     // appends rows for the rest (Variant nodes, Gene nodes and InGene edges of new variants,
     // CarriedBy edges) to the batch's staging files. It stops once `max_new_variants` new
-    // variants are staged, so a batch can end exactly at a node-group boundary.
+    // variants are staged, so a batch can end exactly at a node-group boundary, or once the
+    // staged variants hold `max_calls` genotype calls, so a batch's COPY fits the buffer pool.
     // `sample_ids[i]` names the sample of SampleCall::sample == i.
     StageResult stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
-                      const std::vector<std::string>& sample_ids, int64_t source_num);
+                      int64_t max_calls, const std::vector<std::string>& sample_ids,
+                      int64_t source_num);
     // Loads every staged row in ONE transaction, with the Source progress (`source_after`, to
     // which the batch's new variants and edges are added) and the store-wide batch id
     // (`batch_id`, > 0): all of it commits or none of it. `before_commit` (if set) runs just

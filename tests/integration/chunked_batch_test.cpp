@@ -113,6 +113,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     TempDir tmp;
     store::GraphStore graph(tmp.file("db"));
     constexpr int64_t kNodeGroup = 131072;  // Kuzu 0.11's rows per node group
+    constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
     EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup);
 
     // Line 10 is one record with two ALTs; line 11 a single-ALT record.
@@ -125,7 +126,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     source.status = "loading";
     graph.put_source(source);
 
-    auto first = graph.stage(chunk, 0, 1, {}, source.num);
+    auto first = graph.stage(chunk, 0, 1, kNoLimit, {}, source.num);
     EXPECT_EQ(first.end, 1u);
     EXPECT_EQ(first.records, 0);  // the record's second ALT is not staged yet
     EXPECT_EQ(graph.staged_new_variants(), 1);
@@ -133,7 +134,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     EXPECT_EQ(written.new_variants, 1);
     EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 1);
 
-    auto rest = graph.stage(chunk, first.end, std::numeric_limits<int64_t>::max(), {}, source.num);
+    auto rest = graph.stage(chunk, first.end, kNoLimit, kNoLimit, {}, source.num);
     EXPECT_EQ(rest.end, 3u);
     EXPECT_EQ(rest.records, 2);
     EXPECT_EQ(graph.staged_new_variants(), 2);
@@ -145,7 +146,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     EXPECT_EQ(by_table.at("Variant"), 1);
 
     // Re-staging the committed ALT finds it in the store: only the other two are new.
-    auto again = graph.stage(chunk, 0, std::numeric_limits<int64_t>::max(), {}, source.num);
+    auto again = graph.stage(chunk, 0, kNoLimit, kNoLimit, {}, source.num);
     EXPECT_EQ(again.new_variants, 2);
     graph.commit_batch(source, 2);
     EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 3);
