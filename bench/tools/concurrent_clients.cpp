@@ -5,7 +5,10 @@
 // query on the graph (GraphStore::read_only_query via query::GraphQueries). Every exception a
 // client sees is an error; the first few messages are printed verbatim.
 //
-//   concurrent_clients FILE [--clients 64] [--dir DIR] [--k 10] [--keep]
+//   concurrent_clients FILE [--clients 64] [--dir DIR] [--k 10] [--batch-size 10000] [--keep]
+//
+// --batch-size bounds the records of a batch, so that a small file still commits many batches
+// (each a COMMIT with Kuzu's forced checkpoint) while the clients run.
 //
 // Prints one line "clients=N ops=... searches=... graph_queries=... skipped=... errors=...
 // ops_per_s=... ingest_s=... batches=... variants=... edges=..." (what the ingest
@@ -43,13 +46,14 @@ struct Args {
     int clients = 64;
     std::string dir;
     int k = 10;
+    long batch_size = 10000;
     bool keep = false;
 };
 
 [[noreturn]] void usage(const std::string& msg) {
     std::fprintf(stderr,
                  "concurrent_clients: %s\nusage: concurrent_clients FILE [--clients N] [--dir DIR] "
-                 "[--k K] [--keep]\n",
+                 "[--k K] [--batch-size N] [--keep]\n",
                  msg.c_str());
     std::exit(2);
 }
@@ -75,11 +79,14 @@ Args parse(int argc, char** argv) {
             a.dir = v;
         else if (s == "--k")
             a.k = std::atoi(v.c_str());
+        else if (s == "--batch-size")
+            a.batch_size = std::atol(v.c_str());
         else
             usage("unknown option " + s);
     }
     if (a.file.empty()) usage("no input file");
-    if (a.clients < 1 || a.k < 1) usage("--clients and --k must be positive");
+    if (a.clients < 1 || a.k < 1 || a.batch_size < 1)
+        usage("--clients, --k and --batch-size must be positive");
     return a;
 }
 
@@ -138,6 +145,7 @@ int main(int argc, char** argv) {
         std::thread writer([&] {
             try {
                 ingest::IngestOptions opt;
+                opt.batch_records = static_cast<size_t>(a.batch_size);
                 report = ingest::ingest_file(stores, a.file, opt, {}, &partial);
             } catch (const std::exception& e) {
                 ingest_error = e.what();
