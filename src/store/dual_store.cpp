@@ -94,7 +94,18 @@ void DualStore::add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t
 }
 
 void DualStore::finish_vectors() {
-    if (pending_vectors_.valid()) pending_vectors_.get();
+    // Each task waits for the one before it, so the last one's result covers them all; all
+    // are waited for, so none outlives this call.
+    std::exception_ptr first;
+    for (auto& f : pending_vectors_) {
+        try {
+            f.get();
+        } catch (...) {
+            if (!first) first = std::current_exception();
+        }
+    }
+    pending_vectors_.clear();
+    if (first) std::rethrow_exception(first);
 }
 
 StageResult DualStore::stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
@@ -113,15 +124,25 @@ StageResult DualStore::stage(const std::shared_ptr<const vcf::VariantBatch>& chu
                 staged.calls += static_cast<int64_t>(chunk->variants[i].calls.size());
         }
         if (options_.write_vectors) {
-            finish_vectors();
             const size_t end = staged.end;
-            if (options_.concurrent)
-                pending_vectors_ =
-                    std::async(std::launch::async, [this, chunk, begin, end, vector_source_id] {
+            if (options_.concurrent) {
+                // The vector half may lag by a few chunks (each held until its vectors are
+                // added), so that its adds also overlap the graph's COPY at the commit.
+                while (pending_vectors_.size() >= kVectorChunksInFlight) {
+                    pending_vectors_.front().get();
+                    pending_vectors_.pop_front();
+                }
+                std::shared_future<void> before;
+                if (!pending_vectors_.empty()) before = pending_vectors_.back();
+                pending_vectors_.push_back(
+                    std::async(std::launch::async, [this, chunk, begin, end, vector_source_id,
+                                                    before] {
+                        if (before.valid()) before.get();  // adds stay in chunk order
                         add_vectors(*chunk, begin, end, vector_source_id);
-                    });
-            else
+                    }).share());
+            } else {
                 add_vectors(*chunk, begin, end, vector_source_id);
+            }
         }
     } catch (...) {
         discard_batch();
@@ -141,39 +162,43 @@ void DualStore::discard_batch() {
 }
 
 DualBatchResult DualStore::commit_batch(const SourceRecord& source_after) {
-    try {
-        finish_vectors();
-    } catch (...) {
-        discard_batch();
-        throw;
-    }
-    DualBatchResult result = std::exchange(open_, {});
     const uint64_t id = last_batch_ + 1;
     bool vectors_committed = false;
+    DualBatchResult vector_part;
+    // The chunks' vector adds still running finish first: the commit must hold all of them.
     auto commit_vectors = [&] {
         if (!options_.write_vectors) return;
+        finish_vectors();
+        vector_part = std::exchange(open_, {});
         const auto t0 = std::chrono::steady_clock::now();
         vectors_->commit(id);
-        result.vector_seconds += seconds_since(t0);
+        vector_part.vector_seconds += seconds_since(t0);
         vectors_committed = true;
     };
+    BatchWriteResult graph_part;
     try {
         if (options_.concurrent && options_.write_vectors) {
             // The vector half persists (index training, encoding) while the graph COPYs run;
             // it must be durable before the graph's COMMIT (see the protocol above).
             auto pending = std::async(std::launch::async, commit_vectors);
             try {
-                result.graph = graph_->commit_batch(source_after, id, [&] { pending.get(); });
+                graph_part = graph_->commit_batch(source_after, id, [&] { pending.get(); });
             } catch (...) {
                 if (pending.valid()) pending.wait();
                 throw;
             }
         } else {
             commit_vectors();
-            result.graph = graph_->commit_batch(source_after, id);
+            graph_part = graph_->commit_batch(source_after, id);
         }
     } catch (...) {
         // The graph did not commit batch `id`: the vector half must not stay either.
+        try {
+            finish_vectors();
+        } catch (...) {  // the first error is the one to report
+        }
+        graph_->discard_batch();
+        open_ = {};
         if (vectors_committed)
             vectors_->revert_to_previous();
         else if (options_.write_vectors)
@@ -181,6 +206,8 @@ DualBatchResult DualStore::commit_batch(const SourceRecord& source_after) {
         throw;
     }
     last_batch_ = id;
+    DualBatchResult result = vector_part;
+    result.graph = graph_part;
     return result;
 }
 

@@ -9,6 +9,7 @@
 // version (undo). A crash anywhere else leaves both at the same batch. The interrupted
 // source then resumes after its last committed batch on the next ingest.
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -50,9 +51,8 @@ class DualStore {
     // Adds variants [begin, ...) of a chunk to the open batch of both stores (graph rows staged,
     // vectors embedded and added, nothing durable yet); stops after `max_new_variants` new
     // graph variants or `max_calls` calls (GraphStore::stage). The vector half takes the same
-    // variants; in the
-    // concurrent mode it does so in the background (holding the chunk) while the caller goes
-    // on, one chunk at a time: the next stage() or commit_batch() waits for it.
+    // variants; in the concurrent mode it does so in the background (holding the chunk) while
+    // the caller goes on, at most kVectorChunksInFlight chunks behind; commit_batch() waits.
     StageResult stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
                       int64_t max_new_variants, int64_t max_calls,
                       const std::vector<std::string>& sample_ids, int64_t graph_source_num,
@@ -75,7 +75,9 @@ class DualStore {
     std::unique_ptr<VectorStore> vectors_;
     uint64_t last_batch_ = 0;
     DualBatchResult open_;  // the vector half's share of the open batch
-    std::future<void> pending_vectors_;
+    // Background vector adds of the last chunks, oldest first (each waits for the previous).
+    static constexpr size_t kVectorChunksInFlight = 2;
+    std::deque<std::shared_future<void>> pending_vectors_;
     std::string recovery_note_;
 };
 
