@@ -171,6 +171,7 @@ DualBatchResult DualStore::commit_batch(const SourceRecord& source_after) {
         finish_vectors();
         vector_part = std::exchange(open_, {});
         const auto t0 = std::chrono::steady_clock::now();
+        vectors_->merge_delta_now();
         vectors_->commit(id);
         vector_part.vector_seconds += seconds_since(t0);
         vectors_committed = true;

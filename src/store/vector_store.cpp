@@ -468,6 +468,13 @@ void VectorStore::rebuild(IndexKind kind) {
     main_dirty_ = true;
 }
 
+void VectorStore::merge_delta_now() {
+    std::lock_guard writer(writer_mutex_);
+    ComputeThreadLimit threads(options_.build_threads, true);
+    require_writable("merge the delta");
+    merge_delta();
+}
+
 void VectorStore::compact() {
     std::lock_guard writer(writer_mutex_);
     ComputeThreadLimit threads(options_.build_threads, true);

@@ -126,6 +126,10 @@ class VectorStore {
     // Merges the delta into the index, drops deleted rows and rebuilds the index if the
     // requested kind (or the auto choice for the current size) differs. Call commit() after.
     void compact();
+    // Merges the exact delta into the index now, as add() does once the delta passes
+    // delta_merge_rows (and with the same retraining rules). The dual store calls it before
+    // each batch commit, so searches between batches never scan a long exact delta.
+    void merge_delta_now();
     // Discards uncommitted changes by reloading the committed version.
     void rollback();
     // Makes the previous committed version current again (undoing the last commit), e.g. when
