@@ -96,19 +96,14 @@ int run(const IngestArgs& a) {
     opt.force = a.force;
     opt.genes_file = a.genes;
     opt.sync = a.sync;
-    // Budget split (measured on 1M x 100 ingests): a quarter for the graph buffer pool, which
-    // must hold one batch's whole COPY of genotype edges. Measured: 1.4M edges load in 256 MB,
-    // 2M do not, nor 1.35M in 180 MB or 650,000 in 128 MB: ~40-55 MB plus ~150 bytes per edge.
-    // So a batch holds at most 7,000 calls per MB of pool above 60 MB (256 MB: 1.37M, a full
-    // node group of a 100-sample file) and 1,000 per MB of budget. Chunks in memory are bounded
-    // apart from it (IngestOptions::chunk_calls). ingest_file halves the batches whenever RSS
-    // nears the budget.
+    // Budget split: a quarter for the graph buffer pool, which must hold one batch's whole COPY
+    // of genotype edges (GraphStore::max_batch_calls), and at most 1,000 calls per MB of budget.
+    // Chunks in memory are bounded apart from it (IngestOptions::chunk_calls). ingest_file
+    // halves the batches whenever RSS nears the budget.
     sopt.graph.buffer_pool_mb =
         a.memory_limit_mb > 0 ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256) : 256;
     if (a.buffer_pool_mb > 0) sopt.graph.buffer_pool_mb = a.buffer_pool_mb;
-    const uint64_t pool_for_edges_mb =
-        sopt.graph.buffer_pool_mb > 60 ? sopt.graph.buffer_pool_mb - 60 : 0;
-    opt.batch_calls = std::clamp<size_t>(pool_for_edges_mb * 7000, 20000, 2000000);
+    opt.batch_calls = store::GraphStore::max_batch_calls(sopt.graph.buffer_pool_mb);
     if (a.memory_limit_mb > 0) {
         opt.batch_calls =
             std::min<size_t>(opt.batch_calls, std::max<size_t>(a.memory_limit_mb * 1000, 20000));

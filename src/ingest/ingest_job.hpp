@@ -20,9 +20,10 @@ namespace vcfagent::ingest {
 struct IngestOptions {
     vcf::ReaderOptions reader;
     size_t batch_records = 0;  // source records per batch at most (0: no bound)
-    // Genotype calls per batch at most (about: records are never split for it), so a wide
+    // Genotype calls per batch at most (about: it may pass by one variant's calls), so a wide
     // file's batch stays within the graph store's buffer pool and the memory budget.
-    size_t batch_calls = 2000000;
+    size_t batch_calls =
+        store::GraphStore::max_batch_calls(store::GraphStoreOptions{}.buffer_pool_mb);
     // A chunk holds at most this many records and about this many genotype calls (records
     // are not split); chunks also end where a batch of `batch_records` ends.
     size_t chunk_records = 20000;
@@ -31,9 +32,10 @@ struct IngestOptions {
     bool with_genotypes = true;
     std::string genes_file;  // GTF/GFF3/BED: gene overlap for files without annotations
     bool sync = false;       // run read and write one after another (the fallback path)
-    // Finished batches that may wait for the writer. 0 is a hand-off: the reader finishes the
-    // next batch while the writer writes one, then waits until it is taken, so two batches are
-    // alive at most. Reading is several times faster than writing, so waiting costs no speed.
+    // Finished chunks that may wait for the writer. 0 is a hand-off: the reader finishes the
+    // next chunk while the writer stages one, then waits until it is taken, so the pipeline
+    // holds two chunks (plus those the vector half still embeds). Reading is several times
+    // faster than writing, so waiting costs no speed.
     size_t queue_depth = 0;
     // Memory budget (0: none). When the process's RSS passes 80% of it after a batch, later
     // batches hold half as many genotype calls (down to a floor); they grow back below 50%.

@@ -401,7 +401,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     auto genes = impl_->run(*impl_->writer, "MATCH (g:Gene) RETURN g.symbol");
     while (genes->hasNext())
         impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
-    impl_->load_variant_extent();
+    if (!options.read_only) impl_->load_variant_extent();  // a scan of Variant: writers only
 }
 
 GraphStore::~GraphStore() {

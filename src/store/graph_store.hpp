@@ -74,6 +74,14 @@ class GraphStore {
     static constexpr int64_t kLocusShift = int64_t{1} << 34;
     // Kuzu 0.11 stores a table in node groups of 2^17 rows (StorageConfig::NODE_GROUP_SIZE).
     static constexpr int64_t kNodeGroupRows = int64_t{1} << 17;
+    // Genotype calls one batch may hold so that its COPY fits a buffer pool of `pool_mb`.
+    // Measured on 1M x 100 loads: 1.4M edges load in 256 MB, 2M do not, nor 1.35M in 180 MB or
+    // 650,000 in 128 MB: ~40-55 MB plus ~150 bytes per edge. So 7,000 per MB above 60 MB
+    // (256 MB: 1.37M, a full node group of a 100-sample file).
+    static constexpr size_t max_batch_calls(uint64_t pool_mb) {
+        const uint64_t calls = pool_mb > 60 ? (pool_mb - 60) * 7000 : 0;
+        return calls < 20000 ? 20000 : calls > 2000000 ? 2000000 : static_cast<size_t>(calls);
+    }
     // Rank of a contig in the store, or -1 when no variant on it was ever loaded.
     int64_t contig_rank(const std::string& chrom) const;
 
