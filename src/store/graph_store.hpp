@@ -54,8 +54,6 @@ struct StageResult {
     int64_t records = 0;  // records of the chunk whose variants are now all staged
     int64_t calls = 0;    // genotype calls of the staged variants
     int64_t new_variants = 0;
-    double lookup_seconds = 0;
-    double stage_seconds = 0;
 };
 
 // Query parameters: JSON scalars or arrays of scalars, bound as Kuzu values.
