@@ -146,8 +146,8 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         if (producer.joinable()) producer.join();
     };
 
-    // The open batch: what its chunks have staged so far.
-    bool batch_open = false;
+    // The open batch: what its chunks have staged so far (open while it holds a variant; every
+    // stage() call stages at least one).
     int64_t batch_records = 0, batch_variants = 0, batch_call_count = 0;
     auto commit = [&] {
         store::SourceRecord after = source;
@@ -170,7 +170,6 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         report.graph_lookup_seconds += written.lookup_seconds;
         report.graph_stage_seconds += written.stage_seconds;
         report.graph_copy_seconds += written.copy_seconds;
-        batch_open = false;
         batch_records = batch_variants = batch_call_count = 0;
         if (options.memory_limit_bytes > 0) adapt_batch_calls(batch_calls, options);
     };
@@ -194,7 +193,6 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
                     static_cast<int64_t>(batch_calls.load()) - batch_call_count;
                 const auto staged = stores.stage(chunk, at, room, std::max<int64_t>(room_calls, 1),
                                                  samples, source.num, vector_source);
-                batch_open = true;
                 batch_records += staged.records;
                 batch_call_count += staged.calls;
                 batch_variants += static_cast<int64_t>(staged.end - at);
@@ -206,12 +204,12 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
                     batch_call_count >= static_cast<int64_t>(batch_calls.load()))
                     commit();
             }
-            if (batch_open && options.batch_records > 0 &&
+            if (batch_variants > 0 && options.batch_records > 0 &&
                 batch_records >= static_cast<int64_t>(options.batch_records))
                 commit();
             if (progress) progress(reader.records_read(), reader.bytes_read(), reader.file_size());
         }
-        if (batch_open) commit();
+        if (batch_variants > 0) commit();
     } catch (const InputError&) {
         stop_producer();
         discard_quietly();

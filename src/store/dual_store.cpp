@@ -193,17 +193,12 @@ DualBatchResult DualStore::commit_batch(const SourceRecord& source_after) {
             graph_part = graph_->commit_batch(source_after, id);
         }
     } catch (...) {
-        // The graph did not commit batch `id`: the vector half must not stay either.
-        try {
-            finish_vectors();
-        } catch (...) {  // the first error is the one to report
-        }
-        graph_->discard_batch();
-        open_ = {};
+        // The graph did not commit batch `id` (and dropped its half): the vector half must not
+        // stay either.
         if (vectors_committed)
             vectors_->revert_to_previous();
-        else if (options_.write_vectors)
-            vectors_->rollback();
+        else
+            discard_batch();
         throw;
     }
     last_batch_ = id;

@@ -318,6 +318,9 @@ struct GraphStore::Impl {
         batch.reset();
     }
 
+    // Variant.locus (see kSchema); registers the contig on first sight.
+    int64_t locus(const vcf::Variant& v) { return contig(v.chrom) * kLocusShift + v.pos; }
+
     int64_t contig(const std::string& name) {
         auto it = contig_rank.find(name);
         if (it != contig_rank.end()) return it->second;
@@ -581,7 +584,7 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     // The range covers the whole rest of the chunk: where staging stops is known only later.
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> ranges;
     for (size_t i = begin; i < vs.size(); ++i) {
-        const int64_t locus = im.contig(vs[i].chrom) * kLocusShift + vs[i].pos;
+        const int64_t locus = im.locus(vs[i]);
         auto [it, fresh] = ranges.try_emplace(vs[i].chrom, locus, locus);
         if (!fresh) {
             it->second.first = std::min(it->second.first, locus);
@@ -638,7 +641,7 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
             key_it->second = {0u, 0u};
         }
         if (is_new) {
-            const int64_t locus = im.contig_rank.at(v.chrom) * kLocusShift + v.pos;
+            const int64_t locus = im.locus(v);
             b.min_locus = std::min(b.min_locus, locus);
             b.max_locus = std::max(b.max_locus, locus);
             b.variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id,
