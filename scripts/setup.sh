@@ -2,12 +2,18 @@
 # Idempotent machine set-up for vcf-agent: Debian packages + a cached Kuzu build.
 # Safe to re-run; a second run only checks and returns.
 #   VCF_AGENT_CACHE  cache root (default ~/.cache/vcf-agent)
-#   KUZU_VERSION     pinned Kuzu release (default 0.11.3, the final Kuzu release)
+# Kuzu is the pinned release in third_party/kuzu/version with the patches of
+# third_party/kuzu/patches applied; the cache directory is named by both (CMakeLists.txt derives
+# the same name), so changing a patch builds a new cache entry instead of reusing a stale one.
 set -euo pipefail
 
-KUZU_VERSION="${KUZU_VERSION:-0.11.3}"
+KUZU_DIR="$(cd "$(dirname "$0")/../third_party/kuzu" && pwd)"
+KUZU_VERSION="$(tr -d '[:space:]' <"$KUZU_DIR/version")"
+KUZU_PATCHES=("$KUZU_DIR"/patches/*.patch)
+KUZU_PATCH_ID="$(cat "${KUZU_PATCHES[@]}" | sha256sum | cut -c1-12)"
+KUZU_BUILD_NAME="kuzu-$KUZU_VERSION-$KUZU_PATCH_ID"
 CACHE_ROOT="${VCF_AGENT_CACHE:-$HOME/.cache/vcf-agent}"
-KUZU_PREFIX="$CACHE_ROOT/kuzu-$KUZU_VERSION"
+KUZU_PREFIX="$CACHE_ROOT/$KUZU_BUILD_NAME"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -21,7 +27,7 @@ APT_PACKAGES=(
   libfaiss-dev libopenblas-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format time bc
+  clang-format time bc patch
 )
 
 missing=()
@@ -44,15 +50,21 @@ kuzu_ready() { [ -f "$KUZU_PREFIX/.complete" ] && [ -f "$KUZU_PREFIX/lib/libkuzu
 
 if ! kuzu_ready; then
   mkdir -p "$CACHE_ROOT"
-  exec 9>"$CACHE_ROOT/kuzu-$KUZU_VERSION.lock"
+  exec 9>"$CACHE_ROOT/$KUZU_BUILD_NAME.lock"
   log "waiting for the Kuzu build lock"
   flock 9
   if ! kuzu_ready; then
-    work="$CACHE_ROOT/kuzu-$KUZU_VERSION-build"
+    work="$CACHE_ROOT/$KUZU_BUILD_NAME-build"
     mkdir -p "$work"
-    if [ ! -d "$work/package/kuzu-source" ]; then
+    if [ ! -f "$work/.patched" ]; then
       log "fetching kuzu@$KUZU_VERSION source (npm package)"
+      rm -rf "$work/package"
       (cd "$work" && rm -f kuzu-*.tgz && npm pack "kuzu@$KUZU_VERSION" --silent >/dev/null && tar xzf "kuzu-$KUZU_VERSION.tgz" && rm -f "kuzu-$KUZU_VERSION.tgz")
+      for p in "${KUZU_PATCHES[@]}"; do
+        log "applying $(basename "$p")"
+        patch -p1 --forward --quiet -d "$work/package/kuzu-source" <"$p"
+      done
+      touch "$work/.patched"
     fi
     jobs="${KUZU_BUILD_JOBS:-$(nproc)}"
     log "building Kuzu $KUZU_VERSION (Release, $jobs jobs; about 20 min on 2 cores, once per machine)"
@@ -66,7 +78,8 @@ if ! kuzu_ready; then
     cp "$work/build/src/kuzu.hpp" "$KUZU_PREFIX.tmp/include/"
     cp "$work/package/kuzu-source/src/include/c_api/kuzu.h" "$KUZU_PREFIX.tmp/include/"
     cp "$work/package/kuzu-source/LICENSE" "$KUZU_PREFIX.tmp/LICENSE"
-    echo "$KUZU_VERSION" >"$KUZU_PREFIX.tmp/.complete"
+    cp "${KUZU_PATCHES[@]}" "$KUZU_PREFIX.tmp/"
+    echo "$KUZU_BUILD_NAME" >"$KUZU_PREFIX.tmp/.complete"
     rm -rf "$KUZU_PREFIX" && mv "$KUZU_PREFIX.tmp" "$KUZU_PREFIX"
     rm -rf "$work"
     log "Kuzu installed in the cache"
