@@ -66,7 +66,7 @@ class DualStore {
     void recover();
     // Embeds the variants [begin, end) the vector store lacks and adds them (not durable).
     void add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end, uint32_t source_id);
-    // Waits for the background vector work of the last chunk; rethrows its failure.
+    // Waits for the background vector work of every pending chunk; rethrows the first failure.
     void finish_vectors();
 
     DualStoreOptions options_;

@@ -11,6 +11,7 @@
 #include "ingest/ingest_job.hpp"
 #include "store/dual_store.hpp"
 #include "store/graph_store.hpp"
+#include "support/graph_referee.hpp"
 #include "support/test_env.hpp"
 #include "vcf/variant_key.hpp"
 
@@ -92,10 +93,10 @@ TEST(ChunkedBatchTest, RealFileLoadsTheSameWhateverTheChunkSize) {
     EXPECT_EQ(small_chunks.report.records, one_chunk.report.records);
     EXPECT_EQ(small_chunks.counts, one_chunk.counts);
     EXPECT_EQ(small_chunks.edges, one_chunk.edges);
-    auto calls = run_shell("bcftools norm -m- " + vcf +
-                           " 2>/dev/null | bcftools query -f '[%GT\\n]' | grep -c 1");
-    ASSERT_EQ(calls.exit_code, 0) << calls.err;
-    EXPECT_EQ(small_chunks.counts.at("CarriedBy"), std::stoll(calls.out));
+    int64_t nonref_calls = 0;
+    for (const auto& [sample, n] : bcftools_nonref_calls(vcf)) nonref_calls += n;
+    ASSERT_GT(nonref_calls, 0);
+    EXPECT_EQ(small_chunks.counts.at("CarriedBy"), nonref_calls);
 }
 
 vcf::Variant variant_at(int64_t pos, const std::string& alt, int64_t line) {
