@@ -149,20 +149,17 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
     // The open batch: what its chunks have staged so far (open while it holds a variant; every
     // stage() call stages at least one).
     int64_t batch_records = 0, batch_variants = 0, batch_call_count = 0;
-    auto commit = [&] {
-        store::SourceRecord after = source;
-        after.records_committed += batch_records;
-        after.batches_committed += 1;
-        const auto dual = stores.commit_batch(after);
-        const auto& written = dual.graph;
-        report.vectors_added += static_cast<int64_t>(dual.vectors_added);
-        report.embed_seconds += dual.embed_seconds;
-        report.vector_seconds += dual.vector_seconds;
-        source = after;
-        source.variants += written.new_variants;
-        source.edges += written.new_edges;
-        report.records += batch_records;
-        report.variants += batch_variants;
+    // The batch handed to the stores last, counted in the report once it has committed.
+    int64_t handed_records = 0, handed_variants = 0;
+    auto settle = [&] {
+        const auto dual = stores.wait_commit();
+        if (!dual) return;
+        const auto& written = dual->graph;
+        report.vectors_added += static_cast<int64_t>(dual->vectors_added);
+        report.embed_seconds += dual->embed_seconds;
+        report.vector_seconds += dual->vector_seconds;
+        report.records += handed_records;
+        report.variants += handed_variants;
         report.new_variants += written.new_variants;
         report.new_edges += written.new_edges;
         report.new_gene_links += written.new_gene_links;
@@ -170,8 +167,22 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         report.graph_lookup_seconds += written.lookup_seconds;
         report.graph_stage_seconds += written.stage_seconds;
         report.graph_copy_seconds += written.copy_seconds;
-        batch_records = batch_variants = batch_call_count = 0;
         if (options.memory_limit_bytes > 0) adapt_batch_calls(batch_calls, options);
+    };
+    // Hands the open batch over; it commits while the next one is staged. Its Source row
+    // counts it, so `source` moves on now: if it fails, the load stops.
+    auto commit = [&] {
+        settle();
+        store::SourceRecord after = source;
+        after.records_committed += batch_records;
+        after.batches_committed += 1;
+        const auto staged = stores.commit_batch(after);
+        source = after;
+        source.variants += staged.new_variants;
+        source.edges += staged.new_edges;
+        handed_records = batch_records;
+        handed_variants = batch_variants;
+        batch_records = batch_variants = batch_call_count = 0;
     };
 
     auto discard_quietly = [&] {
@@ -210,8 +221,13 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
             if (progress) progress(reader.records_read(), reader.bytes_read(), reader.file_size());
         }
         if (batch_variants > 0) commit();
+        settle();
     } catch (const InputError&) {
         stop_producer();
+        try {
+            settle();    // the batches before the bad record stay committed and are reported
+        } catch (...) {  // the bad input is the error to report
+        }
         discard_quietly();
         report.records_skipped = reader.records_skipped();
         report.seconds = seconds_since(t0);

@@ -14,9 +14,9 @@ namespace vcfagent::ingest {
 
 // A batch (one transaction in both stores) is read in chunks: only a chunk, not the batch,
 // is in memory at a time; the graph stages each chunk's rows in files and loads the batch at
-// its commit. A batch ends at the graph's next node-group boundary (GraphStore::
-// variants_to_node_group_end), after `batch_records` records or about `batch_calls` genotype
-// calls, whichever comes first.
+// its commit, which runs while the next batch is read and staged. A batch ends at the graph's next
+// node-group boundary (GraphStore:: variants_to_node_group_end), after `batch_records` records or
+// about `batch_calls` genotype calls, whichever comes first.
 struct IngestOptions {
     vcf::ReaderOptions reader;
     size_t batch_records = 0;  // source records per batch at most (0: no bound)

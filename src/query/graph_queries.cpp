@@ -4,7 +4,8 @@ namespace vcfagent::query {
 
 namespace {
 const char* const kVariantColumns =
-    "v.id AS key, v.chrom AS chrom, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS rsid, v.vtype AS vtype, "
+    "v.id AS key, v.chrom AS chrom, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS rsid, "
+    "v.vtype AS vtype, "
     "v.qual AS qual, v.filter AS filter, v.af AS af";
 const char* const kCarriersColumn = "COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } AS carriers";
 
@@ -27,8 +28,9 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
         params["r_chrom"] = f.region->chrom;
         params["r_beg"] = f.region->beg;
         params["r_end"] = f.region->end;
-        params["r_locus_lo"] = rank < 0 ? int64_t{-1} : rank * store::GraphStore::kLocusShift;
-        params["r_locus_hi"] = rank < 0 ? int64_t{-1} : rank * store::GraphStore::kLocusShift + std::min<int64_t>(f.region->end, store::GraphStore::kLocusShift - 1);
+        using store::GraphStore;
+        params["r_locus_lo"] = rank < 0 ? int64_t{-1} : GraphStore::locus_of(rank, 0);
+        params["r_locus_hi"] = rank < 0 ? int64_t{-1} : GraphStore::locus_of(rank, f.region->end);
     }
     if (!f.gene.empty() || !f.impact.empty()) {
         std::vector<std::string> g;
@@ -40,7 +42,8 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
             g.push_back("fi.impact = $f_impact");
             params["f_impact"] = f.impact;
         }
-        where.push_back("EXISTS { MATCH (v)-[fi:InGene]->(fg:Gene) WHERE " + join(g, " AND ") + " }");
+        where.push_back("EXISTS { MATCH (v)-[fi:InGene]->(fg:Gene) WHERE " + join(g, " AND ") +
+                        " }");
     }
     if (!f.vtype.empty()) {
         where.push_back("v.vtype = $f_vtype");
@@ -48,8 +51,9 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
     }
 }
 
-ResultTable GraphQueries::run(const std::string& match, std::vector<std::string> where, store::QueryParams params,
-                              const std::string& ret, const VariantFilter& f) {
+ResultTable GraphQueries::run(const std::string& match, std::vector<std::string> where,
+                              store::QueryParams params, const std::string& ret,
+                              const VariantFilter& f) {
     add_filter(f, where, params);
     std::string q = match;
     if (!where.empty()) q += " WHERE " + join(where, " AND ");
@@ -59,15 +63,19 @@ ResultTable GraphQueries::run(const std::string& match, std::vector<std::string>
 }
 
 ResultTable GraphQueries::sample_variants(const std::string& sample, const VariantFilter& f) {
-    return run("MATCH (s:Sample {id: $sample})<-[h:CarriedBy]-(v:Variant)", {}, {{"sample", sample}},
-               std::string(kVariantColumns) + ", h.gt AS gt, h.zygosity AS zygosity, h.dp AS dp, h.gq AS gq",
+    return run("MATCH (s:Sample {id: $sample})<-[h:CarriedBy]-(v:Variant)", {},
+               {{"sample", sample}},
+               std::string(kVariantColumns) +
+                   ", h.gt AS gt, h.zygosity AS zygosity, h.dp AS dp, h.gq AS gq",
                f);
 }
 
 ResultTable GraphQueries::variant_carriers(const std::string& key_or_rsid) {
     VariantFilter none;
-    return run("MATCH (s:Sample)<-[h:CarriedBy]-(v:Variant)", {"(v.id = $k OR v.rsid = $k)"}, {{"k", key_or_rsid}},
-               "v.id AS key, v.rsid AS rsid, s.id AS sample, h.gt AS gt, h.zygosity AS zygosity, h.dp AS dp, "
+    return run("MATCH (s:Sample)<-[h:CarriedBy]-(v:Variant)", {"(v.id = $k OR v.rsid = $k)"},
+               {{"k", key_or_rsid}},
+               "v.id AS key, v.rsid AS rsid, s.id AS sample, h.gt AS gt, h.zygosity AS zygosity, "
+               "h.dp AS dp, "
                "h.gq AS gq, h.phased AS phased",
                none);
 }
@@ -75,7 +83,8 @@ ResultTable GraphQueries::variant_carriers(const std::string& key_or_rsid) {
 ResultTable GraphQueries::gene_variants(const std::string& gene, const VariantFilter& f) {
     return run("MATCH (v:Variant)-[g:InGene]->(:Gene {symbol: $gene})", {}, {{"gene", gene}},
                std::string(kVariantColumns) +
-                   ", g.consequence AS consequence, g.impact AS impact, g.hgvs_c AS hgvs_c, g.hgvs_p AS hgvs_p, " +
+                   ", g.consequence AS consequence, g.impact AS impact, g.hgvs_c AS hgvs_c, "
+                   "g.hgvs_p AS hgvs_p, " +
                    kCarriersColumn,
                f);
 }
@@ -88,10 +97,12 @@ ResultTable GraphQueries::region_variants(const vcf::Region& region, const Varia
                with_region);
 }
 
-ResultTable GraphQueries::shared_variants(const std::string& a, const std::string& b, const VariantFilter& f) {
-    return run("MATCH (a:Sample {id: $a})<-[ha:CarriedBy]-(v:Variant)-[hb:CarriedBy]->(b:Sample {id: $b})", {},
-               {{"a", a}, {"b", b}},
-               std::string(kVariantColumns) + ", ha.gt AS gt_a, hb.gt AS gt_b", f);
+ResultTable GraphQueries::shared_variants(const std::string& a, const std::string& b,
+                                          const VariantFilter& f) {
+    return run(
+        "MATCH (a:Sample {id: $a})<-[ha:CarriedBy]-(v:Variant)-[hb:CarriedBy]->(b:Sample {id: $b})",
+        {}, {{"a", a}, {"b", b}}, std::string(kVariantColumns) + ", ha.gt AS gt_a, hb.gt AS gt_b",
+        f);
 }
 
 ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
@@ -110,9 +121,9 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
     };
     auto zyg = [&](const std::vector<std::string>& samples, const std::string& cond, bool exists) {
         for (const auto& s : samples) {
-
-            where.push_back(std::string(exists ? "" : "NOT ") + "EXISTS { MATCH (:Sample {id: " + literal(s) +
-                            "})<-[h:CarriedBy]-(v)" + (cond.empty() ? "" : " WHERE " + cond) + " }");
+            where.push_back(std::string(exists ? "" : "NOT ") +
+                            "EXISTS { MATCH (:Sample {id: " + literal(s) + "})<-[h:CarriedBy]-(v)" +
+                            (cond.empty() ? "" : " WHERE " + cond) + " }");
         }
     };
     zyg(g.het, "h.zygosity IN ['het', 'het_alt']", true);

@@ -60,8 +60,17 @@ void DualStore::recover() {
     last_batch_ = std::max(g, v);
 }
 
-void DualStore::add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end,
-                            uint32_t source_id) {
+namespace {
+void add_to(DualBatchResult& sum, const DualBatchResult& part) {
+    sum.vectors_added += part.vectors_added;
+    sum.embed_seconds += part.embed_seconds;
+    sum.vector_seconds += part.vector_seconds;
+}
+}  // namespace
+
+DualBatchResult DualStore::add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end,
+                                       uint32_t source_id) {
+    DualBatchResult part;
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<size_t> fresh_at;
     std::unordered_set<std::string_view> seen;
@@ -69,7 +78,7 @@ void DualStore::add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t
         const auto& v = chunk.variants[i];
         if (seen.insert(v.key).second && !vectors_->contains(v.key)) fresh_at.push_back(i);
     }
-    if (fresh_at.empty()) return;
+    if (fresh_at.empty()) return part;
     // A first load has every variant fresh: embed the chunk in place. Otherwise copy the fresh
     // ones without their genotype calls, which the vector half never reads.
     const std::span<const vcf::Variant> range(chunk.variants.data() + begin, end - begin);
@@ -87,19 +96,18 @@ void DualStore::add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t
     }
     std::vector<float> vecs(fresh.size() * static_cast<size_t>(vectors_->dimension()));
     embedder_->embed(fresh, vecs.data());
-    const double embed_seconds = seconds_since(t0);
-    open_.embed_seconds += embed_seconds;
-    open_.vectors_added += vectors_->add(fresh, vecs.data(), source_id);
-    open_.vector_seconds += seconds_since(t0) - embed_seconds;
+    part.embed_seconds = seconds_since(t0);
+    part.vectors_added = vectors_->add(fresh, vecs.data(), source_id);
+    part.vector_seconds = seconds_since(t0) - part.embed_seconds;
+    return part;
 }
 
 void DualStore::finish_vectors() {
-    // Each task waits for the one before it, so the last one's result covers them all; all
-    // are waited for, so none outlives this call.
+    // Each task waits for the one before it; all are waited for, so none outlives this call.
     std::exception_ptr first;
     for (auto& f : pending_vectors_) {
         try {
-            f.get();
+            add_to(open_, f.get());
         } catch (...) {
             if (!first) first = std::current_exception();
         }
@@ -129,19 +137,20 @@ StageResult DualStore::stage(const std::shared_ptr<const vcf::VariantBatch>& chu
                 // The vector half may lag by a few chunks (each held until its vectors are
                 // added), so that its adds also overlap the graph's COPY at the commit.
                 while (pending_vectors_.size() >= kVectorChunksInFlight) {
-                    pending_vectors_.front().get();
+                    add_to(open_, pending_vectors_.front().get());
                     pending_vectors_.pop_front();
                 }
-                std::shared_future<void> before;
-                if (!pending_vectors_.empty()) before = pending_vectors_.back();
+                // Adds stay in chunk order, and start after the previous batch's vector commit.
+                std::shared_future<DualBatchResult> before =
+                    pending_vectors_.empty() ? vector_commit_ : pending_vectors_.back();
                 pending_vectors_.push_back(
                     std::async(std::launch::async, [this, chunk, begin, end, vector_source_id,
                                                     before] {
-                        if (before.valid()) before.get();  // adds stay in chunk order
-                        add_vectors(*chunk, begin, end, vector_source_id);
+                        if (before.valid()) before.wait();
+                        return add_vectors(*chunk, begin, end, vector_source_id);
                     }).share());
             } else {
-                add_vectors(*chunk, begin, end, vector_source_id);
+                add_to(open_, add_vectors(*chunk, begin, end, vector_source_id));
             }
         }
     } catch (...) {
@@ -151,7 +160,7 @@ StageResult DualStore::stage(const std::shared_ptr<const vcf::VariantBatch>& chu
     return staged;
 }
 
-void DualStore::discard_batch() {
+void DualStore::drop_open_batch() {
     try {
         finish_vectors();
     } catch (...) {  // the batch is dropped anyway
@@ -161,50 +170,88 @@ void DualStore::discard_batch() {
     open_ = {};
 }
 
-DualBatchResult DualStore::commit_batch(const SourceRecord& source_after) {
-    const uint64_t id = last_batch_ + 1;
-    bool vectors_committed = false;
-    DualBatchResult vector_part;
-    // The chunks' vector adds still running finish first: the commit must hold all of them.
-    auto commit_vectors = [&] {
-        if (!options_.write_vectors) return;
-        finish_vectors();
-        vector_part = std::exchange(open_, {});
-        const auto t0 = std::chrono::steady_clock::now();
-        vectors_->merge_delta_now();
-        vectors_->commit(id);
-        vector_part.vector_seconds += seconds_since(t0);
-        vectors_committed = true;
-    };
-    BatchWriteResult graph_part;
+void DualStore::discard_batch() {
     try {
-        if (options_.concurrent && options_.write_vectors) {
-            // The vector half persists (index training, encoding) while the graph COPYs run;
-            // it must be durable before the graph's COMMIT (see the protocol above).
-            auto pending = std::async(std::launch::async, commit_vectors);
-            try {
-                graph_part = graph_->commit_batch(source_after, id, [&] { pending.get(); });
-            } catch (...) {
-                if (pending.valid()) pending.wait();
-                throw;
-            }
-        } else {
-            commit_vectors();
-            graph_part = graph_->commit_batch(source_after, id);
-        }
+        wait_commit();
+    } catch (...) {  // wait_commit() dropped the open batch with the failed one
+    }
+    drop_open_batch();
+}
+
+DualBatchResult DualStore::commit_vectors(uint64_t id, DualBatchResult part) {
+    const auto t0 = std::chrono::steady_clock::now();
+    vectors_->merge_delta_now();
+    vectors_->commit(id);
+    part.vector_seconds += seconds_since(t0);
+    return part;
+}
+
+BatchWriteResult DualStore::commit_batch(const SourceRecord& source_after) {
+    if (committing_.valid())
+        throw StoreError("dual store: the previous batch's commit was not waited for");
+    const uint64_t id = last_batch_ + 1;
+    // The vector half of the batch is all its chunks' adds; the commit waits for them.
+    std::deque<std::shared_future<DualBatchResult>> adds;
+    DualBatchResult vector_part;
+    if (options_.write_vectors) {
+        adds = std::exchange(pending_vectors_, {});
+        vector_part = std::exchange(open_, {});
+    }
+    BatchWriteResult staged;
+    try {
+        staged = graph_->seal_batch();
     } catch (...) {
-        // The graph did not commit batch `id` (and dropped its half): the vector half must not
-        // stay either.
-        if (vectors_committed)
-            vectors_->revert_to_previous();
-        else
-            discard_batch();
+        drop_open_batch();
         throw;
     }
-    last_batch_ = id;
-    DualBatchResult result = vector_part;
-    result.graph = graph_part;
-    return result;
+    auto vectors_durable = [this, id, adds = std::move(adds), vector_part]() mutable {
+        if (!options_.write_vectors) return vector_part;
+        for (auto& f : adds) add_to(vector_part, f.get());
+        return commit_vectors(id, vector_part);
+    };
+    committing_id_ = id;
+    if (options_.concurrent) {
+        // The vector half persists (index training, encoding) while the graph COPYs run; it
+        // must be durable before the graph's COMMIT (see the protocol above).
+        vector_commit_ = std::async(std::launch::async, std::move(vectors_durable)).share();
+        committing_ =
+            std::async(std::launch::async, [this, source_after, id, vectors = vector_commit_] {
+                DualBatchResult result;
+                result.graph =
+                    graph_->commit_batch(source_after, id, [&] { result = vectors.get(); });
+                return result;
+            });
+    } else {
+        vector_commit_ = std::async(std::launch::deferred, std::move(vectors_durable)).share();
+        committing_ = std::async(std::launch::deferred, [this, source_after, id] {
+            DualBatchResult result = vector_commit_.get();
+            result.graph = graph_->commit_batch(source_after, id);
+            return result;
+        });
+        committing_.wait();  // runs both here, one after the other
+    }
+    return staged;
+}
+
+std::optional<DualBatchResult> DualStore::wait_commit() {
+    if (!committing_.valid()) return std::nullopt;
+    try {
+        DualBatchResult result = committing_.get();
+        last_batch_ = committing_id_;
+        return result;
+    } catch (...) {
+        // The graph did not commit the batch (and dropped it); the vector half must not keep
+        // it either, nor the batch staged since.
+        bool vectors_committed = false;
+        try {
+            if (vector_commit_.valid()) vector_commit_.get();
+            vectors_committed = options_.write_vectors;
+        } catch (...) {
+        }
+        drop_open_batch();
+        if (vectors_committed) vectors_->revert_to_previous();
+        throw;
+    }
 }
 
 }  // namespace vcfagent::store

@@ -7,12 +7,15 @@
 // A crash between the two leaves vectors one batch ahead; opening the store detects
 // vectors.last_batch == graph.last_batch + 1 and reverts the vector store to its previous
 // version (undo). A crash anywhere else leaves both at the same batch. The interrupted
-// source then resumes after its last committed batch on the next ingest.
+// source then resumes after its last committed batch on the next ingest. Batch N+1 is staged
+// while batch N commits, but its vector half commits only after batch N's graph half did, so
+// the vectors are never more than one batch ahead.
 #include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,28 +60,49 @@ class DualStore {
                       int64_t max_new_variants, int64_t max_calls,
                       const std::vector<std::string>& sample_ids, int64_t graph_source_num,
                       uint32_t vector_source_id);
-    // Commits the open batch as the next store-wide batch: visible in both stores or in neither.
-    DualBatchResult commit_batch(const SourceRecord& source_after);
-    // Drops the open batch from both stores.
+    // Hands the open batch over as the next store-wide batch, to become visible in both stores
+    // or in neither, and returns what the graph half holds. In the concurrent mode the commit
+    // runs in the background while the caller stages the next batch; in the sync mode it is
+    // done when this returns. Either way wait_commit() reports how it ended, and must be
+    // called before the next commit_batch().
+    BatchWriteResult commit_batch(const SourceRecord& source_after);
+    // Waits for the batch handed over last: its result, or nullopt when none is pending. If it
+    // failed, drops the batch staged since (it may rely on the failed one) and rethrows.
+    std::optional<DualBatchResult> wait_commit();
+    // Drops the open batch from both stores (after waiting for a commit in progress).
     void discard_batch();
 
   private:
     void recover();
-    // Embeds the variants [begin, end) the vector store lacks and adds them (not durable).
-    void add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end, uint32_t source_id);
-    // Waits for the background vector work of every pending chunk; rethrows the first failure.
+    // Embeds the variants [begin, end) the vector store lacks and adds them (not durable);
+    // returns the vector half's counts and timings.
+    DualBatchResult add_vectors(const vcf::VariantBatch& chunk, size_t begin, size_t end,
+                                uint32_t source_id);
+    // Waits for the background vector work of every pending chunk, adding its counts to
+    // `open_`; rethrows the first failure.
     void finish_vectors();
+    // Makes the vector half of batch `id` durable (merging the open delta); returns its part.
+    DualBatchResult commit_vectors(uint64_t id, DualBatchResult part);
+    // Drops the open batch from both stores; no commit is in progress.
+    void drop_open_batch();
 
     DualStoreOptions options_;
     std::unique_ptr<GraphStore> graph_;
     std::unique_ptr<embed::Embedder> embedder_;
     std::unique_ptr<VectorStore> vectors_;
-    uint64_t last_batch_ = 0;
-    DualBatchResult open_;  // the vector half's share of the open batch
-    // Background vector adds of the last chunks, oldest first (each waits for the previous).
+    uint64_t last_batch_ = 0;  // the last batch committed in both stores
+    DualBatchResult open_;     // the vector half's share of the open batch
+    // Background vector adds of the last chunks, oldest first (each waits for the previous;
+    // the first waits for `vector_commit_`, as a commit takes the whole delta).
     static constexpr size_t kVectorChunksInFlight = 2;
-    std::deque<std::shared_future<void>> pending_vectors_;
+    std::deque<std::shared_future<DualBatchResult>> pending_vectors_;
     std::string recovery_note_;
+    // The batch handed over last, until wait_commit(): its id, its vector half's commit, and
+    // the whole commit (graph COPY, then COMMIT once the vector half is durable). Declared
+    // last: destroyed first, each waits for its task.
+    uint64_t committing_id_ = 0;
+    std::shared_future<DualBatchResult> vector_commit_;
+    std::future<DualBatchResult> committing_;
 };
 
 }  // namespace vcfagent::store

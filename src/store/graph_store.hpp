@@ -68,8 +68,12 @@ class WriteRefused : public std::runtime_error {
 class GraphStore {
   public:
     static constexpr int kSchemaVersion = 1;
-    // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp).
+    // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp); positions past
+    // kLocusShift - 1 are clamped (no contig is that long).
     static constexpr int64_t kLocusShift = int64_t{1} << 34;
+    static constexpr int64_t locus_of(int64_t contig_rank, int64_t pos) {
+        return contig_rank * kLocusShift + (pos < kLocusShift ? pos : kLocusShift - 1);
+    }
     // Kuzu 0.11 stores a table in node groups of 2^17 rows (StorageConfig::NODE_GROUP_SIZE).
     static constexpr int64_t kNodeGroupRows = int64_t{1} << 17;
     // Genotype calls one batch may hold so that its COPY fits a buffer pool of `pool_mb`.
@@ -110,14 +114,22 @@ class GraphStore {
     StageResult stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
                       int64_t max_calls, const std::vector<std::string>& sample_ids,
                       int64_t source_num);
-    // Loads every staged row in ONE transaction, with the Source progress (`source_after`, to
-    // which the batch's new variants and edges are added) and the store-wide batch id
-    // (`batch_id`, > 0): all of it commits or none of it. `before_commit` (if set) runs just
-    // before COMMIT: the dual store makes the vector half durable there, so a throw from it
-    // rolls this batch back. The batch is closed either way.
+    // Closes the open batch for commit_batch(), so that stage() starts the next one at once;
+    // returns what it holds (no timings of the COPY yet). At most one batch is sealed or
+    // committing at a time.
+    BatchWriteResult seal_batch();
+    // Loads every row of the sealed batch (sealing the open one if none is) in ONE transaction,
+    // with the Source progress (`source_after`, to which the batch's new variants and edges are
+    // added) and the store-wide batch id (`batch_id`, > 0): all of it commits or none of it.
+    // `before_commit` (if set) runs just before COMMIT: the dual store makes the vector half
+    // durable there, so a throw from it rolls this batch back. The batch is closed either way.
+    // May run on another thread while stage() fills the next batch (a chunk whose loci reach
+    // into the committing batch's waits for its end); when it throws, the caller must discard
+    // that next batch too, as it may rely on genes the failed one would have added.
     BatchWriteResult commit_batch(const SourceRecord& source_after, uint64_t batch_id = 0,
                                   const std::function<void()>& before_commit = {});
-    // Drops the open batch (nothing of it reaches the store).
+    // Drops the open batch and a sealed one not yet committing (nothing of them reaches the
+    // store).
     void discard_batch();
     // New Variant rows the open batch holds.
     int64_t staged_new_variants() const;
