@@ -14,6 +14,8 @@
 #include <shared_mutex>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
@@ -242,8 +244,9 @@ struct GraphStore::Impl {
     // stage()'s look-ups of keys already in the store: a connection of their own, so that they
     // run while the writer COPYs the previous batch.
     std::unique_ptr<kz::Connection> lookup;
-    // Lock order: stage_mutex, then write_mutex, then commit_gate. stage_mutex guards the open
-    // batch, `genes` and next_variant_offset; write_mutex the writer connection.
+    // Lock order: stage_mutex, then write_mutex, then commit_gate; extent_mutex and
+    // contig_mutex are taken last. stage_mutex guards the open batch, `genes`, the contig ranks
+    // (see contig_mutex) and next_variant_offset; write_mutex the writer connection.
     std::mutex stage_mutex;
     std::mutex write_mutex;
     // Kuzu 0.11 checkpoints inside a write commit (always after COPY) and waits, holding the
@@ -252,7 +255,13 @@ struct GraphStore::Impl {
     // their whole statement and every statement that commits writes holds it exclusively;
     // a waiting writer goes ahead of newly arriving readers.
     WriterPreferringSharedMutex commit_gate;
+    // Contig ranks, committed or registered by a batch not yet committed (`unwritten_contigs`
+    // for the open batch, OpenBatch::new_contigs for a sealed one: each batch writes its own
+    // Contig nodes). Changed only under stage_mutex, so stage() reads them without
+    // contig_mutex; every change and every reader outside stage_mutex holds it.
+    mutable std::shared_mutex contig_mutex;
     std::unordered_map<std::string, int64_t> contig_rank;
+    std::vector<std::pair<std::string, int64_t>> unwritten_contigs;
     std::unordered_set<std::string> genes;
     std::filesystem::path staging;
     std::filesystem::path marker;  // the open-for-writing marker to remove at close
@@ -284,16 +293,17 @@ struct GraphStore::Impl {
         // them in `checked_edges` instead, with an empty range.
         std::unordered_map<std::string, std::pair<uint32_t, uint32_t>> keys;
         std::vector<uint32_t> edge_samples;
-        std::unordered_set<std::string> checked_edges;            // sample \x1f key
-        std::vector<std::string> new_genes;                       // to forget if the batch fails
-        int64_t min_locus = std::numeric_limits<int64_t>::max();  // of the new variants
+        std::unordered_set<std::string> checked_edges;             // sample \x1f key
+        std::vector<std::string> new_genes;                        // to forget if the batch fails
+        std::vector<std::pair<std::string, int64_t>> new_contigs;  // name, rank: likewise
+        int64_t min_locus = std::numeric_limits<int64_t>::max();   // of the new variants
         int64_t max_locus = std::numeric_limits<int64_t>::min();
         int64_t staged_min_locus = std::numeric_limits<int64_t>::max();  // of all, with edges
         int64_t staged_max_locus = std::numeric_limits<int64_t>::min();
         BatchWriteResult totals;
     };
     std::unique_ptr<OpenBatch> batch;
-    std::unique_ptr<OpenBatch> sealed;  // handed over by seal_batch(), not yet committing
+    std::unique_ptr<OpenBatch> sealed;  // by seal_batch(), not yet committing (extent_mutex)
     uint64_t batches_opened = 0;        // names the batches' staging directories
     // Offset the next Variant row gets (Kuzu appends rows; offsets are not reused). Advanced
     // when a batch is handed to commit_batch(), taken back if its commit fails.
@@ -346,7 +356,14 @@ struct GraphStore::Impl {
     void forget(std::unique_ptr<OpenBatch>& b) {
         if (!b) return;
         for (const auto& g : b->new_genes) genes.erase(g);
+        forget_contigs(b->new_contigs);
         b.reset();
+    }
+
+    void forget_contigs(std::vector<std::pair<std::string, int64_t>>& contigs) {
+        std::unique_lock lock(contig_mutex);
+        for (const auto& [name, rank] : contigs) contig_rank.erase(name);
+        contigs.clear();
     }
 
     // Waits while a batch with staged variants within [lo, hi] is sealed or committing.
@@ -363,11 +380,12 @@ struct GraphStore::Impl {
     int64_t contig(const std::string& name) {
         auto it = contig_rank.find(name);
         if (it != contig_rank.end()) return it->second;
-        const int64_t rank = static_cast<int64_t>(contig_rank.size());
-        std::lock_guard writing(write_mutex);  // waits for a commit in progress
-        std::unique_lock gate(commit_gate);
-        run(*writer, "CREATE (:Contig {name: $n, rank: $r})", {{"n", name}, {"r", rank}});
+        // Ranks of forgotten batches are free again: only committed ranks are in the store.
+        int64_t rank = 0;
+        for (const auto& [other, r] : contig_rank) rank = std::max(rank, r + 1);
+        std::unique_lock lock(contig_mutex);
         contig_rank.emplace(name, rank);
+        unwritten_contigs.emplace_back(name, rank);
         return rank;
     }
 };
@@ -456,6 +474,7 @@ GraphStore::~GraphStore() {
 }
 
 int64_t GraphStore::contig_rank(const std::string& chrom) const {
+    std::shared_lock lock(impl_->contig_mutex);
     auto it = impl_->contig_rank.find(chrom);
     return it == impl_->contig_rank.end() ? -1 : it->second;
 }
@@ -616,6 +635,7 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                               int64_t max_new_variants, int64_t max_calls,
                               const std::vector<std::string>& sample_ids, int64_t source_num) {
     Impl& im = *impl_;
+    std::lock_guard lock(im.stage_mutex);
     StageResult result;
     result.end = begin;
     const auto& vs = chunk.variants;
@@ -624,7 +644,6 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
 
     // Keys already in the store, found per contig by a locus range the zone maps can answer.
     // The range covers the whole rest of the chunk: where staging stops is known only later.
-    // (Before stage_mutex: registering a new contig waits for a commit in progress.)
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> ranges;
     for (size_t i = begin; i < vs.size(); ++i) {
         const int64_t locus = im.locus(vs[i]);
@@ -645,7 +664,6 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                 ++it;
         }
     }
-    std::lock_guard lock(im.stage_mutex);
     auto lookup = [&](const std::string& cypher, const std::pair<int64_t, int64_t>& range) {
         std::shared_lock gate(im.commit_gate);  // a read: why at Impl::commit_gate
         auto r = im.run(*im.lookup, cypher, {{"a", range.first}, {"b", range.second}});
@@ -752,40 +770,48 @@ void GraphStore::discard_batch() {
     Impl& im = *impl_;
     std::lock_guard lock(im.stage_mutex);
     im.forget(im.batch);
-    if (!im.sealed) return;
-    im.next_variant_offset -= im.sealed->totals.new_variants;
-    im.forget(im.sealed);
+    im.forget_contigs(im.unwritten_contigs);
+    std::unique_ptr<Impl::OpenBatch> sealed;
     {
         std::lock_guard extent(im.extent_mutex);
+        if (!im.sealed) return;
+        sealed = std::move(im.sealed);
         im.committing.reset();
     }
     im.commit_ended.notify_all();
+    im.next_variant_offset -= sealed->totals.new_variants;
+    im.forget(sealed);
 }
 
 BatchWriteResult GraphStore::seal_batch() {
     Impl& im = *impl_;
     std::lock_guard lock(im.stage_mutex);
-    if (im.sealed) throw StoreError("graph store: a sealed batch is waiting for its commit");
-    im.open_batch();
-    im.sealed = std::move(im.batch);
-    im.next_variant_offset += im.sealed->totals.new_variants;
     std::lock_guard extent(im.extent_mutex);
-    im.committing.emplace(im.sealed->staged_min_locus, im.sealed->staged_max_locus);
+    if (im.sealed || im.committing)
+        throw StoreError("graph store: the previous batch has not finished its commit");
+    auto& b = im.open_batch();
+    {
+        std::unique_lock contigs(im.contig_mutex);
+        b.new_contigs = std::exchange(im.unwritten_contigs, {});
+    }
+    im.next_variant_offset += b.totals.new_variants;
+    im.committing.emplace(b.staged_min_locus, b.staged_max_locus);
+    im.sealed = std::move(im.batch);
     return im.sealed->totals;
 }
 
 BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint64_t batch_id,
                                           const std::function<void()>& before_commit) {
     Impl& im = *impl_;
-    std::unique_ptr<Impl::OpenBatch> batch;
-    {
-        std::unique_lock lock(im.stage_mutex);
-        if (!im.sealed) {
-            lock.unlock();
-            seal_batch();
-            lock.lock();
-        }
-        batch = std::move(im.sealed);
+    // Not under stage_mutex: stage() may hold it while it waits for this commit.
+    auto take_sealed = [&] {
+        std::lock_guard extent(im.extent_mutex);
+        return std::move(im.sealed);
+    };
+    std::unique_ptr<Impl::OpenBatch> batch = take_sealed();
+    if (!batch) {
+        seal_batch();
+        batch = take_sealed();
     }
     Impl::OpenBatch& b = *batch;
     const int64_t new_min_locus = b.min_locus, new_max_locus = b.max_locus;
@@ -803,6 +829,9 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
             b.in_gene.close();
             b.carried_by.close();
             im.run(*im.writer, "BEGIN TRANSACTION");
+            for (const auto& [name, rank] : b.new_contigs)
+                im.run(*im.writer, "CREATE (:Contig {name: $n, rank: $r})",
+                       {{"n", name}, {"r", rank}});
             if (b.variants.rows())
                 im.run(*im.writer, "COPY Variant FROM " + b.variants.copy_source());
             if (b.genes.rows()) im.run(*im.writer, "COPY Gene FROM " + b.genes.copy_source());
@@ -826,11 +855,6 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
             failure = std::current_exception();
         }
     }
-    if (failure) {
-        std::lock_guard lock(im.stage_mutex);
-        im.next_variant_offset -= result.new_variants;
-        im.forget(batch);
-    }
     {
         std::lock_guard extent(im.extent_mutex);
         if (!failure) {
@@ -839,8 +863,14 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
         }
         im.committing.reset();
     }
+    // First: a stage() waiting for this commit holds stage_mutex.
     im.commit_ended.notify_all();
-    if (failure) std::rethrow_exception(failure);
+    if (failure) {
+        std::lock_guard lock(im.stage_mutex);
+        im.next_variant_offset -= result.new_variants;
+        im.forget(batch);
+        std::rethrow_exception(failure);
+    }
     batch.reset();
     // Kuzu's COPY threads free the batch's working memory into their malloc arenas; hand
     // it back so the next batch does not grow RSS (1M x 100: peak 878 -> 805 MB).
