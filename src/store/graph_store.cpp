@@ -262,6 +262,7 @@ struct GraphStore::Impl {
     mutable std::shared_mutex contig_mutex;
     std::unordered_map<std::string, int64_t> contig_rank;
     std::vector<std::pair<std::string, int64_t>> unwritten_contigs;
+    int64_t next_contig_rank = 0;  // one past the highest rank in contig_rank
     std::unordered_set<std::string> genes;
     std::filesystem::path staging;
     std::filesystem::path marker;  // the open-for-writing marker to remove at close
@@ -363,6 +364,12 @@ struct GraphStore::Impl {
     void forget_contigs(std::vector<std::pair<std::string, int64_t>>& contigs) {
         std::unique_lock lock(contig_mutex);
         for (const auto& [name, rank] : contigs) contig_rank.erase(name);
+        // Ranks of forgotten batches are free again: only committed ranks are in the store.
+        if (!contigs.empty()) {
+            next_contig_rank = 0;
+            for (const auto& [name, rank] : contig_rank)
+                next_contig_rank = std::max(next_contig_rank, rank + 1);
+        }
         contigs.clear();
     }
 
@@ -380,9 +387,7 @@ struct GraphStore::Impl {
     int64_t contig(const std::string& name) {
         auto it = contig_rank.find(name);
         if (it != contig_rank.end()) return it->second;
-        // Ranks of forgotten batches are free again: only committed ranks are in the store.
-        int64_t rank = 0;
-        for (const auto& [other, r] : contig_rank) rank = std::max(rank, r + 1);
+        const int64_t rank = next_contig_rank++;
         std::unique_lock lock(contig_mutex);
         contig_rank.emplace(name, rank);
         unwritten_contigs.emplace_back(name, rank);
@@ -457,8 +462,9 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     auto contigs = impl_->run(*impl_->writer, "MATCH (c:Contig) RETURN c.name, c.rank");
     while (contigs->hasNext()) {
         auto t = contigs->getNext();
-        impl_->contig_rank.emplace(t->getValue(0)->getValue<std::string>(),
-                                   t->getValue(1)->getValue<int64_t>());
+        const int64_t rank = t->getValue(1)->getValue<int64_t>();
+        impl_->contig_rank.emplace(t->getValue(0)->getValue<std::string>(), rank);
+        impl_->next_contig_rank = std::max(impl_->next_contig_rank, rank + 1);
     }
     auto genes = impl_->run(*impl_->writer, "MATCH (g:Gene) RETURN g.symbol");
     while (genes->hasNext())
