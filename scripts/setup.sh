@@ -26,7 +26,7 @@ APT_PACKAGES=(
   libhts-dev bcftools tabix zlib1g-dev libssl-dev
   libfaiss-dev libopenblas-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
   clang-format time bc patch
 )
 

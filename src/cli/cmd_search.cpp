@@ -247,11 +247,7 @@ void run_search(const SearchArgs& a) {
 
     std::vector<float> query;
     if (!a.like.empty()) {
-        std::string key = a.like;
-        vcf::ParsedKey parsed;
-        // Normalises a key typed with a long allele to the store's hashed spelling.
-        if (vcf::parse_variant_key(key, parsed))
-            key = vcf::make_variant_key(parsed.chrom, parsed.pos, parsed.ref, parsed.alt);
+        const std::string key = vcf::canonical_variant_key(a.like);
         auto v = vs->get_vector(key);
         if (!v)
             throw InputError("--like " + a.like, 0,

@@ -70,4 +70,9 @@ void add_db_option(CLI::App& cmd, std::string& db) {
     cmd.add_option("--db", db, "Store directory")->capture_default_str();
 }
 
+void add_data_dir_option(CLI::App& cmd, std::string& data_dir) {
+    cmd.add_option("--data-dir", data_dir,
+                   "Directory whose VCF/BCF files the file tools may read (default: none)");
+}
+
 }  // namespace vcfagent::cli

@@ -27,5 +27,7 @@ void add_threads_option(CLI::App& cmd, int& threads);
 void add_output_format_option(CLI::App& cmd, std::string& format, const std::vector<std::string>& choices);
 // --db DIR, default ./vcf-agent-db
 void add_db_option(CLI::App& cmd, std::string& db);
+// --data-dir DIR: the only directory the file tools (validate_file, file_stats) may read
+void add_data_dir_option(CLI::App& cmd, std::string& data_dir);
 
 }  // namespace vcfagent::cli

@@ -1,5 +1,9 @@
 #include "query/graph_queries.hpp"
 
+#include <limits>
+
+#include "vcf/variant_key.hpp"
+
 namespace vcfagent::query {
 
 namespace {
@@ -59,7 +63,7 @@ ResultTable GraphQueries::run(const std::string& match, std::vector<std::string>
     if (!where.empty()) q += " WHERE " + join(where, " AND ");
     q += " RETURN " + ret + " ORDER BY v.locus, v.id";
     if (f.limit) q += " LIMIT " + std::to_string(f.limit);
-    return store_.read_only_query(q, params);
+    return store_.read_only_query(q, params, limits_);
 }
 
 ResultTable GraphQueries::sample_variants(const std::string& sample, const VariantFilter& f) {
@@ -138,6 +142,35 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
     }
     return run("MATCH (v:Variant)", where, params,
                std::string(kVariantColumns) + ", " + kCarriersColumn, f);
+}
+
+VariantSummary GraphQueries::summary(const VariantFilter& f, const std::string& sample) {
+    std::vector<std::string> where;
+    store::QueryParams params;
+    add_filter(f, where, params);
+    std::string q = sample.empty() ? "MATCH (v:Variant)"
+                                   : "MATCH (s:Sample {id: $sample})<-[h:CarriedBy]-(v:Variant)";
+    if (!sample.empty()) params["sample"] = sample;
+    if (!where.empty()) q += " WHERE " + join(where, " AND ");
+    // SNVs are grouped by their alleles, so transitions and transversions are counted here.
+    q += " RETURN v.vtype, CASE WHEN v.vtype = 'SNV' THEN v.ref ELSE '' END, CASE WHEN v.vtype "
+         "= 'SNV' THEN v.alt ELSE '' END, ";
+    q += sample.empty() ? "''" : "h.zygosity";
+    q += ", count(*)";
+    store::ReadLimits all = limits_;
+    all.max_rows = std::numeric_limits<size_t>::max();
+    VariantSummary out;
+    for (const auto& r : store_.read_only_query(q, params, all).rows) {
+        const int64_t n = r[4].get<int64_t>();
+        out.variants += n;
+        out.by_class[r[0].is_null() ? "" : r[0].get<std::string>()] += n;
+        if (!sample.empty()) out.by_zygosity[r[3].is_null() ? "" : r[3].get<std::string>()] += n;
+        const std::string ref = r[1].is_null() ? "" : r[1].get<std::string>();
+        const std::string alt = r[2].is_null() ? "" : r[2].get<std::string>();
+        if (ref.size() != 1 || alt.size() != 1) continue;
+        (vcf::is_transition(ref[0], alt[0]) ? out.transitions : out.transversions) += n;
+    }
+    return out;
 }
 
 }  // namespace vcfagent::query

@@ -1,6 +1,7 @@
 #pragma once
 // Ready-made questions over the graph (sample, variant, gene, region, shared, genotype
 // filter), each one parameterised Cypher run through the store's read-only path.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,9 +27,19 @@ struct GenotypeFilter {
     int64_t min_carriers = 0;  // at least this many samples carry the variant
 };
 
+// Counts over a subset of the store's variants, bcftools stats style (SN / TSTV sections).
+struct VariantSummary {
+    int64_t variants = 0;
+    std::map<std::string, int64_t> by_class;  // variant class -> variants
+    int64_t transitions = 0, transversions = 0;  // over SNVs: A<->G, C<->T are transitions
+    std::map<std::string, int64_t> by_zygosity;  // the sample's calls (with a sample only)
+};
+
 class GraphQueries {
 public:
-    explicit GraphQueries(store::GraphStore& store) : store_(store) {}
+    // `limits` bound every statement these queries run (rows kept, time).
+    explicit GraphQueries(store::GraphStore& store, store::ReadLimits limits = {})
+        : store_(store), limits_(limits) {}
 
     ResultTable sample_variants(const std::string& sample, const VariantFilter& f);
     ResultTable variant_carriers(const std::string& key_or_rsid);
@@ -36,6 +47,8 @@ public:
     ResultTable region_variants(const vcf::Region& region, const VariantFilter& f);
     ResultTable shared_variants(const std::string& a, const std::string& b, const VariantFilter& f);
     ResultTable genotype_filter(const GenotypeFilter& g, const VariantFilter& f);
+    // Counts over the variants that pass `f` (and that `sample` carries, when not empty).
+    VariantSummary summary(const VariantFilter& f, const std::string& sample);
 
 private:
     // Appends WHERE conditions for `f` on variable `v` to `where`, with their parameters.
@@ -44,6 +57,7 @@ private:
                     const std::string& ret, const VariantFilter& f);
 
     store::GraphStore& store_;
+    const store::ReadLimits limits_;
 };
 
 }  // namespace vcfagent::query

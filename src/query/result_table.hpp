@@ -12,6 +12,9 @@ namespace vcfagent::query {
 struct ResultTable {
     std::vector<std::string> columns;
     std::vector<std::vector<nlohmann::json>> rows;
+    // Rows the query produced; more than rows.size() when the reader kept only the first ones.
+    uint64_t total = 0;
+    bool truncated() const { return total > rows.size(); }
 
     // Renders as "table" (aligned, human), "tsv" (header line + rows) or "json" (array of objects).
     void print(std::ostream& out, const std::string& format) const;

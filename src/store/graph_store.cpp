@@ -142,10 +142,12 @@ nlohmann::json from_kuzu_value(const kc::Value& v) {
     }
 }
 
-query::ResultTable to_table(kz::QueryResult& result) {
+// Keeps at most `max_rows` rows; table.total counts them all (Kuzu has the whole result).
+query::ResultTable to_table(kz::QueryResult& result, size_t max_rows) {
     query::ResultTable table;
     table.columns = result.getColumnNames();
-    while (result.hasNext()) {
+    table.total = result.getNumTuples();
+    while (table.rows.size() < max_rows && result.hasNext()) {
         auto tuple = result.getNext();
         auto& row = table.rows.emplace_back();
         row.reserve(table.columns.size());
@@ -486,9 +488,11 @@ int64_t GraphStore::contig_rank(const std::string& chrom) const {
 }
 
 query::ResultTable GraphStore::read_only_query(const std::string& cypher,
-                                               const QueryParams& params) {
+                                               const QueryParams& params,
+                                               const ReadLimits& limits) {
     std::shared_lock gate(impl_->commit_gate);
     kz::Connection conn(impl_->db.get());
+    if (limits.timeout.count() > 0) conn.setQueryTimeOut(static_cast<uint64_t>(limits.timeout.count()));
     auto stmt = conn.prepare(cypher);
     if (!stmt->isSuccess()) {
         const std::string msg = stmt->getErrorMessage();
@@ -511,8 +515,14 @@ query::ResultTable GraphStore::read_only_query(const std::string& cypher,
                                    ", which reaches outside the store or changes the session");
     }
     auto result = conn.executeWithParams(stmt.get(), to_kuzu_params(params));
-    if (!result->isSuccess()) throw StoreError("Cypher error: " + result->getErrorMessage());
-    return to_table(*result);
+    if (!result->isSuccess()) {
+        const std::string msg = result->getErrorMessage();
+        if (msg.find("Interrupted") != std::string::npos && limits.timeout.count() > 0)
+            throw StoreError("the statement ran longer than its time limit of " +
+                             std::to_string(limits.timeout.count()) + " ms and was stopped");
+        throw StoreError("Cypher error: " + msg);
+    }
+    return to_table(*result, limits.max_rows);
 }
 
 std::optional<SourceRecord> GraphStore::find_source(const std::string& id) {

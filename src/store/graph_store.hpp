@@ -3,7 +3,9 @@
 // and Variant -InGene-> Gene, plus Source (what was loaded) and Meta (schema version), held in an
 // embedded Kuzu database. This is the only place that talks to Kuzu, so swapping the engine (e.g.
 // for its fork) is one file.
+#include <chrono>
 #include <cstdint>
+#include <limits>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -59,6 +61,13 @@ struct StageResult {
 // Query parameters: JSON scalars or arrays of scalars, bound as Kuzu values.
 using QueryParams = std::map<std::string, nlohmann::json>;
 
+// Bounds on one read-only statement: rows kept in the result (ResultTable::total still counts
+// every row) and Kuzu's query timeout (0: none).
+struct ReadLimits {
+    size_t max_rows = std::numeric_limits<size_t>::max();
+    std::chrono::milliseconds timeout{0};
+};
+
 // Cypher that would modify the store, refused by the read-only query path.
 class WriteRefused : public std::runtime_error {
   public:
@@ -96,7 +105,8 @@ class GraphStore {
 
     // Runs Cypher only if Kuzu's own analysis of the prepared statement says it is read-only;
     // otherwise throws WriteRefused. Safe to call from several threads at once.
-    query::ResultTable read_only_query(const std::string& cypher, const QueryParams& params = {});
+    query::ResultTable read_only_query(const std::string& cypher, const QueryParams& params = {},
+                                       const ReadLimits& limits = {});
 
     std::optional<SourceRecord> find_source(const std::string& id);
     // Creates or replaces the Source node; assigns source.num when it is 0.

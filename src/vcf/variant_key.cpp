@@ -87,6 +87,12 @@ VariantClass classify_allele(std::string_view ref, std::string_view alt) {
     return VariantClass::Complex;
 }
 
+std::string canonical_variant_key(std::string_view key) {
+    ParsedKey parsed;
+    if (!parse_variant_key(key, parsed)) return std::string(key);
+    return make_variant_key(parsed.chrom, parsed.pos, parsed.ref, parsed.alt);
+}
+
 bool is_transition(char ref, char alt) {
     auto up = [](char c) { return static_cast<char>(c & ~0x20); };
     const char r = up(ref), a = up(alt);

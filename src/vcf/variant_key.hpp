@@ -38,5 +38,8 @@ struct ParsedKey {
 };
 // Parses a key (splitting on the last three ':' so contig names may contain ':'); false if malformed.
 bool parse_variant_key(std::string_view key, ParsedKey& out);
+// A key as a person types it (a long allele spelled out) in the store's spelling (long alleles
+// hashed); a text that is not a key is returned unchanged.
+std::string canonical_variant_key(std::string_view key);
 
 }  // namespace vcfagent::vcf

@@ -1,0 +1,54 @@
+#pragma once
+// What a tool handler may reach: the store, opened read-only on first use, the directory files
+// may be read from, and the limits every result obeys. One context is shared by the calls of
+// one session (a CLI run, an agent conversation, an MCP connection), possibly concurrently.
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+namespace vcfagent::store {
+class GraphStore;
+class VectorStore;
+}  // namespace vcfagent::store
+
+namespace vcfagent::tools {
+
+struct ToolLimits {
+    size_t default_rows = 50;    // rows returned when a call names no limit
+    size_t max_rows = 500;       // the most rows any call may ask for
+    std::chrono::milliseconds statement_timeout{30000};  // each Cypher statement (Kuzu timeout)
+};
+
+class ToolContext {
+  public:
+    // `data_dir`: the only directory validate_file / file_stats may read below (empty: none).
+    ToolContext(std::filesystem::path db, std::filesystem::path data_dir, ToolLimits limits = {});
+    ~ToolContext();
+    ToolContext(const ToolContext&) = delete;
+    ToolContext& operator=(const ToolContext&) = delete;
+
+    // The graph store opened read-only (Kuzu's read-only mode); opened on first use.
+    store::GraphStore& graph();
+    // The vector store opened read-only; opened on first use. Throws StoreError when the
+    // store has none.
+    store::VectorStore& vectors();
+
+    const std::filesystem::path& db() const { return db_; }
+    const ToolLimits& limits() const { return limits_; }
+    // `path` resolved below data_dir; throws ToolError when it is outside or data_dir is empty.
+    std::filesystem::path allowed_file(const std::string& path) const;
+    // The row cap for a call that asked for `requested` (0: the default), within max_rows.
+    size_t row_cap(size_t requested) const;
+
+  private:
+    const std::filesystem::path db_;
+    const std::filesystem::path data_dir_;
+    const ToolLimits limits_;
+    std::mutex open_mutex_;  // guards graph_ and vectors_ while they are opened
+    std::unique_ptr<store::GraphStore> graph_;
+    std::unique_ptr<store::VectorStore> vectors_;
+};
+
+}  // namespace vcfagent::tools
