@@ -87,4 +87,23 @@ if ! kuzu_ready; then
   flock -u 9
 fi
 
+# The reference MCP client of the tests (tests/mcp): the pinned SDK from its lockfile. Installed
+# when missing or when the lockfile changed since the last install (npm ci writes
+# node_modules/.package-lock.json last, so an interrupted install is redone).
+MCP_CLIENT_DIR="$(cd "$(dirname "$0")/../tests/mcp" && pwd)"
+mcp_client_ready() {
+  [ -f "$MCP_CLIENT_DIR/node_modules/.package-lock.json" ] &&
+    [ ! "$MCP_CLIENT_DIR/package-lock.json" -nt "$MCP_CLIENT_DIR/node_modules/.package-lock.json" ]
+}
+if ! mcp_client_ready; then
+  mkdir -p "$CACHE_ROOT"
+  exec 8>"$CACHE_ROOT/mcp-client-npm.lock"
+  flock 8
+  if ! mcp_client_ready; then
+    log "installing the MCP test client (npm ci in tests/mcp)"
+    (cd "$MCP_CLIENT_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+  flock -u 8
+fi
+
 echo "$KUZU_PREFIX"

@@ -44,7 +44,9 @@ json result_response(const json& id, json result) {
     return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
 }
 
-bool valid_id(const json& id) { return id.is_string() || id.is_number(); }
+bool valid_id(const json& id) {
+    return id.is_string() || id.is_number();
+}
 
 std::string instructions(const tools::ToolRegistry& registry, const tools::ToolContext& context) {
     std::string text =
@@ -52,18 +54,20 @@ std::string instructions(const tools::ToolRegistry& registry, const tools::ToolC
         "VCF/BCF files held as a graph (Variant, Sample, Gene, Source nodes; a variant is "
         "CarriedBy the samples with a non-reference genotype and InGene for its annotated "
         "genes), with vector embeddings of the variants when the store has them. Everything "
-        "the store holds is reachable through the tools below and only through them; none of "
-        "them can change the store (write statements are refused).";
+        "the store holds is reachable through the tools of this server and only through "
+        "them; none of them can change the store (write statements are refused).";
     if (registry.find("store_overview"))
-        text += " Call store_overview first to see what was loaded: sources, samples, contigs "
-                "and counts.";
+        text +=
+            " Call store_overview first to see what was loaded: sources, samples, contigs "
+            "and counts.";
     const auto& limits = context.limits();
-    text += " Every result is a JSON object with `total` (the rows that matched) and "
-            "`truncated`; a call returns at most " +
-            std::to_string(limits.default_rows) + " rows unless it asks for more (at most " +
-            std::to_string(limits.max_rows) +
-            "), so narrow the question (a region, a gene, a sample) rather than page through "
-            "everything.";
+    text +=
+        " Every result is a JSON object with `total` (the rows that matched) and "
+        "`truncated`; a call returns at most " +
+        std::to_string(limits.default_rows) + " rows unless it asks for more (at most " +
+        std::to_string(limits.max_rows) +
+        "), so narrow the question (a region, a gene, a sample) rather than page through "
+        "everything.";
     return text;
 }
 
@@ -108,8 +112,8 @@ void McpServer::serve(std::istream& in, std::ostream& out) {
         try {
             message = json::parse(line);
         } catch (const json::parse_error& e) {
-            write_message(to_line(error_response(nullptr, kParseError,
-                                                 std::string("Parse error: ") + e.what())));
+            write_message(to_line(
+                error_response(nullptr, kParseError, std::string("Parse error: ") + e.what())));
             continue;
         }
         if (message.is_array()) {
@@ -126,7 +130,8 @@ void McpServer::serve(std::istream& in, std::ostream& out) {
             const json id = message.is_object() && message.contains("id") && valid_id(message["id"])
                                 ? message["id"]
                                 : json(nullptr);
-            response = error_response(id, kInternalError, std::string("Internal error: ") + e.what());
+            response =
+                error_response(id, kInternalError, std::string("Internal error: ") + e.what());
         }
         if (deferred) {
             {
@@ -150,25 +155,6 @@ void McpServer::serve(std::istream& in, std::ostream& out) {
     std::lock_guard lock(out_mutex_);
     out_->flush();
     out_ = nullptr;
-}
-
-std::string McpServer::handle_line(const std::string& line) {
-    json message;
-    try {
-        message = json::parse(line);
-    } catch (const json::parse_error& e) {
-        return to_line(
-            error_response(nullptr, kParseError, std::string("Parse error: ") + e.what()));
-    }
-    if (message.is_array()) return batch(message);
-    bool deferred = false;
-    json response;
-    try {
-        response = dispatch(message, nullptr, deferred);
-    } catch (const std::exception& e) {
-        response = error_response(nullptr, kInternalError, std::string("Internal error: ") + e.what());
-    }
-    return response.is_null() ? std::string() : to_line(response);
 }
 
 json McpServer::dispatch(const json& message, Call* call, bool& deferred) {
@@ -285,8 +271,8 @@ json McpServer::list_tools() const {
 json McpServer::call_tool(const json& params, json& error) {
     error = nullptr;
     if (!params.contains("name") || !params["name"].is_string()) {
-        error = error_object(kInvalidParams,
-                             "Invalid params: tools/call needs params.name (a string)");
+        error =
+            error_object(kInvalidParams, "Invalid params: tools/call needs params.name (a string)");
         return nullptr;
     }
     const std::string name = params["name"].get<std::string>();
@@ -299,8 +285,7 @@ json McpServer::call_tool(const json& params, json& error) {
     json arguments = params.contains("arguments") ? params["arguments"] : json::object();
     if (arguments.is_null()) arguments = json::object();
     if (!arguments.is_object()) {
-        error = error_object(kInvalidParams,
-                             "Invalid params: params.arguments must be an object");
+        error = error_object(kInvalidParams, "Invalid params: params.arguments must be an object");
         return nullptr;
     }
     const tools::ToolResult r = registry_.call(name, arguments, context_);
@@ -310,9 +295,8 @@ json McpServer::call_tool(const json& params, json& error) {
         return {{"content", json::array({{{"type", "text"}, {"text", r.error}}})},
                 {"isError", true}};
     }
-    json result = {
-        {"content", json::array({{{"type", "text"}, {"text", to_line(r.content)}}})},
-        {"isError", false}};
+    json result = {{"content", json::array({{{"type", "text"}, {"text", to_line(r.content)}}})},
+                   {"isError", false}};
     if (r.content.is_object()) result["structuredContent"] = r.content;
     return result;
 }
@@ -344,10 +328,10 @@ std::string McpServer::batch(const json& messages) {
         version = protocol_version_;
     }
     if (version != kBatchVersion)
-        return to_line(error_response(
-            nullptr, kInvalidRequest,
-            "Invalid Request: JSON-RPC batches are not part of protocol version " +
-                (version.empty() ? std::string("(none negotiated yet)") : version)));
+        return to_line(
+            error_response(nullptr, kInvalidRequest,
+                           "Invalid Request: JSON-RPC batches are not part of protocol version " +
+                               (version.empty() ? std::string("(none negotiated yet)") : version)));
     if (messages.empty())
         return to_line(error_response(nullptr, kInvalidRequest, "Invalid Request: empty batch"));
     // The members are answered one after the other, tools/call included, and their responses

@@ -52,11 +52,6 @@ class McpServer {
     // after the last response has been written. One serve() at a time per server.
     void serve(std::istream& in, std::ostream& out);
 
-    // Answers one message (a JSON text, as on one input line) synchronously, tools/call
-    // included: the response text, or "" when the message gets none (a notification). The
-    // session state (initialized, negotiated version) is the same one serve() uses.
-    std::string handle_line(const std::string& line);
-
   private:
     struct Call {
         nlohmann::json id;

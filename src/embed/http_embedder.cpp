@@ -6,6 +6,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "embed/model_server.hpp"
 #include "embed/variant_description.hpp"
 #include "vcf/variant_key.hpp"
 
@@ -13,15 +14,7 @@ namespace vcfagent::embed {
 
 namespace {
 
-constexpr int kOllamaPort = 11434;
-constexpr const char* kOllamaDefaultEndpoint = "http://127.0.0.1:11434";
-constexpr const char* kOpenAiDefaultEndpoint = "https://api.openai.com/v1";
 constexpr const char* kProbeText = "dimension probe";
-
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? std::string(v) : fallback;
-}
 
 std::string variant_key(const vcf::Variant& v) {
     return v.key.empty() ? vcf::make_variant_key(v.chrom, v.pos, v.ref, v.alt) : v.key;
@@ -32,19 +25,14 @@ std::string variant_key(const vcf::Variant& v) {
 HttpEmbedder::HttpEmbedder(EmbedderConfig config)
     : config_(std::move(config)), cache_(config_.cache_bytes) {
     std::unique_ptr<EmbeddingProtocol> protocol;
-    int default_port = 80;
     if (config_.kind == "ollama") {
         protocol = make_ollama_protocol();
         if (config_.model.empty()) config_.model = "nomic-embed-text";
-        if (config_.endpoint.empty())
-            config_.endpoint = env_or("OLLAMA_HOST", kOllamaDefaultEndpoint);
-        default_port = kOllamaPort;
+
     } else if (config_.kind == "openai") {
         protocol = make_openai_protocol();
         if (config_.model.empty()) config_.model = "text-embedding-3-small";
-        if (config_.endpoint.empty())
-            config_.endpoint = env_or("OPENAI_BASE_URL", kOpenAiDefaultEndpoint);
-        if (config_.api_key.empty()) config_.api_key = env_or("OPENAI_API_KEY", "");
+        config_.api_key = model_server_api_key(config_.kind, config_.api_key);
     } else {
         throw EmbedError("HttpEmbedder: unknown kind '" + config_.kind +
                          "' (expected ollama or openai)");
@@ -60,7 +48,7 @@ HttpEmbedder::HttpEmbedder(EmbedderConfig config)
         query_prefix_ = "search_query: ";
     }
     RequestPoolOptions o;
-    o.endpoint = parse_endpoint(config_.endpoint, default_port);
+    o.endpoint = model_server_endpoint(config_.kind, config_.endpoint);
     o.model = config_.model;
     o.api_key = config_.api_key;
     o.batch_size = config_.batch_size;

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "embed/model_server.hpp"
 #include "embed/embedder.hpp"
 #include "embed/embedding_protocol.hpp"
 #include "embed/protocol_json.hpp"
@@ -12,12 +13,8 @@ class OpenAiProtocol final : public EmbeddingProtocol {
   public:
     std::string_view name() const override { return "openai"; }
 
-    // OPENAI_BASE_URL is conventionally ".../v1"; a bare origin gets /v1 added.
     std::string path(const Endpoint& endpoint) const override {
-        const std::string_view base = endpoint.base_path;
-        if (base.size() >= 3 && base.substr(base.size() - 3) == "/v1")
-            return endpoint.base_path + "/embeddings";
-        return endpoint.base_path + "/v1/embeddings";
+        return openai_api_path(endpoint, "/embeddings");
     }
 
     std::string request_body(const std::string& model,

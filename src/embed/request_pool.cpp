@@ -7,6 +7,7 @@
 #include "embed/httplib_include.hpp"
 #include "embed/protocol_json.hpp"
 #include "embed/retry_backoff.hpp"
+#include "embed/retrying_http_client.hpp"
 
 namespace vcfagent::embed {
 
@@ -31,66 +32,13 @@ struct RequestPool::Call {
     }
 };
 
-// A worker's connection. Rebuilt after a transport error so a half-read response on a
-// kept-alive socket can never be mistaken for the next answer.
+// A worker's connection: the shared HTTP core, one per worker thread.
 class RequestPool::Worker {
   public:
-    explicit Worker(const RequestPoolOptions& o) : options_(o) {}
-
-    httplib::Client& client() {
-        if (!client_) {
-            client_ = std::make_unique<httplib::Client>(options_.endpoint.origin());
-            client_->set_keep_alive(true);
-            // Headers and body go out in separate writes; without this, Nagle's algorithm
-            // and delayed ACKs add ~40 ms to every request on a kept-alive connection.
-            client_->set_tcp_nodelay(true);
-            client_->set_connection_timeout(options_.timeout);
-            client_->set_read_timeout(options_.timeout);
-            client_->set_write_timeout(options_.timeout);
-            if (!options_.api_key.empty()) client_->set_bearer_token_auth(options_.api_key);
-        }
-        return *client_;
-    }
-    void reset() { client_.reset(); }
-
-  private:
-    const RequestPoolOptions& options_;
-    std::unique_ptr<httplib::Client> client_;
+    explicit Worker(const RequestPoolOptions& o)
+        : http({o.endpoint, o.api_key, o.timeout, o.max_retries, o.retry_base}) {}
+    RetryingHttpClient http;
 };
-
-namespace {
-
-std::string describe_transport_error(httplib::Error e, std::chrono::milliseconds timeout) {
-    const std::string t = std::to_string(timeout.count()) + " ms";
-    switch (e) {
-        case httplib::Error::Connection:
-            return "cannot connect (is the server running?)";
-        case httplib::Error::ConnectionTimeout:
-            return "connect timed out after " + t;
-        case httplib::Error::Read:
-            return "no complete response within the " + t +
-                   " timeout (or the server closed the connection)";
-        case httplib::Error::Write:
-            return "could not send the request within " + t;
-        case httplib::Error::SSLConnection:
-        case httplib::Error::SSLLoadingCerts:
-        case httplib::Error::SSLServerVerification:
-            return "TLS failure: " + httplib::to_string(e);
-        default:
-            return httplib::to_string(e);
-    }
-}
-
-// Retry-After in seconds (the HTTP-date form is rare for APIs and ignored).
-std::chrono::milliseconds retry_after(const httplib::Response& res) {
-    const std::string v = res.get_header_value("Retry-After");
-    int seconds = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-    if (ec != std::errc() || seconds <= 0) return std::chrono::milliseconds(0);
-    return std::min<std::chrono::milliseconds>(std::chrono::seconds(seconds), kMaxBackoff);
-}
-
-}  // namespace
 
 RequestPool::RequestPool(RequestPoolOptions options, std::unique_ptr<EmbeddingProtocol> protocol)
     : options_(std::move(options)),
@@ -184,37 +132,32 @@ std::vector<std::vector<float>> RequestPool::run_job(Worker& worker, const Job& 
     const std::string what = std::string(protocol_->name()) + " embedding request to " + url() +
                              " (model " + options_.model + ", " + std::to_string(count) +
                              " inputs)";
-    std::string problem;
-    for (int attempt = 0;; ++attempt) {
-        if (attempt > 0) ++retries_;
-        ++requests_;
-        std::chrono::milliseconds wait_at_least{0};
-        httplib::Result res = worker.client().Post(path_, body, "application/json");
-        if (!res) {
-            problem = describe_transport_error(res.error(), options_.timeout);
-            worker.reset();
-        } else if (res->status == 200) {
-            try {
-                auto rows = protocol_->parse_response(res->body, count);
-                check_rows(rows, count);
-                return rows;
-            } catch (const EmbedError& e) {
-                throw EmbedError(what + ": " + e.what());
-            }
-        } else if (res->status == 429 || res->status >= 500) {
-            problem = "HTTP " + std::to_string(res->status) + " '" +
-                      protocol_json::snippet(res->body) + "'";
-            wait_at_least = retry_after(*res);
-        } else {
-            throw EmbedError(what + ": HTTP " + std::to_string(res->status) + " '" +
-                             protocol_json::snippet(res->body) + "'");
-        }
-        if (attempt >= options_.max_retries)
-            throw EmbedError(what + " failed after " + std::to_string(attempt + 1) +
-                             (attempt == 0 ? " attempt: " : " attempts: ") + problem);
-        const auto delay = std::max(wait_at_least, jittered_backoff(attempt, options_.retry_base));
-        if (!pause(delay) || job.call->failed)
-            throw EmbedError(what + " abandoned while retrying: " + problem);
+    const uint64_t requests_before = worker.http.requests(), retries_before = worker.http.retries();
+    auto count_attempts = [&] {
+        requests_ += worker.http.requests() - requests_before;
+        retries_ += worker.http.retries() - retries_before;
+    };
+    HttpReply reply;
+    try {
+        reply = worker.http.post(path_, body, {}, [&](std::chrono::milliseconds delay) {
+            return pause(delay) && !job.call->failed;
+        });
+    } catch (const HttpError& e) {
+        count_attempts();
+        if (e.abandoned()) throw EmbedError(what + " abandoned while retrying: " + e.problem());
+        throw EmbedError(what + " failed after " + std::to_string(e.attempts()) +
+                         (e.attempts() == 1 ? " attempt: " : " attempts: ") + e.problem());
+    }
+    count_attempts();
+    if (reply.status != 200)
+        throw EmbedError(what + ": HTTP " + std::to_string(reply.status) + " '" +
+                         protocol_json::snippet(reply.body) + "'");
+    try {
+        auto rows = protocol_->parse_response(reply.body, count);
+        check_rows(rows, count);
+        return rows;
+    } catch (const EmbedError& e) {
+        throw EmbedError(what + ": " + e.what());
     }
 }
 

@@ -26,30 +26,32 @@ struct Response;
 
 namespace vcfagent::test {
 
+// Every member has a default initializer, so designated initializers may leave any out without
+// -Wmissing-field-initializers (GCC 12 warns for class-type members that have none).
 struct ScriptedToolCall {
-    std::string name;
+    std::string name{};
     nlohmann::json arguments = nlohmann::json::object();
     // OpenAI: sent as the call id ("call_N", unique within the server, when empty).
     // Ollama: sent only when non-empty.
-    std::string id;
+    std::string id{};
     // When non-empty, sent instead of `arguments`, verbatim: OpenAI as the arguments string,
     // Ollama as a JSON string value (its arguments are an object, raw text cannot be spliced
     // in). Used to test malformed arguments.
-    std::string raw_arguments;
+    std::string raw_arguments{};
 };
 
 struct ScriptedTurn {
-    std::string content;                       // assistant text of this turn
-    std::vector<ScriptedToolCall> tool_calls;  // non-empty: a tool-call turn
+    std::string content{};                       // assistant text of this turn
+    std::vector<ScriptedToolCall> tool_calls{};  // non-empty: a tool-call turn
     // OpenAI finish_reason; "" sends "tool_calls" when tool_calls is non-empty, else "stop".
     // Ollama always sends done_reason "stop", as Ollama does after tool calls too.
-    std::string finish_reason;
+    std::string finish_reason{};
     // Not 200: answer this status with an error body in the endpoint's format instead of the
     // turn (with Retry-After: 0 for 429). Such a turn is consumed like any other.
     int http_status = 200;
     // Non-empty: sent verbatim as the body with http_status (malformed responses), whether the
     // request asked for a stream or not.
-    std::string raw_body;
+    std::string raw_body{};
     // Wait this long before answering (stall tests); ends early when the server stops, which
     // then answers 503.
     std::chrono::milliseconds delay{0};
@@ -59,7 +61,7 @@ struct ScriptedTurn {
     // Called with the parsed request body this turn answers; returns "" when the request is as
     // expected, else a message recorded in failures(). The turn is answered either way. Runs on
     // a server thread; an exception it throws is recorded as a failure.
-    std::function<std::string(const nlohmann::json& request)> expect;
+    std::function<std::string(const nlohmann::json& request)> expect{};
 };
 
 class ScriptedLlmServer {
@@ -76,8 +78,8 @@ class ScriptedLlmServer {
     int port() const { return port_; }
     std::string url() const;  // "http://127.0.0.1:PORT"
     const std::string& model() const { return model_; }
-    // Stops listening and cuts delayed turns short; idempotent. A client connection idling in
-    // keep-alive can hold it up to about a second.
+    // Stops listening and cuts delayed turns and stalled streams short; idempotent. Client
+    // connections idling in keep-alive do not hold it up (httplib's wait notices the stop).
     void stop();
 
     // Every chat request body received, in arrival order, rejected ones included (a body that is
@@ -114,8 +116,8 @@ class ScriptedLlmServer {
     std::condition_variable stop_cv_;
     bool stopping_ = false;
     std::vector<ScriptedTurn> script_;
-    size_t next_turn_ = 0;      // index into script_ of the turn the next chat request takes
-    size_t next_call_id_ = 1;   // N of the next generated "call_N"
+    size_t next_turn_ = 0;     // index into script_ of the turn the next chat request takes
+    size_t next_call_id_ = 1;  // N of the next generated "call_N"
     std::vector<nlohmann::json> requests_;
     std::vector<std::string> request_paths_;
     std::vector<std::string> failures_;
