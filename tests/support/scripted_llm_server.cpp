@@ -19,7 +19,8 @@ namespace {
 
 using nlohmann::json;
 
-// Idle keep-alive connections hold a server thread this long (stop() does not wait for it).
+// Idle keep-alive connections hold a server thread this long, stop() included; short so a
+// client that keeps its connection open delays stop() by a second at most.
 constexpr int kKeepAliveSeconds = 1;
 constexpr size_t kServerThreads = 8;
 // Most bytes in one streamed piece of content or of tool-call arguments: about a token, so a

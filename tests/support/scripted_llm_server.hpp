@@ -78,8 +78,9 @@ class ScriptedLlmServer {
     int port() const { return port_; }
     std::string url() const;  // "http://127.0.0.1:PORT"
     const std::string& model() const { return model_; }
-    // Stops listening and cuts delayed turns and stalled streams short; idempotent. Client
-    // connections idling in keep-alive do not hold it up (httplib's wait notices the stop).
+    // Stops listening and cuts delayed turns and stalled streams short; idempotent. A client
+    // connection still open and idle in keep-alive can hold it up to a second (httplib's wait for
+    // the next request on it), so destroy in-process clients before the server.
     void stop();
 
     // Every chat request body received, in arrival order, rejected ones included (a body that is

@@ -635,15 +635,17 @@ TEST(ScriptedLlmServer, ListsItsModelAndFlagsUnexpectedEndpoints) {
 TEST(ScriptedLlmServer, ServesTurnsOverOneKeepAliveConnection) {
     auto server = std::make_unique<ScriptedLlmServer>(
         std::vector<ScriptedTurn>{{.content = "one"}, {.content = "two"}});
-    httplib::Client client(server->url());
-    client.set_keep_alive(true);
-    const std::string body = chat_body(server->model(), false).dump();
-    const auto first = client.Post(kOpenAi, body, "application/json");
-    const auto second = client.Post(kOpenAi, body, "application/json");
-    ASSERT_TRUE(first && second);
-    EXPECT_EQ(json::parse(second->body)["choices"][0]["message"]["content"], "two");
-    EXPECT_EQ(server->failures(), std::vector<std::string>{});
-    // The connection idles in the server's keep-alive wait, which notices the stop.
+    {
+        httplib::Client client(server->url());
+        client.set_keep_alive(true);
+        const std::string body = chat_body(server->model(), false).dump();
+        const auto first = client.Post(kOpenAi, body, "application/json");
+        const auto second = client.Post(kOpenAi, body, "application/json");
+        ASSERT_TRUE(first && second);
+        EXPECT_EQ(json::parse(second->body)["choices"][0]["message"]["content"], "two");
+        EXPECT_EQ(server->failures(), std::vector<std::string>{});
+    }
+    // The client closed its connection, so no server thread is left in a keep-alive wait.
     const auto start = Clock::now();
     server.reset();
     EXPECT_LT(Clock::now() - start, 500ms);
