@@ -32,6 +32,25 @@ json AgentAnswer::to_json() const {
             {"seconds", seconds}};
 }
 
+json transcript_json(const std::vector<ChatMessage>& messages) {
+    json out = json::array();
+    for (const auto& m : messages) {
+        json j = {{"role", m.role}, {"content", m.content}};
+        if (!m.tool_calls.empty()) {
+            j["tool_calls"] = json::array();
+            for (const auto& c : m.tool_calls)
+                j["tool_calls"].push_back(
+                    {{"id", c.id}, {"name", c.name}, {"arguments", c.arguments}});
+        }
+        if (m.role == "tool") {
+            j["tool_call_id"] = m.tool_call_id;
+            j["tool_name"] = m.tool_name;
+        }
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
 std::vector<std::string> numbers_in(std::string_view text) {
     std::vector<std::string> out;
     size_t i = 0;

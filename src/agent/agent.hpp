@@ -72,6 +72,9 @@ class Agent {
 // the store) and what this store holds (from store_overview).
 std::string system_prompt(const tools::ToolRegistry& registry, tools::ToolContext& context);
 
+// The conversation in a protocol-neutral JSON form (role, content, tool_calls, tool_call_id).
+nlohmann::json transcript_json(const std::vector<ChatMessage>& messages);
+
 // Numbers written in `text` (integers and decimals, thousands separators removed).
 std::vector<std::string> numbers_in(std::string_view text);
 

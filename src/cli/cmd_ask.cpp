@@ -46,9 +46,14 @@ void print_calls(const agent::AgentAnswer& a) {
 }
 
 // Prints one answer; returns the exit code it deserves.
-int report(const AskArgs& args, const agent::AgentAnswer& a, bool streamed) {
+int report(const AskArgs& args, const agent::Agent& agent, const agent::AgentAnswer& a,
+           bool streamed) {
     if (args.format == "json") {
-        std::cout << a.to_json().dump(2) << "\n";
+        auto j = a.to_json();
+        j["model"] = args.llm.model;
+        j["llm"] = args.llm.kind;
+        j["messages"] = agent::transcript_json(agent.messages());
+        std::cout << j.dump(2) << "\n";
     } else {
         if (!streamed) std::cout << a.answer;
         std::cout << "\n";
@@ -82,6 +87,7 @@ int run(AskArgs& args) {
     tools::ToolContext context(args.db, args.data_dir, limits);
     try {
         auto client = agent::make_chat_client(args.llm);
+        args.llm.model = client->model();  // the default, when none was given
         agent::AgentOptions options;
         options.max_steps = args.max_steps;
         if (stream)
@@ -90,13 +96,13 @@ int run(AskArgs& args) {
                 std::cout.flush();
             };
         agent::Agent agent(*client, tools::ToolRegistry::catalogue(), context, options);
-        if (!interactive) return report(args, agent.ask(args.question), stream);
+        if (!interactive) return report(args, agent, agent.ask(args.question), stream);
         std::cerr << "vcf-agent: asking " << client->model() << " at " << client->url()
                   << " about " << args.db << " (empty line or Ctrl-D ends)\n";
         int rc = kExitOk;
         for (std::string line; std::cerr << "> " << std::flush, std::getline(std::cin, line);) {
             if (line.empty()) break;
-            rc = report(args, agent.ask(line), stream);
+            rc = report(args, agent, agent.ask(line), stream);
         }
         return rc;
     } catch (const agent::LlmError& e) {

@@ -14,6 +14,7 @@
 #include "cli/command_registry.hpp"
 #include "cli/common_options.hpp"
 #include "common/error.hpp"
+#include "common/version.hpp"
 #include "tools/tool_context.hpp"
 #include "tools/tool_registry.hpp"
 
@@ -88,7 +89,7 @@ int run(const McpArgs& a) {
 
     tools::ToolContext context(a.db, a.data_dir);
     agent::McpServerOptions options;
-    options.version = "0.1.0";  // the version `vcf-agent --version` prints
+    options.version = kVersion;
     agent::McpServer server(tools::ToolRegistry::catalogue(), context, options);
     server.serve(std::cin, protocol_out);
     protocol_out.flush();

@@ -8,6 +8,7 @@
 
 #include "cli/command_registry.hpp"
 #include "common/error.hpp"
+#include "common/version.hpp"
 
 namespace vcfagent::cli {
 
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
     using namespace vcfagent;
     CLI::App app{"vcf-agent: ingest VCF/BCF into a graph + vector store and query it", "vcf-agent"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "vcf-agent 0.1.0");
+    app.set_version_flag("--version", std::string("vcf-agent ") + kVersion);
     hts_set_log_level(HTS_LOG_OFF);  // our own errors name file and line; htslib's are noise
     app.add_flag_callback("-v,--verbose", [] { hts_set_log_level(HTS_LOG_WARNING); },
                           "Show htslib diagnostics (put before the command)");

@@ -57,10 +57,11 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
 
 ResultTable GraphQueries::run(const std::string& match, std::vector<std::string> where,
                               store::QueryParams params, const std::string& ret,
-                              const VariantFilter& f) {
+                              const VariantFilter& f, const std::string& with) {
     add_filter(f, where, params);
     std::string q = match;
     if (!where.empty()) q += " WHERE " + join(where, " AND ");
+    if (!with.empty()) q += " WITH " + with;
     q += " RETURN " + ret + " ORDER BY v.locus, v.id";
     if (f.limit) q += " LIMIT " + std::to_string(f.limit);
     return store_.read_only_query(q, params, limits_);
@@ -85,12 +86,14 @@ ResultTable GraphQueries::variant_carriers(const std::string& key_or_rsid) {
 }
 
 ResultTable GraphQueries::gene_variants(const std::string& gene, const VariantFilter& f) {
+    // One row per variant: its annotations in the gene (one per transcript) are collected.
     return run("MATCH (v:Variant)-[g:InGene]->(:Gene {symbol: $gene})", {}, {{"gene", gene}},
                std::string(kVariantColumns) +
-                   ", g.consequence AS consequence, g.impact AS impact, g.hgvs_c AS hgvs_c, "
-                   "g.hgvs_p AS hgvs_p, " +
-                   kCarriersColumn,
-               f);
+                   ", consequences, impacts, hgvs_c, hgvs_p, " + kCarriersColumn,
+               f,
+               "v, collect(DISTINCT g.consequence) AS consequences, collect(DISTINCT g.impact) "
+               "AS impacts, collect(DISTINCT g.hgvs_c) AS hgvs_c, collect(DISTINCT g.hgvs_p) AS "
+               "hgvs_p");
 }
 
 ResultTable GraphQueries::region_variants(const vcf::Region& region, const VariantFilter& f) {

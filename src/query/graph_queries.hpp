@@ -53,8 +53,9 @@ public:
 private:
     // Appends WHERE conditions for `f` on variable `v` to `where`, with their parameters.
     void add_filter(const VariantFilter& f, std::vector<std::string>& where, store::QueryParams& params) const;
+    // MATCH `match` WHERE `where` and the filter [WITH `with`] RETURN `ret`, in locus order.
     ResultTable run(const std::string& match, std::vector<std::string> where, store::QueryParams params,
-                    const std::string& ret, const VariantFilter& f);
+                    const std::string& ret, const VariantFilter& f, const std::string& with = "");
 
     store::GraphStore& store_;
     const store::ReadLimits limits_;

@@ -157,6 +157,9 @@ query::ResultTable to_table(kz::QueryResult& result, size_t max_rows) {
     return table;
 }
 
+const char* const kWriteRefused =
+    "refused: this statement would modify the store; only read-only Cypher runs here";
+
 // Plan operators Kuzu reports as read-only although they reach outside the store or change
 // session state; the read-only path refuses statements whose plan contains one of them.
 const char* const kRefusedPlanOperators[] = {
@@ -498,14 +501,11 @@ query::ResultTable GraphStore::read_only_query(const std::string& cypher,
         const std::string msg = stmt->getErrorMessage();
         // A store opened read-only makes Kuzu itself refuse writes at prepare time.
         if (msg.find("read-only database") != std::string::npos)
-            throw WriteRefused(
-                "refused: this statement would modify the store; `graph` runs read-only Cypher "
-                "only");
+            throw WriteRefused(kWriteRefused);
         throw StoreError("Cypher error: " + msg);
     }
     if (!stmt->isReadOnly())
-        throw WriteRefused(
-            "refused: this statement would modify the store; `graph` runs read-only Cypher only");
+        throw WriteRefused(kWriteRefused);
     auto plan = conn.query("EXPLAIN " + cypher);
     if (plan->isSuccess()) {
         const std::string text = plan->toString();

@@ -36,8 +36,10 @@ nlohmann::json filter_properties() {
 
 nlohmann::json object_schema(nlohmann::json properties, std::vector<std::string> required,
                              bool with_filter) {
-    if (with_filter)
-        for (auto& [k, v] : filter_properties().items()) properties[k] = v;
+    if (with_filter) {
+        const nlohmann::json filter = filter_properties();  // outlives the loop over its items
+        for (const auto& [k, v] : filter.items()) properties[k] = v;
+    }
     nlohmann::json schema = {{"type", "object"},
                              {"properties", std::move(properties)},
                              {"additionalProperties", false}};
