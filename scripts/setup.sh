@@ -21,6 +21,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages: engines, reference tools, build tools. Pinned by the Debian release (bookworm).
+# chromium is the browser of the web page test (tests/web drives it; it never downloads one).
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
   libhts-dev bcftools tabix zlib1g-dev libssl-dev
@@ -28,6 +29,7 @@ APT_PACKAGES=(
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
   clang-format time bc patch
+  chromium
 )
 
 missing=()
@@ -104,6 +106,24 @@ if ! mcp_client_ready; then
     (cd "$MCP_CLIENT_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
   flock -u 8
+fi
+
+# The web page test (tests/web): playwright-core from its lockfile, driving Debian's chromium.
+# Same rule as the MCP client: installed when missing or when the lockfile changed.
+WEB_TEST_DIR="$(cd "$(dirname "$0")/../tests/web" && pwd)"
+web_test_ready() {
+  [ -f "$WEB_TEST_DIR/node_modules/.package-lock.json" ] &&
+    [ ! "$WEB_TEST_DIR/package-lock.json" -nt "$WEB_TEST_DIR/node_modules/.package-lock.json" ]
+}
+if ! web_test_ready; then
+  mkdir -p "$CACHE_ROOT"
+  exec 7>"$CACHE_ROOT/web-test-npm.lock"
+  flock 7
+  if ! web_test_ready; then
+    log "installing the web page test driver (npm ci in tests/web)"
+    (cd "$WEB_TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+  flock -u 7
 fi
 
 echo "$KUZU_PREFIX"

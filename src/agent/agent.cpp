@@ -23,12 +23,9 @@ json ToolCallRecord::to_json() const {
 json AgentAnswer::to_json() const {
     json calls_json = json::array();
     for (const auto& c : calls) calls_json.push_back(c.to_json());
-    return {{"question", question},
-            {"answer", answer},
-            {"stopped", stopped},
-            {"steps", steps},
-            {"tool_calls", calls_json},
-            {"unverified_numbers", unverified_numbers},
+    return {{"question", question},     {"answer", answer},
+            {"stopped", stopped},       {"steps", steps},
+            {"tool_calls", calls_json}, {"unverified_numbers", unverified_numbers},
             {"seconds", seconds}};
 }
 
@@ -130,7 +127,8 @@ std::string system_prompt(const tools::ToolRegistry& registry, tools::ToolContex
                    std::to_string(c["first_pos"].get<int64_t>()) + "-" +
                    std::to_string(c["last_pos"].get<int64_t>()) + ")";
     std::string samples;
-    for (const auto& s : o["samples"]) samples += (samples.empty() ? "" : ", ") + s.get<std::string>();
+    for (const auto& s : o["samples"])
+        samples += (samples.empty() ? "" : ", ") + s.get<std::string>();
     std::string sources;
     for (const auto& s : o["sources"])
         sources += (sources.empty() ? "" : "; ") + s["path"].get<std::string>() + " (" +
@@ -185,32 +183,33 @@ std::vector<Agent::Outcome> Agent::run_calls(const std::vector<ToolCall>& calls,
         const ToolCall& call = calls[i];
         // A thread per call, so a turn may not ask for more calls than this.
         const bool over = i >= kMaxCallsPerTurn;
-        running.push_back(std::async(over ? std::launch::deferred : std::launch::async, [this, &call, step, over] {
-            Outcome o;
-            ToolCallRecord& r = o.record;
-            r.step = step;
-            r.id = call.id;
-            r.name = call.name;
-            r.arguments = call.arguments;
-            if (over) {
-                r.error = "not run: at most " + std::to_string(kMaxCallsPerTurn) +
-                          " tool calls per turn";
-            } else if (!call.arguments_error.empty()) {
-                r.error = call.arguments_error;
-            } else {
-                const auto result = registry_.call(call.name, call.arguments, context_);
-                r.ok = result.ok;
-                r.error = result.error;
-                r.rows = result.rows;
-                r.seconds = result.seconds;
-                if (result.ok) {
-                    r.total = result.content.value("total", json(nullptr));
-                    o.content = result.content;
+        running.push_back(std::async(
+            over ? std::launch::deferred : std::launch::async, [this, &call, step, over] {
+                Outcome o;
+                ToolCallRecord& r = o.record;
+                r.step = step;
+                r.id = call.id;
+                r.name = call.name;
+                r.arguments = call.arguments;
+                if (over) {
+                    r.error = "not run: at most " + std::to_string(kMaxCallsPerTurn) +
+                              " tool calls per turn";
+                } else if (!call.arguments_error.empty()) {
+                    r.error = call.arguments_error;
+                } else {
+                    const auto result = registry_.call(call.name, call.arguments, context_);
+                    r.ok = result.ok;
+                    r.error = result.error;
+                    r.rows = result.rows;
+                    r.seconds = result.seconds;
+                    if (result.ok) {
+                        r.total = result.content.value("total", json(nullptr));
+                        o.content = result.content;
+                    }
                 }
-            }
-            if (!r.ok) o.content = {{"error", r.error}};
-            return o;
-        }));
+                if (!r.ok) o.content = {{"error", r.error}};
+                return o;
+            }));
     }
     std::vector<Outcome> out;
     for (auto& f : running) out.push_back(f.get());
@@ -221,7 +220,8 @@ AgentAnswer Agent::ask(const std::string& question) {
     const auto start = std::chrono::steady_clock::now();
     AgentAnswer a;
     a.question = question;
-    if (messages_.empty()) messages_.push_back({"system", system_prompt(registry_, context_), {}, {}, {}});
+    if (messages_.empty())
+        messages_.push_back({"system", system_prompt(registry_, context_), {}, {}, {}});
     messages_.push_back({"user", question, {}, {}, {}});
     const json catalogue = registry_.describe();
     std::vector<double> known;

@@ -37,8 +37,8 @@ struct AgentAnswer {
     std::string question;
     std::string answer;
     std::vector<ToolCallRecord> calls;
-    int steps = 0;         // model turns that called tools
-    std::string stopped;   // "answer" or "max_steps"
+    int steps = 0;        // model turns that called tools
+    std::string stopped;  // "answer" or "max_steps"
     // Numbers of the answer that appear in no tool result of this question (should be none).
     std::vector<std::string> unverified_numbers;
     double seconds = 0;

@@ -75,10 +75,12 @@ class HttpChatClient final : public ChatClient {
         };
         embed::HttpReply reply;
         try {
-            reply = http_.post(path_, body, stream ? embed::RetryingHttpClient::DataSink(take_lines)
-                                                   : embed::RetryingHttpClient::DataSink{});
+            reply = http_.post(path_, body,
+                               stream ? embed::RetryingHttpClient::DataSink(take_lines)
+                                      : embed::RetryingHttpClient::DataSink{});
             if (reply.status == 200 && stream) {
-                if (!pending.empty() && !done) done = dialect_->add_stream_line(pending, turn, on_text);
+                if (!pending.empty() && !done)
+                    done = dialect_->add_stream_line(pending, turn, on_text);
             } else if (reply.status == 200) {
                 turn = dialect_->parse_reply(json::parse(reply.body));
             }
@@ -88,8 +90,8 @@ class HttpChatClient final : public ChatClient {
                                (config_.kind == "ollama" ? std::string("Ollama (ollama serve)")
                                                          : std::string("the server")) +
                                " or pass --llm-url");
-            throw LlmError("the LLM at " + url() + " failed after " +
-                           std::to_string(e.attempts()) + " attempt(s): " + e.problem());
+            throw LlmError("the LLM at " + url() + " failed after " + std::to_string(e.attempts()) +
+                           " attempt(s): " + e.problem());
         } catch (const json::exception& e) {
             throw LlmError("malformed reply from " + url() + ": " + e.what());
         } catch (const LlmError& e) {

@@ -103,6 +103,8 @@ class OllamaDialect final : public ChatDialect {
 
 }  // namespace
 
-std::unique_ptr<ChatDialect> make_ollama_dialect() { return std::make_unique<OllamaDialect>(); }
+std::unique_ptr<ChatDialect> make_ollama_dialect() {
+    return std::make_unique<OllamaDialect>();
+}
 
 }  // namespace vcfagent::agent

@@ -33,8 +33,8 @@ class OpenAiDialect final : public ChatDialect {
                          {"type", "function"},
                          {"function",
                           {{"name", c.name},
-                           {"arguments", c.raw_arguments.empty() ? c.arguments.dump()
-                                                                 : c.raw_arguments}}}});
+                           {"arguments",
+                            c.raw_arguments.empty() ? c.arguments.dump() : c.raw_arguments}}}});
             } else {
                 out["content"] = m.content;
             }
@@ -80,7 +80,8 @@ class OpenAiDialect final : public ChatDialect {
         while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
         if (line == "[DONE]") return true;
         const json chunk = json::parse(line);
-        if (chunk.contains("error")) throw LlmError("the server reported: " + chunk["error"].dump());
+        if (chunk.contains("error"))
+            throw LlmError("the server reported: " + chunk["error"].dump());
         if (!chunk.contains("choices") || !chunk["choices"].is_array() || chunk["choices"].empty())
             return false;  // e.g. a usage-only chunk
         const json& choice = chunk["choices"][0];
@@ -95,12 +96,14 @@ class OpenAiDialect final : public ChatDialect {
         if (delta.contains("tool_calls") && delta["tool_calls"].is_array())
             for (const auto& d : delta["tool_calls"]) {
                 const size_t index = d.value("index", turn.tool_calls.size());
-                if (index > 64) throw LlmError("tool call index " + std::to_string(index) + " is implausible");
+                if (index > 64)
+                    throw LlmError("tool call index " + std::to_string(index) + " is implausible");
                 if (turn.tool_calls.size() <= index) turn.tool_calls.resize(index + 1);
                 ToolCall& call = turn.tool_calls[index];
                 if (d.contains("id") && d["id"].is_string()) call.id = d["id"];
                 const json& f = d.value("function", json::object());
-                if (f.contains("name") && f["name"].is_string()) call.name += f["name"].get<std::string>();
+                if (f.contains("name") && f["name"].is_string())
+                    call.name += f["name"].get<std::string>();
                 if (f.contains("arguments") && f["arguments"].is_string())
                     call.raw_arguments += f["arguments"].get<std::string>();
             }
@@ -123,6 +126,8 @@ class OpenAiDialect final : public ChatDialect {
 
 }  // namespace
 
-std::unique_ptr<ChatDialect> make_openai_dialect() { return std::make_unique<OpenAiDialect>(); }
+std::unique_ptr<ChatDialect> make_openai_dialect() {
+    return std::make_unique<OpenAiDialect>();
+}
 
 }  // namespace vcfagent::agent

@@ -97,8 +97,8 @@ int run(AskArgs& args) {
             };
         agent::Agent agent(*client, tools::ToolRegistry::catalogue(), context, options);
         if (!interactive) return report(args, agent, agent.ask(args.question), stream);
-        std::cerr << "vcf-agent: asking " << client->model() << " at " << client->url()
-                  << " about " << args.db << " (empty line or Ctrl-D ends)\n";
+        std::cerr << "vcf-agent: asking " << client->model() << " at " << client->url() << " about "
+                  << args.db << " (empty line or Ctrl-D ends)\n";
         int rc = kExitOk;
         for (std::string line; std::cerr << "> " << std::flush, std::getline(std::cin, line);) {
             if (line.empty()) break;
@@ -126,7 +126,8 @@ const CommandRegistration registration("ask", [](CLI::App& app) {
                     "Server base URL (default: OLLAMA_HOST or OPENAI_BASE_URL, else the usual "
                     "local/remote default)");
     cmd->add_option("--model", a->llm.model, "Model name (default: llama3.1 / gpt-4o-mini)");
-    cmd->add_option("--api-key", a->llm.api_key, "Bearer token for openai (default: OPENAI_API_KEY)");
+    cmd->add_option("--api-key", a->llm.api_key,
+                    "Bearer token for openai (default: OPENAI_API_KEY)");
     cmd->add_option("--max-steps", a->max_steps, "Tool rounds before giving up")
         ->check(CLI::Range(1, 50))
         ->capture_default_str();

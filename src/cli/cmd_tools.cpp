@@ -28,7 +28,8 @@ void print_catalogue(const ToolsArgs& a) {
         std::cout << catalogue.dump(2) << "\n";
     } else {
         for (const auto& t : catalogue) {
-            std::cout << t["name"].get<std::string>() << "\n  " << t["description"].get<std::string>()
+            std::cout << t["name"].get<std::string>() << "\n  "
+                      << t["description"].get<std::string>()
                       << "\n  arguments: " << t["input_schema"]["properties"].dump() << "\n";
             if (t["input_schema"].contains("required"))
                 std::cout << "  required: " << t["input_schema"]["required"].dump() << "\n";
@@ -43,8 +44,8 @@ int call_tool(const ToolsArgs& a) {
     try {
         args = nlohmann::json::parse(a.arguments);
     } catch (const nlohmann::json::parse_error& e) {
-        throw InputError("tools call " + a.name, 0, std::string("arguments are not JSON: ") + e.what(),
-                         kExitUsage);
+        throw InputError("tools call " + a.name, 0,
+                         std::string("arguments are not JSON: ") + e.what(), kExitUsage);
     }
     tools::ToolLimits limits;
     limits.statement_timeout = std::chrono::milliseconds(a.timeout_ms);
@@ -68,10 +69,12 @@ const CommandRegistration registration("tools", [](CLI::App& app) {
 
     auto* call = cmd->add_subcommand("call", "Run one tool: tools call NAME '{\"arg\": ...}'");
     call->add_option("name", a->name, "Tool name (see tools list)")->required();
-    call->add_option("arguments", a->arguments, "Arguments as a JSON object")->capture_default_str();
+    call->add_option("arguments", a->arguments, "Arguments as a JSON object")
+        ->capture_default_str();
     add_db_option(*call, a->db);
     add_data_dir_option(*call, a->data_dir);
-    call->add_option("--timeout-ms", a->timeout_ms, "Time limit of each statement")->capture_default_str();
+    call->add_option("--timeout-ms", a->timeout_ms, "Time limit of each statement")
+        ->capture_default_str();
     add_output_format_option(*call, a->format, {"pretty", "json"});
     call->callback([a] { set_exit_code(call_tool(*a)); });
 });

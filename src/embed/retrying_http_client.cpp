@@ -45,7 +45,9 @@ std::chrono::milliseconds retry_after(const httplib::Response& res) {
 }  // namespace
 
 HttpError::HttpError(std::string problem, int attempts, bool abandoned)
-    : std::runtime_error(problem), problem_(std::move(problem)), attempts_(attempts),
+    : std::runtime_error(problem),
+      problem_(std::move(problem)),
+      attempts_(attempts),
       abandoned_(abandoned) {}
 
 RetryingHttpClient::RetryingHttpClient(HttpClientOptions options) : options_(std::move(options)) {}
@@ -101,8 +103,8 @@ HttpReply RetryingHttpClient::post(std::string_view path, const std::string& bod
         if (sent && on_data && !streaming) res.body = std::move(error_body);
         if (!sent) {
             problem = describe_transport_error(error, options_.timeout);
-            connection_failed = error == httplib::Error::Connection ||
-                                error == httplib::Error::ConnectionTimeout;
+            connection_failed =
+                error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout;
             client_.reset();  // a half-read reply must never be read as the next one
             if (streamed_any) throw HttpError(problem, attempt + 1, false);
         } else if (res.status == 429 || res.status >= 500) {

@@ -21,7 +21,7 @@ namespace vcfagent::embed {
 
 struct HttpClientOptions {
     Endpoint endpoint;
-    std::string api_key;  // sent as "Authorization: Bearer" when not empty
+    std::string api_key;                       // sent as "Authorization: Bearer" when not empty
     std::chrono::milliseconds timeout{30000};  // connect, send and each read
     int max_retries = 4;
     std::chrono::milliseconds retry_base{250};
@@ -60,10 +60,10 @@ class RetryingHttpClient {
     // Waits `delay` before a retry; false gives up (e.g. the caller is shutting down).
     using Pause = std::function<bool(std::chrono::milliseconds delay)>;
 
-    // POSTs a JSON body to `path` (the whole path, base path included) on the endpoint. Returns the first reply that is neither
-    // 429 nor 5xx (its status for the caller to judge). With `on_data`, a 200 body is streamed
-    // to it and not kept; no retry follows once it has seen a byte. Throws HttpError when every
-    // attempt failed.
+    // POSTs a JSON body to `path` (the whole path, base path included) on the endpoint. Returns the
+    // first reply that is neither 429 nor 5xx (its status for the caller to judge). With `on_data`,
+    // a 200 body is streamed to it and not kept; no retry follows once it has seen a byte. Throws
+    // HttpError when every attempt failed.
     HttpReply post(std::string_view path, const std::string& body, const DataSink& on_data = {},
                    const Pause& pause = {});
 

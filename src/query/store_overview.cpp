@@ -26,7 +26,8 @@ nlohmann::json store_overview(store::GraphStore& graph, size_t max_samples,
 
     store::ReadLimits capped = limits;
     capped.max_rows = max_samples;
-    const auto samples = graph.read_only_query("MATCH (s:Sample) RETURN s.id ORDER BY s.id", {}, capped);
+    const auto samples =
+        graph.read_only_query("MATCH (s:Sample) RETURN s.id ORDER BY s.id", {}, capped);
     json names = json::array();
     for (const auto& r : samples.rows) names.push_back(r[0]);
     out["samples"] = names;

@@ -1,5 +1,7 @@
 #include "store/staging_file.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -63,11 +65,13 @@ std::string StagingFile::copy_source() const {
            "' (HEADER=false, DELIM='\t', QUOTE='\"', ESCAPE='\"', AUTO_DETECT=false)";
 }
 
-std::string StagingFile::number(double value) {
+std::string StagingFile::number(float value) {
     if (std::isnan(value)) return "";
+    // The shortest text that reads back as the same float: QUAL 101944.44 stays 101944.44
+    // (a fixed %g precision kept 6 digits and stored 101944).
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", value);
-    return buf;
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    return ec == std::errc() ? std::string(buf, end) : std::string();
 }
 
 }  // namespace vcfagent::store

@@ -23,8 +23,9 @@ public:
     // The `'path' (options)` part of a COPY FROM statement that parses this file.
     std::string copy_source() const;
 
-    // Number text for a float column; empty (NULL) for NaN.
-    static std::string number(double value);
+    // Number text for a float column (QUAL, INFO/AF: single precision in htslib); empty (NULL)
+    // for NaN.
+    static std::string number(float value);
 
 private:
     std::filesystem::path path_;

@@ -33,6 +33,8 @@ Tool cypher() {
 
 }  // namespace
 
-std::vector<Tool> cypher_tools() { return {cypher()}; }
+std::vector<Tool> cypher_tools() {
+    return {cypher()};
+}
 
 }  // namespace vcfagent::tools

@@ -55,7 +55,8 @@ Tool file_stats() {
             [](const json& args, ToolContext& context) {
                 const auto file = context.allowed_file(args["path"]);
                 vcf::ReaderOptions opts;
-                if (args.contains("region")) opts.regions.push_back(parse_one_region(args["region"]));
+                if (args.contains("region"))
+                    opts.regions.push_back(parse_one_region(args["region"]));
                 const bool per_sample = args.value("per_sample", false);
                 auto stats = vcf::compute_stats(file.string(), opts, per_sample);
                 stats.source = args["path"];
@@ -77,6 +78,8 @@ Tool file_stats() {
 
 }  // namespace
 
-std::vector<Tool> file_tools() { return {validate_file(), file_stats()}; }
+std::vector<Tool> file_tools() {
+    return {validate_file(), file_stats()};
+}
 
 }  // namespace vcfagent::tools

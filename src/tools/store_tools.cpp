@@ -30,9 +30,10 @@ Tool variant_stats() {
             "a subset: a region, a gene, an impact, a class, and/or the variants one sample "
             "carries (then also its calls by zygosity). Gives variants, counts per class "
             "(SNV, INS, DEL, MNV, ...), indels, transitions, transversions and ts/tv.",
-            object_schema({{"sample", {{"type", "string"},
-                                       {"description", "Only variants this sample carries"}}}},
-                          {}, true),
+            object_schema(
+                {{"sample",
+                  {{"type", "string"}, {"description", "Only variants this sample carries"}}}},
+                {}, true),
             [](const json& args, ToolContext& context) {
                 const std::string sample = args.value("sample", "");
                 require_samples(context, sample.empty() ? std::vector<std::string>{}
@@ -70,6 +71,8 @@ Tool variant_stats() {
 
 }  // namespace
 
-std::vector<Tool> store_tools() { return {store_overview(), variant_stats()}; }
+std::vector<Tool> store_tools() {
+    return {store_overview(), variant_stats()};
+}
 
 }  // namespace vcfagent::tools

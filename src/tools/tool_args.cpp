@@ -16,7 +16,8 @@ nlohmann::json filter_properties() {
            "a whole chromosome 'chrom'. Chromosome names as in the store (see store_overview)."}}},
         {"gene",
          {{"type", "string"},
-          {"description", "Only variants annotated (ANN/CSQ/BCSQ or --genes) in this gene symbol"}}},
+          {"description",
+           "Only variants annotated (ANN/CSQ/BCSQ or --genes) in this gene symbol"}}},
         {"impact",
          {{"type", "string"},
           {"enum", {"HIGH", "MODERATE", "LOW", "MODIFIER"}},
@@ -40,9 +41,8 @@ nlohmann::json object_schema(nlohmann::json properties, std::vector<std::string>
         const nlohmann::json filter = filter_properties();  // outlives the loop over its items
         for (const auto& [k, v] : filter.items()) properties[k] = v;
     }
-    nlohmann::json schema = {{"type", "object"},
-                             {"properties", std::move(properties)},
-                             {"additionalProperties", false}};
+    nlohmann::json schema = {
+        {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
     if (!required.empty()) schema["required"] = required;
     return schema;
 }
@@ -83,8 +83,8 @@ nlohmann::json table_result(const query::ResultTable& table) {
 
 void require_samples(ToolContext& context, const std::vector<std::string>& samples) {
     if (samples.empty()) return;
-    auto found = context.graph().read_only_query(
-        "MATCH (s:Sample) WHERE s.id IN $ids RETURN s.id", {{"ids", samples}});
+    auto found = context.graph().read_only_query("MATCH (s:Sample) WHERE s.id IN $ids RETURN s.id",
+                                                 {{"ids", samples}});
     std::set<std::string> known;
     for (const auto& row : found.rows) known.insert(row[0].get<std::string>());
     std::string missing;

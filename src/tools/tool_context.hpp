@@ -16,8 +16,8 @@ class VectorStore;
 namespace vcfagent::tools {
 
 struct ToolLimits {
-    size_t default_rows = 50;    // rows returned when a call names no limit
-    size_t max_rows = 500;       // the most rows any call may ask for
+    size_t default_rows = 50;                            // rows returned when a call names no limit
+    size_t max_rows = 500;                               // the most rows any call may ask for
     std::chrono::milliseconds statement_timeout{30000};  // each Cypher statement (Kuzu timeout)
 };
 

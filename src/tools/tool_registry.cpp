@@ -7,6 +7,7 @@
 #include <valijson/validator.hpp>
 
 #include "common/elapsed.hpp"
+#include "store/graph_store.hpp"
 #include "tools/catalogue_parts.hpp"
 
 #include <map>
@@ -85,6 +86,7 @@ ToolResult ToolRegistry::call(std::string_view name, const nlohmann::json& argum
         std::string names;
         for (const auto& t : tools_) names += (names.empty() ? "" : ", ") + t.name;
         result.error = "unknown tool '" + std::string(name) + "'; the tools are: " + names;
+        result.error_kind = "unknown_tool";
         return finish();
     }
     const nlohmann::json args = arguments.is_null() ? nlohmann::json::object() : arguments;
@@ -97,6 +99,7 @@ ToolResult ToolRegistry::call(std::string_view name, const nlohmann::json& argum
             result.error = "invalid arguments for " + tool->name + ": " +
                            validation_message(findings) +
                            ". Arguments must match the tool's input schema.";
+            result.error_kind = "invalid_arguments";
             return finish();
         }
     }
@@ -105,8 +108,12 @@ ToolResult ToolRegistry::call(std::string_view name, const nlohmann::json& argum
         result.ok = true;
         if (result.content.contains("rows") && result.content["rows"].is_array())
             result.rows = static_cast<int64_t>(result.content["rows"].size());
+    } catch (const store::WriteRefused& e) {
+        result.error = e.what();
+        result.error_kind = "refused";
     } catch (const std::exception& e) {
         result.error = e.what();
+        result.error_kind = "tool_error";
     }
     return finish();
 }

@@ -40,8 +40,11 @@ struct ToolResult {
     bool ok = false;
     nlohmann::json content;  // the handler's object when ok
     std::string error;       // when !ok: what went wrong, phrased for the caller to correct
-    int64_t rows = 0;        // content["rows"].size() when present, else 0
-    double seconds = 0;      // wall time of the call, validation included
+    // when !ok: "unknown_tool", "invalid_arguments" (schema), "refused" (a write was refused)
+    // or "tool_error" (the handler failed, e.g. an unknown sample or a Cypher error)
+    std::string error_kind;
+    int64_t rows = 0;    // content["rows"].size() when present, else 0
+    double seconds = 0;  // wall time of the call, validation included
 };
 
 class ToolRegistry {

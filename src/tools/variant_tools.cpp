@@ -28,8 +28,7 @@ Tool variants_in_region() {
     return {"variants_in_region",
             "Variants overlapping a genomic region (as bcftools view -r), in position order, "
             "with class, QUAL, FILTER, INFO/AF and the number of samples carrying each.",
-            object_schema({}, {"region"}, true),
-            [](const json& args, ToolContext& context) {
+            object_schema({}, {"region"}, true), [](const json& args, ToolContext& context) {
                 auto f = variant_filter(args);
                 return table_result(queries(context, args).region_variants(*f.region, f));
             }};
@@ -39,8 +38,7 @@ Tool variants_in_gene() {
     return {"variants_in_gene",
             "Variants annotated in a gene (from the file's ANN/CSQ/BCSQ fields or a gene "
             "model given at ingest), with consequence, impact, HGVS and carrier count.",
-            object_schema({}, {"gene"}, true),
-            [](const json& args, ToolContext& context) {
+            object_schema({}, {"gene"}, true), [](const json& args, ToolContext& context) {
                 auto f = variant_filter(args);
                 const std::string gene = f.gene;
                 f.gene.clear();  // the gene is the query's own match, not an extra filter
@@ -77,28 +75,27 @@ Tool variant_carriers() {
 }
 
 Tool shared_variants() {
-    return {"shared_variants",
-            "Variants that two samples both carry (each with a non-reference genotype), with "
-            "both genotypes.",
-            object_schema({{"sample_a", string_property("First sample")},
-                           {"sample_b", string_property("Second sample")}},
-                          {"sample_a", "sample_b"}, true),
-            [](const json& args, ToolContext& context) {
-                const std::string a = args["sample_a"], b = args["sample_b"];
-                require_samples(context, {a, b});
-                return table_result(
-                    queries(context, args).shared_variants(a, b, variant_filter(args)));
-            }};
+    return {
+        "shared_variants",
+        "Variants that two samples both carry (each with a non-reference genotype), with "
+        "both genotypes.",
+        object_schema({{"sample_a", string_property("First sample")},
+                       {"sample_b", string_property("Second sample")}},
+                      {"sample_a", "sample_b"}, true),
+        [](const json& args, ToolContext& context) {
+            const std::string a = args["sample_a"], b = args["sample_b"];
+            require_samples(context, {a, b});
+            return table_result(queries(context, args).shared_variants(a, b, variant_filter(args)));
+        }};
 }
 
 Tool genotype_filter() {
     json props = {
         {"het", sample_list_property("Samples that must be heterozygous")},
         {"hom_alt", sample_list_property("Samples that must be homozygous ALT (or hemizygous)")},
-        {"hom_ref",
-         sample_list_property(
-             "Samples that must NOT carry the ALT allele (hom-ref or no call: only "
-             "non-reference calls are stored)")},
+        {"hom_ref", sample_list_property(
+                        "Samples that must NOT carry the ALT allele (hom-ref or no call: only "
+                        "non-reference calls are stored)")},
         {"carrier", sample_list_property("Samples that must carry the ALT (any zygosity)")},
         {"non_carrier", sample_list_property("Same as hom_ref")},
         {"min_carriers",
@@ -110,24 +107,25 @@ Tool genotype_filter() {
     schema["anyOf"] = json::array();
     for (const char* k : {"het", "hom_alt", "hom_ref", "carrier", "non_carrier", "min_carriers"})
         schema["anyOf"].push_back({{"required", {k}}});
-    return {"genotype_filter",
-            "GEMINI-style genotype filter: variants where every listed sample has the given "
-            "genotype class (e.g. het in A, hom_ref in B), optionally carried by at least "
-            "min_carriers samples. All conditions must hold.",
-            std::move(schema), [](const json& args, ToolContext& context) {
-                query::GenotypeFilter g;
-                g.het = string_list(args, "het");
-                g.hom_alt = string_list(args, "hom_alt");
-                g.hom_ref = string_list(args, "hom_ref");
-                g.carrier = string_list(args, "carrier");
-                g.non_carrier = string_list(args, "non_carrier");
-                g.min_carriers = args.value("min_carriers", int64_t{0});
-                std::vector<std::string> all;
-                for (auto* list : {&g.het, &g.hom_alt, &g.hom_ref, &g.carrier, &g.non_carrier})
-                    all.insert(all.end(), list->begin(), list->end());
-                require_samples(context, all);
-                return table_result(queries(context, args).genotype_filter(g, variant_filter(args)));
-            }};
+    return {
+        "genotype_filter",
+        "GEMINI-style genotype filter: variants where every listed sample has the given "
+        "genotype class (e.g. het in A, hom_ref in B), optionally carried by at least "
+        "min_carriers samples. All conditions must hold.",
+        std::move(schema), [](const json& args, ToolContext& context) {
+            query::GenotypeFilter g;
+            g.het = string_list(args, "het");
+            g.hom_alt = string_list(args, "hom_alt");
+            g.hom_ref = string_list(args, "hom_ref");
+            g.carrier = string_list(args, "carrier");
+            g.non_carrier = string_list(args, "non_carrier");
+            g.min_carriers = args.value("min_carriers", int64_t{0});
+            std::vector<std::string> all;
+            for (auto* list : {&g.het, &g.hom_alt, &g.hom_ref, &g.carrier, &g.non_carrier})
+                all.insert(all.end(), list->begin(), list->end());
+            require_samples(context, all);
+            return table_result(queries(context, args).genotype_filter(g, variant_filter(args)));
+        }};
 }
 
 }  // namespace

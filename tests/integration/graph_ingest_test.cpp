@@ -297,3 +297,36 @@ TEST(GraphIngestTest2, SecondFileAddsOnlyNewVariantsAndGeneFileMapsByOverlap) {
 
 }  // namespace
 }  // namespace vcfagent::test
+
+namespace vcfagent::test {
+namespace {
+
+// QUAL and INFO/AF reach the store with every digit the file gives (within single precision,
+// htslib's type for both); a fixed 6-digit rendering once stored QUAL 101944.44 as 101944.
+TEST(GraphIngestPrecisionTest, QualAndAfKeepTheirDigits) {
+    TempDir tmp;
+    const std::string vcf = data_path("hapmap_exome_chr22.vcf.gz");
+    ASSERT_EQ(run_agent({"ingest", vcf, "--db", tmp.file("db"), "--no-vectors"}).exit_code, 0);
+    // The file's own text is the referee: bcftools prints QUAL rounded to 6 digits itself.
+    auto r = run_shell("gzip -dc " + vcf + " | grep -v '^#' | awk -F'\\t' '$5 !~ /,/' | cut -f1,2,4,5,6");
+    ASSERT_EQ(r.exit_code, 0);
+    std::map<std::string, double> file_qual;
+    std::istringstream in(r.out);
+    std::string chrom, pos, ref, alt, qual;
+    while (in >> chrom >> pos >> ref >> alt >> qual)
+        if (qual != ".") file_qual[chrom + ":" + pos + ":" + ref + ":" + alt] = std::stod(qual);
+    ASSERT_GT(file_qual.size(), 500u);
+    size_t long_quals = 0, compared = 0;
+    for (const auto& row : graph_json(tmp.file("db"), "MATCH (v:Variant) RETURN v.id AS k, v.qual AS q")) {
+        auto it = file_qual.find(row["k"].get<std::string>());
+        if (it == file_qual.end() || row["q"].is_null()) continue;
+        ++compared;
+        if (it->second >= 100000) ++long_quals;
+        EXPECT_NEAR(row["q"].get<double>(), it->second, it->second * 1e-7) << it->first;
+    }
+    EXPECT_GT(compared, 500u);
+    EXPECT_GT(long_quals, 10u) << "the file has QUALs of more than 6 digits";
+}
+
+}  // namespace
+}  // namespace vcfagent::test

@@ -43,8 +43,10 @@ int64_t shell_count(const std::string& command) {
 // bcftools stats of the file after splitting multi-allelic records (one ALT per record, as the
 // store holds them): the SN and TSTV numbers by name.
 std::map<std::string, int64_t> bcftools_split_stats(const std::string& vcf) {
-    auto r = run_shell("bcftools norm -m -any " + vcf + " 2>/dev/null | bcftools stats - | awk -F'\\t' '$1==\"SN\" {print $4\"\\t\"$3} "
-                       "$1==\"TSTV\" {print $3\"\\tts\"; print $4\"\\ttv\"}'");
+    auto r =
+        run_shell("bcftools norm -m -any " + vcf +
+                  " 2>/dev/null | bcftools stats - | awk -F'\\t' '$1==\"SN\" {print $4\"\\t\"$3} "
+                  "$1==\"TSTV\" {print $3\"\\tts\"; print $4\"\\ttv\"}'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::map<std::string, int64_t> out;
     std::istringstream in(r.out);
@@ -83,11 +85,13 @@ TEST_F(ToolsTest, CatalogueListsEveryToolWithAnObjectSchema) {
         EXPECT_EQ(t["input_schema"]["additionalProperties"], false) << t["name"];
         EXPECT_GT(t["description"].get<std::string>().size(), 40u) << t["name"];
     }
-    for (const char* n : {"store_overview", "variant_stats", "variants_in_region", "variants_in_gene",
-                          "sample_variants", "variant_carriers", "shared_variants", "genotype_filter",
-                          "similar_variants", "cypher", "validate_file", "file_stats"})
+    for (const char* n :
+         {"store_overview", "variant_stats", "variants_in_region", "variants_in_gene",
+          "sample_variants", "variant_carriers", "shared_variants", "genotype_filter",
+          "similar_variants", "cypher", "validate_file", "file_stats"})
         EXPECT_TRUE(names.count(n)) << n;
-    EXPECT_NE(r.err.find("tokens"), std::string::npos) << "the catalogue's size in tokens is reported";
+    EXPECT_NE(r.err.find("tokens"), std::string::npos)
+        << "the catalogue's size in tokens is reported";
 }
 
 TEST_F(ToolsTest, OverviewAndStatsEqualBcftools) {
@@ -112,16 +116,19 @@ TEST_F(ToolsTest, OverviewAndStatsEqualBcftools) {
     auto sub = call_tool(db(), "variant_stats", {{"sample", "HG00097"}, {"region", kRegion}});
     ASSERT_EQ(sub.exit_code, 0) << sub.error;
     // (bcftools view -r needs an index; the split stream has none, so view the region first)
-    const auto region_split = run_shell("bcftools view -r " + kRegion + " -s HG00097 " + kChr22 +
-                                        " | bcftools norm -m -any 2>/dev/null | bcftools view -H -i 'GT~\"1\"' | wc -l");
+    const auto region_split =
+        run_shell("bcftools view -r " + kRegion + " -s HG00097 " + kChr22 +
+                  " | bcftools norm -m -any 2>/dev/null | bcftools view -H -i 'GT~\"1\"' | wc -l");
     EXPECT_EQ(sub.result["variants"], std::stoll(region_split.out));
     EXPECT_GT(sub.result["variants"].get<int64_t>(), 0);
-    EXPECT_EQ(sub.result["by_zygosity"].value("het", 0) + sub.result["by_zygosity"].value("hom_alt", 0),
-              sub.result["variants"].get<int64_t>());
+    EXPECT_EQ(
+        sub.result["by_zygosity"].value("het", 0) + sub.result["by_zygosity"].value("hom_alt", 0),
+        sub.result["variants"].get<int64_t>());
 }
 
 TEST_F(ToolsTest, RegionCarriersSharedAndGenotypeFilterEqualBcftools) {
-    const std::string view_region = "bcftools view -r " + kRegion + " " + kChr22 + " | bcftools norm -m -any 2>/dev/null";
+    const std::string view_region =
+        "bcftools view -r " + kRegion + " " + kChr22 + " | bcftools norm -m -any 2>/dev/null";
     auto region = call_tool(db(), "variants_in_region", {{"region", kRegion}, {"limit", 7}});
     ASSERT_EQ(region.exit_code, 0) << region.error;
     EXPECT_EQ(region.result["total"], shell_count(view_region + " | bcftools view -H | wc -l"));
@@ -135,8 +142,8 @@ TEST_F(ToolsTest, RegionCarriersSharedAndGenotypeFilterEqualBcftools) {
     auto carriers = call_tool(db(), "variant_carriers", {{"variant", key}});
     ASSERT_EQ(carriers.exit_code, 0) << carriers.error;
     const std::string pos = std::to_string(first["pos"].get<int64_t>());
-    const int64_t expected = shell_count("bcftools query -r 22:" + pos + "-" + pos + " -f '[%GT\\n]' " + kChr22 +
-                                         " | grep -c 1 || true");
+    const int64_t expected = shell_count("bcftools query -r 22:" + pos + "-" + pos +
+                                         " -f '[%GT\\n]' " + kChr22 + " | grep -c 1 || true");
     EXPECT_EQ(carriers.result["total"], expected);
     if (first["rsid"].is_string() && !first["rsid"].get<std::string>().empty()) {
         auto by_rsid = call_tool(db(), "variant_carriers", {{"variant", first["rsid"]}});
@@ -145,23 +152,31 @@ TEST_F(ToolsTest, RegionCarriersSharedAndGenotypeFilterEqualBcftools) {
     }
 
     // Shared by two samples; het in one and absent in the other.
-    const std::string pair = "bcftools view -s HG00096,HG00097 " + kChr22 + " | bcftools norm -m -any 2>/dev/null";
-    auto shared = call_tool(db(), "shared_variants", {{"sample_a", "HG00096"}, {"sample_b", "HG00097"}});
+    const std::string pair =
+        "bcftools view -s HG00096,HG00097 " + kChr22 + " | bcftools norm -m -any 2>/dev/null";
+    auto shared =
+        call_tool(db(), "shared_variants", {{"sample_a", "HG00096"}, {"sample_b", "HG00097"}});
     ASSERT_EQ(shared.exit_code, 0) << shared.error;
-    EXPECT_EQ(shared.result["total"],
-              shell_count(pair + " | bcftools query -f '[%GT\\t]\\n' | awk '$1 ~ /1/ && $2 ~ /1/' | wc -l"));
+    EXPECT_EQ(
+        shared.result["total"],
+        shell_count(pair +
+                    " | bcftools query -f '[%GT\\t]\\n' | awk '$1 ~ /1/ && $2 ~ /1/' | wc -l"));
     auto gt = call_tool(db(), "genotype_filter", {{"het", {"HG00096"}}, {"hom_ref", {"HG00097"}}});
     ASSERT_EQ(gt.exit_code, 0) << gt.error;
-    EXPECT_EQ(gt.result["total"],
-              shell_count(pair + " | bcftools query -f '[%GT\\t]\\n' | "
-                                 "awk '($1==\"0|1\"||$1==\"1|0\"||$1==\"0/1\"||$1==\"1/0\") && $2 !~ /1/' | wc -l"));
+    EXPECT_EQ(
+        gt.result["total"],
+        shell_count(
+            pair +
+            " | bcftools query -f '[%GT\\t]\\n' | "
+            "awk '($1==\"0|1\"||$1==\"1|0\"||$1==\"0/1\"||$1==\"1/0\") && $2 !~ /1/' | wc -l"));
     EXPECT_GT(gt.result["total"].get<int64_t>(), 0);
 
     auto mine = call_tool(db(), "sample_variants", {{"sample", "HG00099"}, {"region", kRegion}});
     ASSERT_EQ(mine.exit_code, 0) << mine.error;
     EXPECT_EQ(mine.result["total"],
-              shell_count("bcftools view -s HG00099 -r " + kRegion + " " + kChr22 +
-                          " | bcftools norm -m -any 2>/dev/null | bcftools view -H -i 'GT~\"1\"' | wc -l"));
+              shell_count(
+                  "bcftools view -s HG00099 -r " + kRegion + " " + kChr22 +
+                  " | bcftools norm -m -any 2>/dev/null | bcftools view -H -i 'GT~\"1\"' | wc -l"));
 }
 
 TEST_F(ToolsTest, SimilarVariantsReturnsTheVariantItselfFirstAndHonoursFilters) {
@@ -173,7 +188,8 @@ TEST_F(ToolsTest, SimilarVariantsReturnsTheVariantItselfFirstAndHonoursFilters) 
     ASSERT_EQ(sim.result["rows"].size(), 5u);
     EXPECT_EQ(sim.result["rows"][0]["key"], key);
     EXPECT_FLOAT_EQ(sim.result["rows"][0]["distance"].get<float>(), 0.0f);
-    auto del = call_tool(db(), "similar_variants", {{"variant", key}, {"k", 3}, {"classes", {"DEL"}}});
+    auto del =
+        call_tool(db(), "similar_variants", {{"variant", key}, {"k", 3}, {"classes", {"DEL"}}});
     ASSERT_EQ(del.exit_code, 0) << del.error;
     for (const auto& row : del.result["rows"]) EXPECT_EQ(row["class"], "DEL");
     auto missing = call_tool(db(), "similar_variants", {{"variant", "22:1:A:C"}});
@@ -200,17 +216,19 @@ TEST_F(ToolsTest, BadArgumentsGiveErrorsAModelCanCorrect) {
     EXPECT_NE(r.error.find("no sample named NOBODY"), std::string::npos) << r.error;
     r = call_tool(db(), "no_such_tool", json::object());
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.error.find("store_overview"), std::string::npos) << "lists the real tools: " << r.error;
+    EXPECT_NE(r.error.find("store_overview"), std::string::npos)
+        << "lists the real tools: " << r.error;
     r = call_tool(db(), "genotype_filter", json::object());
     EXPECT_NE(r.exit_code, 0) << "a genotype filter with no condition is refused";
 }
 
 TEST_F(ToolsTest, NoToolCanWriteTheStore) {
     const auto before = store_counts(db());
-    for (const char* q : {"CREATE (:Sample {id: 'intruder'})", "MATCH (v:Variant) DETACH DELETE v",
-                          "MATCH (s:Sample) SET s.id = 'x'", "MERGE (:Gene {symbol: 'X'})",
-                          "COPY Sample FROM '/etc/passwd'", "LOAD FROM '/etc/passwd' RETURN *",
-                          "CALL checkpoint()", "DROP TABLE Sample", "ATTACH '/tmp/x' AS x (dbtype kuzu)"}) {
+    for (const char* q :
+         {"CREATE (:Sample {id: 'intruder'})", "MATCH (v:Variant) DETACH DELETE v",
+          "MATCH (s:Sample) SET s.id = 'x'", "MERGE (:Gene {symbol: 'X'})",
+          "COPY Sample FROM '/etc/passwd'", "LOAD FROM '/etc/passwd' RETURN *", "CALL checkpoint()",
+          "DROP TABLE Sample", "ATTACH '/tmp/x' AS x (dbtype kuzu)"}) {
         auto r = call_tool(db(), "cypher", {{"query", q}});
         EXPECT_NE(r.exit_code, 0) << q;
     }
@@ -222,7 +240,8 @@ TEST_F(ToolsTest, NoToolCanWriteTheStore) {
     EXPECT_EQ(r.result["total"], 0);
     EXPECT_EQ(store_counts(db()), before);
 
-    auto ok = call_tool(db(), "cypher", {{"query", "MATCH (v:Variant) RETURN v.vtype AS t, count(*) AS n"}});
+    auto ok = call_tool(db(), "cypher",
+                        {{"query", "MATCH (v:Variant) RETURN v.vtype AS t, count(*) AS n"}});
     ASSERT_EQ(ok.exit_code, 0) << ok.error;
     int64_t sum = 0;
     for (const auto& row : ok.result["rows"]) sum += row["n"].get<int64_t>();
@@ -230,9 +249,10 @@ TEST_F(ToolsTest, NoToolCanWriteTheStore) {
 }
 
 TEST_F(ToolsTest, StatementsStopAtTheirTimeLimit) {
-    auto r = call_tool(db(), "cypher",
-                       {{"query", "MATCH (a:Variant), (b:Variant) WHERE a.pos + b.pos = 7 RETURN count(*)"}},
-                       {"--timeout-ms", "50"});
+    auto r = call_tool(
+        db(), "cypher",
+        {{"query", "MATCH (a:Variant), (b:Variant) WHERE a.pos + b.pos = 7 RETURN count(*)"}},
+        {"--timeout-ms", "50"});
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.error.find("time limit"), std::string::npos) << r.error;
 }
@@ -246,7 +266,8 @@ TEST_F(ToolsTest, FileToolsReadOnlyBelowTheDataDirectory) {
     auto valid = call_tool(db(), "validate_file", {{"path", "chr22.vcf.gz"}}, {"--data-dir", data});
     ASSERT_EQ(valid.exit_code, 0) << valid.error;
     EXPECT_EQ(valid.result["valid"], true);
-    auto invalid = call_tool(db(), "validate_file", {{"path", "invalid-4.0.vcf"}}, {"--data-dir", data});
+    auto invalid =
+        call_tool(db(), "validate_file", {{"path", "invalid-4.0.vcf"}}, {"--data-dir", data});
     ASSERT_EQ(invalid.exit_code, 0) << invalid.error;
     EXPECT_EQ(invalid.result["valid"], false);
     EXPECT_GT(invalid.result["rows"].size(), 0u);

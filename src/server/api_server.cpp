@@ -1,0 +1,378 @@
+#include "server/api_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "agent/agent.hpp"
+#include "common/elapsed.hpp"
+#include "common/error.hpp"
+#include "common/version.hpp"
+#include "embed/httplib_include.hpp"
+#include "server/admission.hpp"
+#include "server/openapi.hpp"
+#include "server/token_store.hpp"
+#include "server/web_page.hpp"
+#include "store/graph_store.hpp"
+#include "store/vector_store.hpp"
+#include "tools/tool_context.hpp"
+#include "tools/tool_registry.hpp"
+
+namespace vcfagent::server {
+
+using nlohmann::json;
+
+FeatureFlags flags_from_environment(FeatureFlags flags) {
+    auto read = [](const char* name, bool& flag) {
+        const char* v = std::getenv(name);
+        if (!v) return;
+        const std::string s(v);
+        if (s == "off" || s == "0" || s == "false") flag = false;
+        if (s == "on" || s == "1" || s == "true") flag = true;
+    };
+    read("VCF_AGENT_AGENT", flags.agent);
+    read("VCF_AGENT_VECTORS", flags.vectors);
+    return flags;
+}
+
+namespace {
+
+// An answer other than 200, with a stable code for clients to branch on.
+struct ApiError {
+    int status;
+    std::string code;
+    std::string message;
+};
+
+void send_json(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+void send_error(httplib::Response& res, const ApiError& e) {
+    send_json(res, e.status, {{"error", {{"code", e.code}, {"message", e.message}}}});
+    if (e.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+    if (e.status == 503 || e.status == 429) res.set_header("Retry-After", "1");
+}
+
+// httplib serves each connection as one task of its queue: counting the tasks running counts
+// the open connections.
+class CountingThreadPool final : public httplib::TaskQueue {
+  public:
+    CountingThreadPool(size_t threads, Metrics& metrics) : pool_(threads), metrics_(metrics) {}
+    void enqueue(std::function<void()> fn) override {
+        pool_.enqueue([this, fn = std::move(fn)] {
+            ++metrics_.active_connections;
+            fn();
+            --metrics_.active_connections;
+        });
+    }
+    void shutdown() override { pool_.shutdown(); }
+
+  private:
+    httplib::ThreadPool pool_;
+    Metrics& metrics_;
+};
+
+enum class Access { Public, Reader, Writer };
+
+}  // namespace
+
+struct ApiServer::Impl {
+    explicit Impl(ServerOptions o)
+        : options(std::move(o)),
+          tokens(TokenStore::load(options.tokens_file)),
+          context(options.db, options.data_dir,
+                  tools::ToolLimits{50, 500, options.statement_timeout}),
+          admission(options.max_running, options.max_waiting, options.max_wait) {
+        metrics.set_thresholds(options.alerts);
+    }
+
+    ServerOptions options;
+    const TokenStore tokens;
+    tools::ToolContext context;
+    const tools::ToolRegistry& registry = tools::ToolRegistry::catalogue();
+    Admission admission;
+    Metrics metrics;
+    httplib::Server http;
+
+    // Wraps a handler: access check, admission, errors as JSON, metrics under `name`.
+    using Handler = std::function<json(const httplib::Request&, httplib::Response&)>;
+    httplib::Server::Handler endpoint(const std::string& name, Access access, Handler handler) {
+        return [this, name, access, handler](const httplib::Request& req, httplib::Response& res) {
+            const auto start = std::chrono::steady_clock::now();
+            ++metrics.in_flight;
+            bool admitted = false;
+            try {
+                authorize(req, access);
+                if (access != Access::Public) {
+                    admitted = admission.enter();
+                    if (!admitted) {
+                        ++metrics.rejected_overload;
+                        throw ApiError{503, "overloaded",
+                                       "the server is at capacity; retry in a moment"};
+                    }
+                }
+                json body = handler(req, res);
+                if (!body.is_null()) send_json(res, 200, body);
+            } catch (const ApiError& e) {
+                send_error(res, e);
+            } catch (const std::exception& e) {
+                send_error(res, {500, "internal", e.what()});
+            }
+            if (admitted) admission.leave();
+            --metrics.in_flight;
+            metrics.observe(name, res.status, seconds_since(start));
+        };
+    }
+
+    void authorize(const httplib::Request& req, Access access) const {
+        if (access == Access::Public) return;
+        const std::string header = req.get_header_value("Authorization");
+        const std::string prefix = "Bearer ";
+        if (header.rfind(prefix, 0) != 0)
+            throw ApiError{401, "unauthorized", "send Authorization: Bearer <token>"};
+        const auto role = tokens.role_of(std::string_view(header).substr(prefix.size()));
+        if (!role) throw ApiError{401, "unauthorized", "unknown token"};
+        if (access == Access::Writer && *role != Role::Writer)
+            throw ApiError{403, "forbidden", "this needs a writer token"};
+    }
+
+    // Runs a tool; its failures become the matching HTTP answers.
+    json tool(const std::string& name, const json& args) {
+        if (name == "similar_variants" && !options.flags.vectors)
+            throw ApiError{503, "vectors_off", "similarity search is switched off on this server"};
+        const auto r = registry.call(name, args, context);
+        if (r.ok) return r.content;
+        if (r.error_kind == "unknown_tool") throw ApiError{404, "unknown_tool", r.error};
+        if (r.error_kind == "invalid_arguments") throw ApiError{400, "bad_argument", r.error};
+        if (r.error_kind == "refused") throw ApiError{403, "write_refused", r.error};
+        throw ApiError{400, "tool_error", r.error};
+    }
+
+    static json body_json(const httplib::Request& req) {
+        if (req.body.empty()) return json::object();
+        try {
+            return json::parse(req.body);
+        } catch (const json::parse_error& e) {
+            throw ApiError{400, "bad_json",
+                           std::string("the request body is not JSON: ") + e.what()};
+        }
+    }
+
+    static json query_args(const httplib::Request& req,
+                           const std::vector<std::pair<std::string, std::string>>& names) {
+        json args = json::object();
+        for (const auto& [param, type] : names) {
+            if (!req.has_param(param)) continue;
+            const std::string v = req.get_param_value(param);
+            try {
+                if (type == "integer") {
+                    size_t used = 0;
+                    const long long n = std::stoll(v, &used);
+                    if (used != v.size()) throw std::invalid_argument(v);
+                    args[param] = n;
+                } else if (type == "number") {
+                    args[param] = std::stod(v);
+                } else if (type == "list") {
+                    json list = json::array();
+                    std::stringstream in(v);
+                    for (std::string item; std::getline(in, item, ',');)
+                        if (!item.empty()) list.push_back(item);
+                    args[param] = list;
+                } else {
+                    args[param] = v;
+                }
+            } catch (const std::exception&) {
+                throw ApiError{400, "bad_argument", param + "=" + v + " is not a " + type};
+            }
+        }
+        return args;
+    }
+
+    json health() {
+        auto reasons = metrics.evaluate_alerts();
+        if (!std::filesystem::exists(std::filesystem::path(options.db) / "graph.kz"))
+            reasons.push_back("store: no store at " + options.db);
+        return {{"status", reasons.empty() ? "ok" : "degraded"},
+                {"reasons", reasons},
+                {"version", kVersion},
+                {"flags",
+                 {{"agent", options.flags.agent && options.llm.has_value()},
+                  {"vectors", options.flags.vectors}}}};
+    }
+
+    std::string store_gauges() {
+        std::string out =
+            "# HELP vcf_agent_graph_rows Rows per table of the graph store.\n"
+            "# TYPE vcf_agent_graph_rows gauge\n";
+        try {
+            for (const auto& [table, n] : context.graph().table_counts())
+                out += "vcf_agent_graph_rows{table=\"" + table + "\"} " + std::to_string(n) + "\n";
+            if (options.flags.vectors && store::VectorStore::exists(store::vectors_dir(options.db)))
+                out +=
+                    "# HELP vcf_agent_vector_rows Rows of the vector index.\n"
+                    "# TYPE vcf_agent_vector_rows gauge\nvcf_agent_vector_rows " +
+                    std::to_string(context.vectors().size()) + "\n";
+        } catch (const std::exception& e) {
+            spdlog::warn("metrics: store sizes unavailable: {}", e.what());
+        }
+        return out;
+    }
+
+    json ask(const httplib::Request& req) {
+        if (!options.flags.agent || !options.llm)
+            throw ApiError{503, "agent_off",
+                           "the agent is off on this server (start it with --llm and --model)"};
+        const json body = body_json(req);
+        if (!body.contains("question") || !body["question"].is_string() ||
+            body["question"].get<std::string>().empty())
+            throw ApiError{400, "bad_argument", "give {\"question\": \"...\"}"};
+        auto client = agent::make_chat_client(*options.llm);
+        agent::AgentOptions ao;
+        ao.max_steps = options.agent_max_steps;
+        agent::Agent a(*client, registry, context, ao);
+        try {
+            return a.ask(body["question"].get<std::string>()).to_json();
+        } catch (const agent::LlmError& e) {
+            throw ApiError{502, "llm_failed", e.what()};
+        }
+    }
+
+    void routes() {
+        http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+            res.set_content(kWebPage, "text/html; charset=utf-8");
+        });
+        http.Get("/health",
+                 endpoint("health", Access::Public, [this](auto&, auto&) { return health(); }));
+        http.Get("/openapi.json", endpoint("openapi", Access::Public, [this](auto&, auto&) {
+                     return openapi_document(registry, kVersion);
+                 }));
+        http.Get("/metrics",
+                 endpoint("metrics", Access::Reader, [this](auto&, httplib::Response& res) {
+                     metrics.evaluate_alerts();
+                     res.set_content(metrics.render(store_gauges()), "text/plain; version=0.0.4");
+                     return json();
+                 }));
+        http.Get("/v1/tools", endpoint("tools", Access::Reader,
+                                       [this](auto&, auto&) { return registry.describe(); }));
+        http.Post(R"(/v1/tools/([A-Za-z0-9_]+))",
+                  endpoint("tool_call", Access::Reader, [this](const httplib::Request& req, auto&) {
+                      return tool(req.matches[1], body_json(req));
+                  }));
+        http.Get("/v1/variants",
+                 endpoint("variants", Access::Reader, [this](const httplib::Request& req, auto&) {
+                     return tool("variants_in_region", query_args(req, {{"region", "string"},
+                                                                        {"gene", "string"},
+                                                                        {"impact", "string"},
+                                                                        {"variant_class", "string"},
+                                                                        {"limit", "integer"}}));
+                 }));
+        http.Get("/v1/search",
+                 endpoint("search", Access::Reader, [this](const httplib::Request& req, auto&) {
+                     json args = query_args(req, {{"k", "integer"},
+                                                  {"chroms", "list"},
+                                                  {"classes", "list"},
+                                                  {"genes", "list"},
+                                                  {"impacts", "list"},
+                                                  {"region", "string"},
+                                                  {"min_af", "number"},
+                                                  {"max_af", "number"}});
+                     if (!req.has_param("like"))
+                         throw ApiError{400, "bad_argument", "give like=<variant key>"};
+                     args["variant"] = req.get_param_value("like");
+                     return tool("similar_variants", args);
+                 }));
+        http.Post("/v1/cypher",
+                  endpoint("cypher", Access::Reader, [this](const httplib::Request& req, auto&) {
+                      return tool("cypher", body_json(req));
+                  }));
+        http.Post("/v1/ask",
+                  endpoint("ask", Access::Reader,
+                           [this](const httplib::Request& req, auto&) { return ask(req); }));
+        http.Put(
+            "/v1/admin/alerts",
+            endpoint("admin_alerts", Access::Writer, [this](const httplib::Request& req, auto&) {
+                const json body = body_json(req);
+                AlertThresholds t = metrics.thresholds();
+                try {
+                    t.memory_mb = body.value("memory_mb", t.memory_mb);
+                    t.error_rate = body.value("error_rate", t.error_rate);
+                    t.p95_latency_ms = body.value("p95_latency_ms", t.p95_latency_ms);
+                } catch (const json::exception& e) {
+                    throw ApiError{400, "bad_argument", e.what()};
+                }
+                metrics.set_thresholds(t);
+                return json{{"memory_mb", t.memory_mb},
+                            {"error_rate", t.error_rate},
+                            {"p95_latency_ms", t.p95_latency_ms},
+                            {"alerts", metrics.evaluate_alerts()}};
+            }));
+        http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+            if (!res.body.empty()) return;
+            if (res.status == 413)
+                send_error(
+                    res, {413, "too_large", "the request body is larger than the server accepts"});
+            else if (res.status == 404)
+                send_error(res, {404, "not_found", "no such endpoint (see /openapi.json)"});
+            else
+                send_error(res, {res.status, "http_error", "HTTP " + std::to_string(res.status)});
+        });
+    }
+};
+
+ApiServer::ApiServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+    auto& o = impl_->options;
+    if (!std::filesystem::exists(std::filesystem::path(o.db) / "graph.kz"))
+        throw StoreError("no store at " + o.db + " (run `vcf-agent ingest` first)");
+    if (impl_->tokens.size() == 0)
+        throw InputError(o.tokens_file, 0,
+                         "no tokens: create one with `vcf-agent token add --role reader --tokens " +
+                             o.tokens_file + "`",
+                         kExitUsage);
+    impl_->context.graph();  // open now: a broken store fails the start, not the first request
+    impl_->http.new_task_queue = [this] {
+        return new CountingThreadPool(
+            static_cast<size_t>(std::max(1, impl_->options.connection_threads)), impl_->metrics);
+    };
+    impl_->http.set_payload_max_length(o.max_body_bytes);
+    impl_->http.set_keep_alive_max_count(1000);
+    impl_->http.set_read_timeout(std::chrono::seconds(30));
+    impl_->http.set_tcp_nodelay(true);
+    impl_->routes();
+}
+
+ApiServer::~ApiServer() = default;
+
+int ApiServer::bind() {
+    auto& o = impl_->options;
+    int port = o.port;
+    if (port == 0) {
+        port = impl_->http.bind_to_any_port(o.host);
+    } else if (!impl_->http.bind_to_port(o.host, port)) {
+        port = -1;
+    }
+    if (port <= 0)
+        throw InputError("--listen " + o.host + ":" + std::to_string(o.port), 0,
+                         "cannot listen there (in use, or not an address of this machine)",
+                         kExitUsage);
+    if (!o.port_file.empty()) {
+        const std::string tmp = o.port_file + ".tmp";
+        std::ofstream(tmp) << port << "\n";
+        std::filesystem::rename(tmp, o.port_file);
+    }
+    return port;
+}
+
+void ApiServer::run() {
+    impl_->http.listen_after_bind();
+}
+
+void ApiServer::stop() {
+    impl_->http.stop();
+}
+
+}  // namespace vcfagent::server

@@ -1,0 +1,277 @@
+// `vcf-agent serve` over real HTTP: every endpoint refereed by bcftools on the bundled file,
+// auth, limits, overload, metrics and alerts, OpenAPI, the agent endpoint, and SIGTERM.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "embed/httplib_include.hpp"
+#include "support/scripted_llm_server.hpp"
+#include "support/server_process.hpp"
+#include "support/test_env.hpp"
+
+namespace vcfagent::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kChr22 = data_path("chr22.vcf.gz");
+const std::string kRegion = "22:50300000-50400000";
+
+int64_t bcftools_count(const std::string& pipeline) {
+    auto r = run_shell(pipeline);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::stoll(r.out);
+}
+
+class ServerTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = new TempDir();
+        auto r = run_agent({"ingest", kChr22, "--db", db()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        reader_ = new std::string(make_token("reader"));
+        writer_ = new std::string(make_token("writer"));
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        delete reader_;
+        delete writer_;
+    }
+    static std::string make_token(const std::string& role) {
+        auto r = run_agent({"token", "add", "--role", role, "--tokens", tokens()});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out.substr(0, r.out.find('\n'));
+    }
+    static std::string db() { return dir_->file("db"); }
+    static std::string tokens() { return dir_->file("tokens"); }
+
+    static std::unique_ptr<httplib::Client> client(const ServerProcess& s,
+                                                   const std::string& token) {
+        auto c = std::make_unique<httplib::Client>("127.0.0.1", s.port());
+        c->set_read_timeout(std::chrono::seconds(30));
+        if (!token.empty()) c->set_bearer_token_auth(token);
+        return c;
+    }
+    static json body(const httplib::Result& r) { return json::parse(r->body); }
+
+    static TempDir* dir_;
+    static std::string* reader_;
+    static std::string* writer_;
+};
+TempDir* ServerTest::dir_ = nullptr;
+std::string* ServerTest::reader_ = nullptr;
+std::string* ServerTest::writer_ = nullptr;
+
+TEST_F(ServerTest, EndpointsAnswerWhatBcftoolsSays) {
+    ServerProcess s({"--db", db(), "--tokens", tokens()});
+    auto c = client(s, *reader_);
+    const int64_t expected =
+        bcftools_count("bcftools view -H -r " + kRegion + " " + kChr22 + " | wc -l");
+
+    auto r = c->Post("/v1/tools/variants_in_region", json{{"region", kRegion}, {"limit", 5}}.dump(),
+                     "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body(r)["total"], expected);
+    EXPECT_EQ(body(r)["rows"].size(), 5u);
+    EXPECT_EQ(body(r)["truncated"], true);
+
+    r = c->Get(("/v1/variants?region=" + kRegion + "&limit=3").c_str());
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body(r)["total"], expected);
+    const std::string key = body(r)["rows"][0]["key"];
+
+    r = c->Get(("/v1/search?like=" + key + "&k=4").c_str());
+    ASSERT_EQ(r->status, 200) << r->body;
+    ASSERT_EQ(body(r)["rows"].size(), 4u);
+    EXPECT_EQ(body(r)["rows"][0]["key"], key);
+
+    r = c->Post("/v1/tools/store_overview", "{}", "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body(r)["sample_count"], bcftools_count("bcftools query -l " + kChr22 + " | wc -l"));
+
+    r = c->Post("/v1/cypher", json{{"query", "MATCH (v:Variant) RETURN count(*) AS n"}}.dump(),
+                "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body(r)["rows"][0]["n"], bcftools_count("bcftools view -H " + kChr22 + " | wc -l"));
+
+    r = c->Get("/v1/tools");
+    ASSERT_EQ(r->status, 200);
+    EXPECT_GE(body(r).size(), 12u);
+}
+
+TEST_F(ServerTest, ErrorsHaveTheRightStatusAndAStableCode) {
+    ServerProcess s({"--db", db(), "--tokens", tokens(), "--max-body-bytes", "2000"});
+    auto anonymous = client(s, "");
+    auto r = anonymous->Get("/v1/tools");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401);
+    EXPECT_EQ(body(r)["error"]["code"], "unauthorized");
+    EXPECT_EQ(client(s, "vat_not-a-token")->Get("/v1/tools")->status, 401);
+    EXPECT_EQ(anonymous->Get("/health")->status, 200);
+    EXPECT_EQ(anonymous->Get("/openapi.json")->status, 200);
+
+    auto c = client(s, *reader_);
+    r = c->Post("/v1/cypher", json{{"query", "CREATE (:Sample {id: 'x'})"}}.dump(),
+                "application/json");
+    EXPECT_EQ(r->status, 403);
+    EXPECT_EQ(body(r)["error"]["code"], "write_refused");
+    r = c->Post("/v1/tools/variants_in_region", json{{"region", 5}}.dump(), "application/json");
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(body(r)["error"]["code"], "bad_argument");
+    r = c->Post("/v1/tools/sample_variants", json{{"sample", "NOBODY"}}.dump(), "application/json");
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(body(r)["error"]["code"], "tool_error");
+    r = c->Post("/v1/tools/no_such_tool", "{}", "application/json");
+    EXPECT_EQ(r->status, 404);
+    EXPECT_EQ(body(r)["error"]["code"], "unknown_tool");
+    r = c->Post("/v1/cypher", "{not json", "application/json");
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(body(r)["error"]["code"], "bad_json");
+    r = c->Get("/v1/variants?region=22:1-10&limit=ten");
+    EXPECT_EQ(r->status, 400);
+    r = c->Post("/v1/cypher", std::string(5000, ' '), "application/json");
+    EXPECT_EQ(r->status, 413);
+    EXPECT_EQ(body(r)["error"]["code"], "too_large");
+    r = c->Get("/v1/nothing-here");
+    EXPECT_EQ(r->status, 404);
+    // A reader may not change the server's settings; a writer may.
+    r = c->Put("/v1/admin/alerts", json{{"memory_mb", 1}}.dump(), "application/json");
+    EXPECT_EQ(r->status, 403);
+    EXPECT_EQ(body(r)["error"]["code"], "forbidden");
+    r = c->Post("/v1/ask", json{{"question", "hi"}}.dump(), "application/json");
+    EXPECT_EQ(r->status, 503);
+    EXPECT_EQ(body(r)["error"]["code"], "agent_off");
+}
+
+TEST_F(ServerTest, OverloadAnswers503AtOnce) {
+    // The one execution slot is held by an agent question whose model answers after 3 s.
+    ScriptedTurn slow;
+    slow.delay = std::chrono::milliseconds(3000);
+    slow.content = "late";
+    ScriptedLlmServer llm({slow});
+    ServerProcess s({"--db", db(), "--tokens", tokens(), "--max-running", "1", "--max-queue", "0",
+                     "--llm", "openai", "--llm-url", llm.url(), "--model", llm.model()});
+    auto busy = std::async(std::launch::async, [&] {
+        return client(s, *reader_)
+            ->Post("/v1/ask", json{{"question", "q"}}.dump(), "application/json");
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto start = std::chrono::steady_clock::now();
+    auto r = client(s, *reader_)->Get("/v1/tools");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 503);
+    EXPECT_EQ(body(r)["error"]["code"], "overloaded");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+    auto late = busy.get();
+    ASSERT_TRUE(late);
+    EXPECT_EQ(late->status, 200) << late->body;
+    EXPECT_EQ(body(late)["answer"], "late");
+    auto m = client(s, *reader_)->Get("/metrics");
+    EXPECT_NE(m->body.find("vcf_agent_overload_rejections_total 1"), std::string::npos) << m->body;
+}
+
+TEST_F(ServerTest, TheAgentAnswersThroughTheToolsOverHttp) {
+    ScriptedTurn call;
+    call.tool_calls = {{"variant_stats", json::object()}};
+    ScriptedTurn answer;
+    answer.content = "See variant_stats.";
+    ScriptedLlmServer llm({call, answer});
+    ServerProcess s({"--db", db(), "--tokens", tokens(), "--llm", "ollama", "--llm-url", llm.url(),
+                     "--model", llm.model()});
+    auto r = client(s, *reader_)
+                 ->Post("/v1/ask", json{{"question", "stats?"}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    const auto t = body(r);
+    EXPECT_EQ(t["answer"], "See variant_stats.");
+    ASSERT_EQ(t["tool_calls"].size(), 1u);
+    EXPECT_EQ(t["tool_calls"][0]["total"],
+              bcftools_count("bcftools view -H " + kChr22 + " | wc -l"));
+}
+
+TEST_F(ServerTest, MetricsAndAMemoryAlertThatIsRaisedAndCleared) {
+    ServerProcess s({"--db", db(), "--tokens", tokens()});
+    auto c = client(s, *reader_);
+    for (int i = 0; i < 3; ++i) c->Post("/v1/tools/store_overview", "{}", "application/json");
+    auto m = c->Get("/metrics");
+    ASSERT_EQ(m->status, 200);
+    for (const char* want :
+         {"vcf_agent_resident_memory_bytes ", "vcf_agent_active_connections ",
+          "vcf_agent_requests_total{endpoint=\"tool_call\"} 3",
+          "vcf_agent_request_duration_seconds_bucket{endpoint=\"tool_call\",le=\"+Inf\"} 3",
+          "vcf_agent_request_duration_seconds_count{endpoint=\"tool_call\"} 3",
+          "vcf_agent_graph_rows{table=\"Variant\"} ", "vcf_agent_vector_rows ",
+          "vcf_agent_alert{alert=\"memory\"} 0"})
+        EXPECT_NE(m->body.find(want), std::string::npos) << want;
+
+    auto w = client(s, *writer_);
+    auto r = w->Put("/v1/admin/alerts", json{{"memory_mb", 1}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    auto h = body(c->Get("/health"));
+    EXPECT_EQ(h["status"], "degraded");
+    ASSERT_EQ(h["reasons"].size(), 1u);
+    EXPECT_NE(h["reasons"][0].get<std::string>().find("memory"), std::string::npos);
+    EXPECT_NE(c->Get("/metrics")->body.find("vcf_agent_alert{alert=\"memory\"} 1"),
+              std::string::npos);
+    r = w->Put("/v1/admin/alerts", json{{"memory_mb", 100000}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 200);
+    h = body(c->Get("/health"));
+    EXPECT_EQ(h["status"], "ok");
+    EXPECT_TRUE(h["reasons"].empty());
+    s.terminate();
+    const std::string log = s.log();
+    EXPECT_NE(log.find("alert raised: memory"), std::string::npos) << log;
+    EXPECT_NE(log.find("alert cleared: memory"), std::string::npos) << log;
+    EXPECT_EQ(log.find("alert raised: memory", log.find("alert raised: memory") + 1),
+              std::string::npos)
+        << "logged once while raised: " << log;
+}
+
+TEST_F(ServerTest, OpenApiListsEveryEndpointAndToolAndFlagsShowInHealth) {
+    ServerProcess s({"--db", db(), "--tokens", tokens(), "--vectors-off"});
+    auto c = client(s, *reader_);
+    const auto doc = body(c->Get("/openapi.json"));
+    EXPECT_EQ(doc["openapi"], "3.0.3");
+    for (const auto& t : body(c->Get("/v1/tools"))) {
+        const std::string path = "/v1/tools/" + t["name"].get<std::string>();
+        ASSERT_TRUE(doc["paths"].contains(path)) << path;
+        EXPECT_EQ(
+            doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"],
+            t["input_schema"]);
+    }
+    for (const char* p : {"/v1/variants", "/v1/search", "/v1/cypher", "/v1/ask", "/health",
+                          "/metrics", "/openapi.json", "/v1/tools", "/v1/admin/alerts", "/"})
+        EXPECT_TRUE(doc["paths"].contains(p)) << p;
+    const auto h = body(c->Get("/health"));
+    EXPECT_EQ(h["flags"]["vectors"], false);
+    EXPECT_EQ(h["flags"]["agent"], false);
+    auto r = c->Get("/v1/search?like=22:50300078:A:G");
+    EXPECT_EQ(r->status, 503);
+    EXPECT_EQ(body(r)["error"]["code"], "vectors_off");
+    EXPECT_NE(c->Get("/")->body.find("<html"), std::string::npos);
+}
+
+TEST_F(ServerTest, SigtermStopsTheServerCleanly) {
+    ServerProcess s({"--db", db(), "--tokens", tokens()});
+    ASSERT_EQ(client(s, *reader_)->Get("/v1/tools")->status, 200);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(s.terminate(10), 0) << s.log();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    EXPECT_NE(s.log().find("server stopped"), std::string::npos);
+    // The store opens and answers after the server is gone.
+    auto r = run_agent({"tools", "call", "store_overview", "{}", "--db", db()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(ServerStartTest, RefusesToStartWithoutTokensOrStore) {
+    TempDir tmp;
+    auto r = run_agent({"serve", "--db", tmp.file("nostore"), "--tokens", tmp.file("tokens"),
+                        "--listen", "127.0.0.1:0"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("no store"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace vcfagent::test
