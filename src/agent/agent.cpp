@@ -226,6 +226,8 @@ AgentAnswer Agent::ask(const std::string& question) {
     const json catalogue = registry_.describe();
     std::vector<double> known;
     collect_numbers(json(question), known);
+    // The system prompt's figures come from store_overview, a tool result like any other.
+    collect_numbers(json(messages_.front().content), known);
     for (;;) {
         ChatTurn turn = client_.chat(messages_, catalogue, options_.on_text);
         if (turn.tool_calls.empty()) {

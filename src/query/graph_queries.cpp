@@ -53,6 +53,14 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
         where.push_back("v.vtype = $f_vtype");
         params["f_vtype"] = f.vtype;
     }
+    if (!f.ref.empty()) {
+        where.push_back("v.ref = $f_ref");
+        params["f_ref"] = f.ref;
+    }
+    if (!f.alt.empty()) {
+        where.push_back("v.alt = $f_alt");
+        params["f_alt"] = f.alt;
+    }
 }
 
 ResultTable GraphQueries::run(const std::string& match, std::vector<std::string> where,

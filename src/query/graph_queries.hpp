@@ -18,6 +18,7 @@ struct VariantFilter {
     std::string gene;    // variant has an InGene edge to this gene
     std::string impact;  // ...with this impact (HIGH/MODERATE/LOW/MODIFIER)
     std::string vtype;   // variant class name (SNV, DEL, ...)
+    std::string ref, alt;  // exact alleles (as stored: split and trimmed)
     size_t limit = 0;    // 0 = no limit
 };
 

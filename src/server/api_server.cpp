@@ -13,6 +13,7 @@
 #include "common/version.hpp"
 #include "embed/httplib_include.hpp"
 #include "server/admission.hpp"
+#include "server/beacon.hpp"
 #include "server/openapi.hpp"
 #include "server/token_store.hpp"
 #include "server/web_page.hpp"
@@ -290,6 +291,18 @@ struct ApiServer::Impl {
                   endpoint("cypher", Access::Reader, [this](const httplib::Request& req, auto&) {
                       return tool("cypher", body_json(req));
                   }));
+        http.Get("/v1/g_variants", endpoint("g_variants", Access::Reader, [this](const httplib::Request& req, auto&) {
+                     std::map<std::string, std::string> params;
+                     for (const auto& [k, v] : req.params) params[k] = v;
+                     store::ReadLimits limits;
+                     limits.max_rows = context.row_cap(0);
+                     limits.timeout = options.statement_timeout;
+                     try {
+                         return beacon_g_variants(context.graph(), params, limits);
+                     } catch (const std::invalid_argument& e) {
+                         throw ApiError{400, "bad_argument", e.what()};
+                     }
+                 }));
         http.Post("/v1/ask",
                   endpoint("ask", Access::Reader,
                            [this](const httplib::Request& req, auto&) { return ask(req); }));

@@ -75,6 +75,20 @@ json openapi_document(const tools::ToolRegistry& registry, const std::string& ve
                                query_parameter("genes", str, false, "comma-separated"),
                                query_parameter("impacts", str, false, "comma-separated")}},
                              {"responses", with_errors({{"200", ok_response("Neighbours")}})}}}};
+    paths["/v1/g_variants"] = {
+        {"get",
+         {{"operationId", "g_variants"},
+          {"summary", "GA4GH Beacon v2-style allele query"},
+          {"parameters",
+           {query_parameter("referenceName", str, true, "chromosome"),
+            query_parameter("start", {{"type", "integer"}, {"minimum", 0}}, true, "0-based start"),
+            query_parameter("end", integer, false, "end (default start + 1)"),
+            query_parameter("referenceBases", str, false, "REF"),
+            query_parameter("alternateBases", str, false, "ALT"),
+            query_parameter("requestedGranularity",
+                            {{"type", "string"}, {"enum", {"boolean", "count", "record"}}}, false,
+                            "default boolean")}},
+          {"responses", with_errors({{"200", {{"description", "Beacon response"}}}})}}}};
     paths["/v1/cypher"] = {
         {"post",
          {{"operationId", "cypher_query"},

@@ -241,8 +241,9 @@ TEST_F(ServerTest, OpenApiListsEveryEndpointAndToolAndFlagsShowInHealth) {
             doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"],
             t["input_schema"]);
     }
-    for (const char* p : {"/v1/variants", "/v1/search", "/v1/cypher", "/v1/ask", "/health",
-                          "/metrics", "/openapi.json", "/v1/tools", "/v1/admin/alerts", "/"})
+    for (const char* p :
+         {"/v1/variants", "/v1/search", "/v1/g_variants", "/v1/cypher", "/v1/ask", "/health",
+          "/metrics", "/openapi.json", "/v1/tools", "/v1/admin/alerts", "/"})
         EXPECT_TRUE(doc["paths"].contains(p)) << p;
     const auto h = body(c->Get("/health"));
     EXPECT_EQ(h["flags"]["vectors"], false);
@@ -263,6 +264,33 @@ TEST_F(ServerTest, SigtermStopsTheServerCleanly) {
     // The store opens and answers after the server is gone.
     auto r = run_agent({"tools", "call", "store_overview", "{}", "--db", db()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(ServerTest, BeaconAlleleQueriesAtEachGranularity) {
+    ServerProcess s({"--db", db(), "--tokens", tokens()});
+    auto c = client(s, *reader_);
+    // The file's first record, 22:50300078 A>G (Beacon starts are 0-based).
+    auto r =
+        c->Get("/v1/g_variants?referenceName=22&start=50300077&referenceBases=A&alternateBases=G");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body(r)["responseSummary"]["exists"], true);
+    EXPECT_FALSE(body(r)["responseSummary"].contains("numTotalResults"));
+    r = c->Get("/v1/g_variants?referenceName=22&start=50300077&referenceBases=A&alternateBases=T");
+    EXPECT_EQ(body(r)["responseSummary"]["exists"], false);
+    r = c->Get(
+        "/v1/g_variants?referenceName=22&start=50300077&end=50400000&requestedGranularity=count");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body(r)["responseSummary"]["numTotalResults"],
+              bcftools_count("bcftools view -H -r 22:50300078-50400000 " + kChr22 + " | wc -l"));
+    r = c->Get("/v1/g_variants?referenceName=22&start=50300077&requestedGranularity=record");
+    ASSERT_EQ(r->status, 200) << r->body;
+    const json rec = body(r)["response"]["resultSets"][0]["results"][0];
+    EXPECT_EQ(rec["variation"]["alternateBases"], "G");
+    EXPECT_EQ(rec["variation"]["location"]["interval"]["start"]["value"], 50300077);
+    EXPECT_EQ(rec["identifiers"]["defaultIdentifier"], "rs7410291");
+    EXPECT_EQ(c->Get("/v1/g_variants?referenceName=22")->status, 400);
+    EXPECT_EQ(c->Get("/v1/g_variants?referenceName=22&start=5&requestedGranularity=all")->status,
+              400);
 }
 
 TEST(ServerStartTest, RefusesToStartWithoutTokensOrStore) {
