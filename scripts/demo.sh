@@ -23,3 +23,5 @@ run search --like 22:50300078:A:G -k 5 --db "$DB"
 run search --like 22:50300078:A:G -k 5 --class SNV -r 22:50900000-51000000 --db "$DB"
 run graph "MATCH (s:Sample)<-[h:CarriedBy]-(v:Variant) RETURN s.id AS sample, count(*) AS non_ref_calls, \
 sum(CASE WHEN h.zygosity = 'hom_alt' THEN 1 ELSE 0 END) AS hom_alt ORDER BY sample" --db "$DB"
+run tools call variant_stats '{"sample": "HG00096", "region": "22:50300000-50400000"}' --db "$DB"
+run tools call genotype_filter '{"het": ["HG00096"], "hom_ref": ["HG00097"], "limit": 3}' --db "$DB"

@@ -157,6 +157,11 @@ void McpServer::serve(std::istream& in, std::ostream& out) {
     out_ = nullptr;
 }
 
+json McpServer::handle(const json& message) {
+    bool deferred = false;
+    return dispatch(message, nullptr, deferred);
+}
+
 json McpServer::dispatch(const json& message, Call* call, bool& deferred) {
     deferred = false;
     if (!message.is_object())

@@ -52,6 +52,11 @@ class McpServer {
     // after the last response has been written. One serve() at a time per server.
     void serve(std::istream& in, std::ostream& out);
 
+    // One message answered on the caller's thread (the Streamable HTTP transport answers each
+    // POST itself): the response, or null for a notification or a client's response. The
+    // session state (initialize, negotiated version) is this server's, as on stdio.
+    nlohmann::json handle(const nlohmann::json& message);
+
   private:
     struct Call {
         nlohmann::json id;

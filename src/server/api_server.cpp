@@ -2,12 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "agent/agent.hpp"
+#include "agent/mcp_server.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
@@ -99,6 +103,49 @@ struct ApiServer::Impl {
     Admission admission;
     Metrics metrics;
     httplib::Server http;
+
+    // MCP sessions of the Streamable HTTP transport by Mcp-Session-Id, oldest first in
+    // mcp_order; past kMaxMcpSessions the oldest is dropped (its client must initialize again).
+    static constexpr size_t kMaxMcpSessions = 256;
+    std::mutex mcp_mutex;  // guards mcp_sessions and mcp_order
+    std::map<std::string, std::shared_ptr<agent::McpServer>> mcp_sessions;
+    std::deque<std::string> mcp_order;
+
+    json mcp(const httplib::Request& req, httplib::Response& res) {
+        const json message = body_json(req);
+        if (!message.is_object())
+            throw ApiError{400, "bad_argument", "send one JSON-RPC message per request"};
+        std::string sid = req.get_header_value("Mcp-Session-Id");
+        std::shared_ptr<agent::McpServer> session;
+        if (message.value("method", json()) == "initialize") {
+            session = std::make_shared<agent::McpServer>(
+                registry, context, agent::McpServerOptions{"vcf-agent", kVersion, 1});
+            sid = random_hex(16);
+            std::lock_guard lock(mcp_mutex);
+            mcp_sessions[sid] = session;
+            mcp_order.push_back(sid);
+            while (mcp_order.size() > kMaxMcpSessions) {
+                mcp_sessions.erase(mcp_order.front());
+                mcp_order.pop_front();
+            }
+        } else {
+            if (sid.empty())
+                throw ApiError{400, "bad_argument", "no Mcp-Session-Id header (initialize first)"};
+            std::lock_guard lock(mcp_mutex);
+            auto it = mcp_sessions.find(sid);
+            if (it == mcp_sessions.end())
+                throw ApiError{404, "unknown_session",
+                               "no MCP session " + sid + " (initialize again)"};
+            session = it->second;
+        }
+        json reply = session->handle(message);
+        res.set_header("Mcp-Session-Id", sid);
+        if (reply.is_null()) {
+            res.status = 202;  // a notification or a response: accepted, nothing to say
+            return json();
+        }
+        return reply;
+    }
 
     // Wraps a handler: access check, admission, errors as JSON, metrics under `name`.
     using Handler = std::function<json(const httplib::Request&, httplib::Response&)>;
@@ -291,7 +338,8 @@ struct ApiServer::Impl {
                   endpoint("cypher", Access::Reader, [this](const httplib::Request& req, auto&) {
                       return tool("cypher", body_json(req));
                   }));
-        http.Get("/v1/g_variants", endpoint("g_variants", Access::Reader, [this](const httplib::Request& req, auto&) {
+        http.Get("/v1/g_variants",
+                 endpoint("g_variants", Access::Reader, [this](const httplib::Request& req, auto&) {
                      std::map<std::string, std::string> params;
                      for (const auto& [k, v] : req.params) params[k] = v;
                      store::ReadLimits limits;
@@ -302,6 +350,23 @@ struct ApiServer::Impl {
                      } catch (const std::invalid_argument& e) {
                          throw ApiError{400, "bad_argument", e.what()};
                      }
+                 }));
+        http.Post("/mcp", endpoint("mcp", Access::Reader,
+                                   [this](const httplib::Request& req, httplib::Response& res) {
+                                       return mcp(req, res);
+                                   }));
+        http.Delete("/mcp",
+                    endpoint("mcp", Access::Reader, [this](const httplib::Request& req, auto&) {
+                        std::lock_guard lock(mcp_mutex);
+                        const std::string sid = req.get_header_value("Mcp-Session-Id");
+                        if (!mcp_sessions.erase(sid))
+                            throw ApiError{404, "unknown_session", "no MCP session " + sid};
+                        mcp_order.erase(std::find(mcp_order.begin(), mcp_order.end(), sid));
+                        return json::object();
+                    }));
+        http.Get("/mcp", endpoint("mcp", Access::Reader, [](auto&, auto&) -> json {
+                     throw ApiError{405, "method_not_allowed",
+                                    "this server sends no stream on GET; POST JSON-RPC messages"};
                  }));
         http.Post("/v1/ask",
                   endpoint("ask", Access::Reader,

@@ -44,6 +44,13 @@ std::string sha256_hex(std::string_view data) {
     return hex(md, len);
 }
 
+std::string random_hex(size_t bytes) {
+    std::vector<unsigned char> buf(bytes);
+    if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
+        throw std::runtime_error("no random bytes");
+    return hex(buf.data(), buf.size());
+}
+
 TokenStore TokenStore::load(const std::filesystem::path& file) {
     TokenStore store;
     std::ifstream in(file);

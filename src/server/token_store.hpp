@@ -35,5 +35,7 @@ class TokenStore {
 };
 
 std::string sha256_hex(std::string_view data);
+// `bytes` random bytes from the system's CSPRNG, as lowercase hex.
+std::string random_hex(size_t bytes);
 
 }  // namespace vcfagent::server

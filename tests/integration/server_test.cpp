@@ -2,6 +2,8 @@
 // auth, limits, overload, metrics and alerts, OpenAPI, the agent endpoint, and SIGTERM.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -291,6 +293,42 @@ TEST_F(ServerTest, BeaconAlleleQueriesAtEachGranularity) {
     EXPECT_EQ(c->Get("/v1/g_variants?referenceName=22")->status, 400);
     EXPECT_EQ(c->Get("/v1/g_variants?referenceName=22&start=5&requestedGranularity=all")->status,
               400);
+}
+
+// MCP over the Streamable HTTP transport, driven by the official TypeScript SDK's client with a
+// bearer token: the same catalogue and answers as on stdio.
+TEST_F(ServerTest, McpOverHttpWithTheOfficialClient) {
+    const std::string client_dir = std::string(VCF_AGENT_TEST_DATA) + "/../mcp";
+    ASSERT_TRUE(std::filesystem::exists(client_dir +
+                                        "/node_modules/@modelcontextprotocol/sdk/package.json"))
+        << "the MCP test client is not installed; run scripts/setup.sh";
+    ServerProcess s({"--db", db(), "--tokens", tokens()});
+    const json region_call = {{"name", "variants_in_region"}, {"arguments", {{"region", kRegion}}}};
+    const json write_call = {{"name", "cypher"},
+                             {"arguments", {{"query", "MATCH (v:Variant) DELETE v"}}}};
+    auto r =
+        run_command({"node", client_dir + "/mcp_client.mjs", "--url", s.url() + "/mcp", "--token",
+                     *reader_, "--call", region_call.dump(), "--call", write_call.dump()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const json summary = json::parse(r.out);
+    EXPECT_FALSE(summary["sessionId"].is_null());
+    EXPECT_NE(std::find(summary["tools"].begin(), summary["tools"].end(), "genotype_filter"),
+              summary["tools"].end());
+    ASSERT_EQ(summary["calls"].size(), 2u);
+    EXPECT_EQ(summary["calls"][0]["structuredContent"]["total"],
+              bcftools_count("bcftools view -H -r " + kRegion + " " + kChr22 + " | wc -l"));
+    EXPECT_EQ(summary["calls"][1]["isError"], true);
+    // Without a token the transport is refused like every other endpoint.
+    r = run_command(
+        {"node", client_dir + "/mcp_client.mjs", "--url", s.url() + "/mcp", "--token", "wrong"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.out.find("unauthorized"), std::string::npos) << r.out;
+    // A request in an unknown session is 404, as the transport specifies.
+    auto c = client(s, *reader_);
+    httplib::Headers h = {{"Mcp-Session-Id", "nope"}};
+    auto res = c->Post("/mcp", h, json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}}.dump(),
+                       "application/json");
+    EXPECT_EQ(res->status, 404);
 }
 
 TEST(ServerStartTest, RefusesToStartWithoutTokensOrStore) {

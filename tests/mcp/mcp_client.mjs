@@ -4,6 +4,8 @@
 //
 //   node mcp_client.mjs --bin VCF_AGENT --db STORE \
 //       --call '{"name": "store_overview", "arguments": {}}' [--call ...] [--data-dir DIR]
+//   node mcp_client.mjs --url http://HOST:PORT/mcp --token TOKEN --call ...
+//       (the Streamable HTTP transport of `vcf-agent serve`, with a bearer token)
 //
 // Exit status: 0 when the whole exchange worked at the protocol level (a tool result with
 // isError true still counts as working: that is the tool's answer); 1 on a protocol failure
@@ -13,6 +15,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 function usage(message) {
   process.stderr.write(`mcp_client: ${message}\n`);
@@ -30,13 +33,15 @@ try {
       'data-dir': { type: 'string' },
       call: { type: 'string', multiple: true, default: [] },
       'timeout-ms': { type: 'string', default: '120000' },
+      url: { type: 'string' },
+      token: { type: 'string' },
     },
   }));
 } catch (e) {
   usage(e.message);
 }
-if (!options.bin) usage('--bin is required');
-if (!options.db) usage('--db is required');
+if (!options.url && !options.bin) usage('--bin (or --url) is required');
+if (!options.url && !options.db) usage('--db (or --url) is required');
 let calls;
 try {
   calls = options.call.map((text) => {
@@ -56,14 +61,25 @@ class RecordingTransport extends StdioClientTransport {
   }
 }
 
-const args = ['mcp', '--db', options.db];
+class RecordingHttpTransport extends StreamableHTTPClientTransport {
+  setProtocolVersion(version) {
+    super.setProtocolVersion(version);
+    this.negotiatedVersion = version;
+  }
+}
+
+const args = ['mcp', '--db', options.db ?? ''];
 if (options['data-dir']) args.push('--data-dir', options['data-dir']);
-const transport = new RecordingTransport({
-  command: options.bin,
-  args,
-  env: { ...process.env },
-  stderr: 'pipe',
-});
+const transport = options.url
+  ? new RecordingHttpTransport(new URL(options.url), {
+      requestInit: { headers: { Authorization: `Bearer ${options.token ?? ''}` } },
+    })
+  : new RecordingTransport({
+      command: options.bin,
+      args,
+      env: { ...process.env },
+      stderr: 'pipe',
+    });
 let serverStderr = '';
 transport.stderr?.on('data', (chunk) => {
   serverStderr += chunk.toString();
@@ -96,6 +112,7 @@ try {
     });
   }
   summary.protocolVersion = transport.negotiatedVersion ?? null;
+  summary.sessionId = transport.sessionId ?? null;
   summary.serverInfo = client.getServerVersion() ?? null;
   summary.capabilities = client.getServerCapabilities() ?? null;
   summary.instructions = client.getInstructions() ?? null;
