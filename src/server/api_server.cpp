@@ -271,7 +271,10 @@ struct ApiServer::Impl {
         return out;
     }
 
-    json ask(const httplib::Request& req) {
+    // POST /v1/ask. With `Accept: text/event-stream` the answer streams as Server-Sent Events:
+    // `text` events with pieces of the answer as the model writes them, then one `done` event
+    // with the whole answer and its tool calls (or an `error` event).
+    json ask(const httplib::Request& req, httplib::Response& res) {
         if (!options.flags.agent || !options.llm)
             throw ApiError{503, "agent_off",
                            "the agent is off on this server (start it with --llm and --model)"};
@@ -279,15 +282,58 @@ struct ApiServer::Impl {
         if (!body.contains("question") || !body["question"].is_string() ||
             body["question"].get<std::string>().empty())
             throw ApiError{400, "bad_argument", "give {\"question\": \"...\"}"};
-        auto client = agent::make_chat_client(*options.llm);
+        const std::string question = body["question"];
+        if (req.get_header_value("Accept").find("text/event-stream") == std::string::npos) {
+            const auto client = llm_client();
+            agent::Agent a(*client, registry, context, agent_options({}));
+            try {
+                return a.ask(question).to_json();
+            } catch (const agent::LlmError& e) {
+                throw ApiError{502, "llm_failed", e.what()};
+            }
+        }
+        res.status = 200;
+        res.set_header("Cache-Control", "no-cache");
+        res.set_chunked_content_provider("text/event-stream", [this, question](
+                                                                  size_t, httplib::DataSink& sink) {
+            auto event = [&sink](const char* name, const json& data) {
+                const std::string text =
+                    std::string("event: ") + name +
+                    "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
+                return sink.write(text.data(), text.size());
+            };
+            // The stream runs after the handler returned, so it takes a slot of its own.
+            if (!admission.enter()) {
+                ++metrics.rejected_overload;
+                event("error", {{"code", "overloaded"}, {"message", "the server is at capacity"}});
+                sink.done();
+                return true;
+            }
+            try {
+                auto client = llm_client();
+                agent::Agent a(*client, registry, context,
+                               agent_options([&](std::string_view piece) {
+                                   event("text", {{"text", std::string(piece)}});
+                               }));
+                event("done", a.ask(question).to_json());
+            } catch (const std::exception& e) {
+                event("error", {{"code", "llm_failed"}, {"message", e.what()}});
+            }
+            admission.leave();
+            sink.done();
+            return true;
+        });
+        return json();
+    }
+
+    std::unique_ptr<agent::ChatClient> llm_client() const {
+        return agent::make_chat_client(*options.llm);
+    }
+    agent::AgentOptions agent_options(std::function<void(std::string_view)> on_text) const {
         agent::AgentOptions ao;
         ao.max_steps = options.agent_max_steps;
-        agent::Agent a(*client, registry, context, ao);
-        try {
-            return a.ask(body["question"].get<std::string>()).to_json();
-        } catch (const agent::LlmError& e) {
-            throw ApiError{502, "llm_failed", e.what()};
-        }
+        ao.on_text = std::move(on_text);
+        return ao;
     }
 
     void routes() {
@@ -368,9 +414,10 @@ struct ApiServer::Impl {
                      throw ApiError{405, "method_not_allowed",
                                     "this server sends no stream on GET; POST JSON-RPC messages"};
                  }));
-        http.Post("/v1/ask",
-                  endpoint("ask", Access::Reader,
-                           [this](const httplib::Request& req, auto&) { return ask(req); }));
+        http.Post("/v1/ask", endpoint("ask", Access::Reader,
+                                      [this](const httplib::Request& req, httplib::Response& res) {
+                                          return ask(req, res);
+                                      }));
         http.Put(
             "/v1/admin/alerts",
             endpoint("admin_alerts", Access::Writer, [this](const httplib::Request& req, auto&) {

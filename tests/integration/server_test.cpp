@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "embed/httplib_include.hpp"
@@ -191,6 +192,45 @@ TEST_F(ServerTest, TheAgentAnswersThroughTheToolsOverHttp) {
     ASSERT_EQ(t["tool_calls"].size(), 1u);
     EXPECT_EQ(t["tool_calls"][0]["total"],
               bcftools_count("bcftools view -H " + kChr22 + " | wc -l"));
+}
+
+TEST_F(ServerTest, TheAgentStreamsItsAnswerAsServerSentEvents) {
+    ScriptedTurn call;
+    call.tool_calls = {{"store_overview", json::object()}};
+    ScriptedTurn answer;
+    answer.content = "Five samples, one chromosome.";
+    answer.chunk_delay = std::chrono::milliseconds(20);
+    ScriptedLlmServer llm({call, answer});
+    ServerProcess s({"--db", db(), "--tokens", tokens(), "--llm", "openai", "--llm-url", llm.url(),
+                     "--model", llm.model()});
+    httplib::Headers accept = {{"Accept", "text/event-stream"}};
+    auto r = client(s, *reader_)
+                 ->Post("/v1/ask", accept, json{{"question", "what is here?"}}.dump(),
+                        "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_NE(r->get_header_value("Content-Type").find("text/event-stream"), std::string::npos);
+    std::string text;
+    json done;
+    int text_events = 0;
+    std::istringstream in(r->body);
+    for (std::string line, event; std::getline(in, line);) {
+        if (line.rfind("event: ", 0) == 0) event = line.substr(7);
+        if (line.rfind("data: ", 0) != 0) continue;
+        const json data = json::parse(line.substr(6));
+        if (event == "text") {
+            text += data["text"].get<std::string>();
+            ++text_events;
+        }
+        if (event == "done") done = data;
+    }
+    EXPECT_GT(text_events, 1) << "the answer arrives in pieces";
+    EXPECT_EQ(text, "Five samples, one chromosome.");
+    ASSERT_TRUE(done.is_object()) << r->body;
+    EXPECT_EQ(done["answer"], text);
+    ASSERT_EQ(done["tool_calls"].size(), 1u);
+    EXPECT_EQ(done["tool_calls"][0]["name"], "store_overview");
+    EXPECT_TRUE(llm.failures().empty()) << llm.failures().front();
 }
 
 TEST_F(ServerTest, MetricsAndAMemoryAlertThatIsRaisedAndCleared) {
