@@ -89,41 +89,24 @@ if ! kuzu_ready; then
   flock -u 9
 fi
 
-# The reference MCP client of the tests (tests/mcp): the pinned SDK from its lockfile. Installed
-# when missing or when the lockfile changed since the last install (npm ci writes
+# The tests' npm packages, each pinned by its lockfile: the reference MCP client (tests/mcp) and
+# playwright-core driving Debian's chromium for the web page (tests/web). A directory is
+# installed when node_modules is missing or older than the lockfile (npm ci writes
 # node_modules/.package-lock.json last, so an interrupted install is redone).
-MCP_CLIENT_DIR="$(cd "$(dirname "$0")/../tests/mcp" && pwd)"
-mcp_client_ready() {
-  [ -f "$MCP_CLIENT_DIR/node_modules/.package-lock.json" ] &&
-    [ ! "$MCP_CLIENT_DIR/package-lock.json" -nt "$MCP_CLIENT_DIR/node_modules/.package-lock.json" ]
+npm_ready() {
+  [ -f "$1/node_modules/.package-lock.json" ] && [ ! "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]
 }
-if ! mcp_client_ready; then
+for dir in tests/mcp tests/web; do
+  path="$(cd "$(dirname "$0")/../$dir" && pwd)"
+  npm_ready "$path" && continue
   mkdir -p "$CACHE_ROOT"
-  exec 8>"$CACHE_ROOT/mcp-client-npm.lock"
+  exec 8>"$CACHE_ROOT/npm-$(basename "$dir").lock"
   flock 8
-  if ! mcp_client_ready; then
-    log "installing the MCP test client (npm ci in tests/mcp)"
-    (cd "$MCP_CLIENT_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  if ! npm_ready "$path"; then
+    log "installing the test packages of $dir (npm ci)"
+    (cd "$path" && npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
   flock -u 8
-fi
-
-# The web page test (tests/web): playwright-core from its lockfile, driving Debian's chromium.
-# Same rule as the MCP client: installed when missing or when the lockfile changed.
-WEB_TEST_DIR="$(cd "$(dirname "$0")/../tests/web" && pwd)"
-web_test_ready() {
-  [ -f "$WEB_TEST_DIR/node_modules/.package-lock.json" ] &&
-    [ ! "$WEB_TEST_DIR/package-lock.json" -nt "$WEB_TEST_DIR/node_modules/.package-lock.json" ]
-}
-if ! web_test_ready; then
-  mkdir -p "$CACHE_ROOT"
-  exec 7>"$CACHE_ROOT/web-test-npm.lock"
-  flock 7
-  if ! web_test_ready; then
-    log "installing the web page test driver (npm ci in tests/web)"
-    (cd "$WEB_TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  fi
-  flock -u 7
-fi
+done
 
 echo "$KUZU_PREFIX"

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmark: `vcf-agent serve` under load from a real HTTP load generator (wrk, 64 keep-alive
+# connections) on a synthetic store: region lookups, similarity searches and genotype filters,
+# one kind per run, then reported beside one `bcftools view -r` of the same kind of region on
+# the same file (the reference a user would script instead).
+#
+#   bash bench/serve_load.sh [--records N] [--samples S] [--seconds T] [--connections C]
+#                            [--workdir DIR]
+#
+# Prints per endpoint: requests/s, p50/p95/p99 latency, errors; and the server's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+RECORDS=1000000
+SAMPLES=10
+SECONDS_PER_RUN=20
+CONNECTIONS=64
+SEED=11
+WORKDIR="${BENCH_DIR:-$REPO/build/bench-data}"
+die() { printf 'serve_load: %s\n' "$*" >&2; exit 1; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --records) RECORDS="$2"; shift 2 ;;
+    --samples) SAMPLES="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --workdir) WORKDIR="$2"; shift 2 ;;
+    *) die "unknown option '$1'" ;;
+  esac
+done
+bash scripts/setup.sh >/dev/null
+if ! command -v wrk >/dev/null; then  # the load generator is the benchmark's, not the product's
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends wrk >/dev/null
+fi
+[ -f build/release/build.ninja ] || cmake --preset release >/dev/null
+cmake --build --preset release --target vcf-agent vcf_generate >/dev/null
+BIN="$REPO/build/release/vcf-agent"
+GEN="$REPO/build/release/bench/vcf_generate"
+mkdir -p "$WORKDIR"
+VCF="$WORKDIR/serve-r$RECORDS-s$SAMPLES-seed$SEED.vcf.gz"
+if [ ! -s "$VCF" ]; then
+  "$GEN" --records "$RECORDS" --samples "$SAMPLES" --seed "$SEED" --threads "$(nproc)" -o "$VCF.tmp.vcf.gz"
+  mv "$VCF.tmp.vcf.gz" "$VCF"
+fi
+[ -s "$VCF.tbi" ] || tabix -f -p vcf "$VCF"
+DB="$WORKDIR/serve-db-r$RECORDS-s$SAMPLES"
+if [ ! -f "$DB/.complete" ]; then
+  rm -rf "$DB"
+  start=$(date +%s.%N)
+  "$BIN" ingest "$VCF" --db "$DB" >/dev/null
+  printf 'ingest: %.1f s (%s records x %s samples, graph + vectors)\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$RECORDS" "$SAMPLES"
+  touch "$DB/.complete"
+fi
+TOKENS="$WORKDIR/serve-tokens"
+rm -f "$TOKENS"
+TOKEN=$("$BIN" token add --role reader --tokens "$TOKENS")
+KEYS=$("$BIN" tools call variants_in_region '{"region": "chr1:1-50000000", "limit": 200}' --db "$DB" -O json |
+  grep -o '"key":"[^"]*"' | cut -d'"' -f4 | paste -sd, -)
+[ -n "$KEYS" ] || die "no variant keys found in the store"
+
+PORTFILE="$WORKDIR/serve-port"
+rm -f "$PORTFILE"
+"$BIN" serve --db "$DB" --tokens "$TOKENS" --listen 127.0.0.1:0 --port-file "$PORTFILE" \
+  --threads $((CONNECTIONS + 8)) --max-running "$(nproc)" --max-queue $((CONNECTIONS * 2)) \
+  --max-wait-ms 5000 2>"$WORKDIR/serve.log" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$PORTFILE" ] && break; sleep 0.1; done
+PORT=$(cat "$PORTFILE")
+URL="http://127.0.0.1:$PORT"
+
+printf '\n%-9s %9s %8s %8s %8s %8s %7s\n' endpoint requests rps p50_ms p95_ms p99_ms errors
+for endpoint in region search genotype; do
+  line=$(ENDPOINT=$endpoint TOKEN=$TOKEN KEYS=$KEYS SAMPLES=$SAMPLES \
+    wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 10s -s bench/serve_load/mix.lua "$URL" |
+    grep '^RESULT')
+  # shellcheck disable=SC2086
+  set -- $line
+  printf '%-9s %9s %8s %8s %8s %8s %7s\n' "$endpoint" "${3#requests=}" "${5#rps=}" "${6#p50_ms=}" \
+    "${7#p95_ms=}" "${8#p99_ms=}" "${9#errors=}"
+done
+RSS=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
+printf '\nserver peak RSS: %s MB\n' "$RSS"
+
+# The reference: one region of the same size answered by bcftools, a process per question.
+start=$(date +%s.%N)
+for i in $(seq 20); do
+  beg=$((RANDOM * 3000 + 1))
+  bcftools view -H -r "chr1:$beg-$((beg + 20000))" "$VCF" | head -20 >/dev/null
+done
+printf 'bcftools view -r (20 regions, one process each): %.1f ms per region\n' \
+  "$(echo "($(date +%s.%N) - $start) * 1000 / 20" | bc -l)"
