@@ -30,7 +30,8 @@ json query_parameter(const std::string& name, const json& schema, bool required,
 }
 
 json with_errors(json responses) {
-    for (auto& [code, r] : error_responses().items()) responses[code] = r;
+    const json errors = error_responses();  // outlives the loop over its items
+    for (const auto& [code, r] : errors.items()) responses[code] = r;
     return responses;
 }
 

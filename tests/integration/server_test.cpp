@@ -112,8 +112,12 @@ TEST_F(ServerTest, ErrorsHaveTheRightStatusAndAStableCode) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401);
     EXPECT_EQ(body(r)["error"]["code"], "unauthorized");
-    EXPECT_EQ(client(s, "vat_not-a-token")->Get("/v1/tools")->status, 401);
-    EXPECT_EQ(anonymous->Get("/health")->status, 200);
+    auto wrong = client(s, "vat_not-a-token")->Get("/v1/tools");
+    ASSERT_TRUE(wrong) << httplib::to_string(wrong.error()) << s.log();
+    EXPECT_EQ(wrong->status, 401);
+    auto health = anonymous->Get("/health");
+    ASSERT_TRUE(health) << httplib::to_string(health.error()) << s.log();
+    EXPECT_EQ(health->status, 200);
     EXPECT_EQ(anonymous->Get("/openapi.json")->status, 200);
 
     auto c = client(s, *reader_);
