@@ -1,5 +1,6 @@
 #include "query/graph_queries.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "vcf/variant_key.hpp"
@@ -24,8 +25,8 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
                               store::QueryParams& params) const {
     if (f.region) {
         // Record overlap, as `bcftools view -r`: the variant starts before the region ends and
-        // its record ends at or after the region start. The locus bound lets Kuzu skip node
-        // groups of other contigs via zone maps.
+        // its record ends at or after the region start. The locus bounds let Kuzu skip the
+        // node groups outside them via zone maps.
         const int64_t rank = store_.contig_rank(f.region->chrom);
         where.push_back("v.chrom = $r_chrom AND v.pos <= $r_end AND v.end_pos >= $r_beg");
         where.push_back("v.locus >= $r_locus_lo AND v.locus <= $r_locus_hi");
@@ -33,7 +34,10 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
         params["r_beg"] = f.region->beg;
         params["r_end"] = f.region->end;
         using store::GraphStore;
-        params["r_locus_lo"] = rank < 0 ? int64_t{-1} : GraphStore::locus_of(rank, 0);
+        // A variant overlapping the region starts at most the contig's longest span before it.
+        const int64_t first_start =
+            rank < 0 ? 0 : std::max<int64_t>(0, f.region->beg - store_.max_variant_span(f.region->chrom));
+        params["r_locus_lo"] = rank < 0 ? int64_t{-1} : GraphStore::locus_of(rank, first_start);
         params["r_locus_hi"] = rank < 0 ? int64_t{-1} : GraphStore::locus_of(rank, f.region->end);
     }
     if (!f.gene.empty() || !f.impact.empty()) {

@@ -269,6 +269,12 @@ struct GraphStore::Impl {
     std::vector<std::pair<std::string, int64_t>> unwritten_contigs;
     int64_t next_contig_rank = 0;  // one past the highest rank in contig_rank
     std::unordered_set<std::string> genes;
+    // Longest variant span per contig for region scans (GraphStore::max_variant_span), and a
+    // counter every write bumps so a scan that raced a commit caches nothing.
+    std::mutex span_mutex;  // guards max_span and span_generation
+    std::unordered_map<std::string, int64_t> max_span;
+    uint64_t span_generation = 0;
+    void forget_spans();
     std::filesystem::path staging;
     std::filesystem::path marker;  // the open-for-writing marker to remove at close
 
@@ -484,6 +490,33 @@ GraphStore::~GraphStore() {
     if (!marker.empty()) std::filesystem::remove(marker, ec);
 }
 
+int64_t GraphStore::max_variant_span(const std::string& chrom) {
+    const int64_t rank = contig_rank(chrom);
+    if (rank < 0) return 0;
+    uint64_t generation;
+    {
+        std::lock_guard lock(impl_->span_mutex);
+        auto it = impl_->max_span.find(chrom);
+        if (it != impl_->max_span.end()) return it->second;
+        generation = impl_->span_generation;
+    }
+    const auto t = read_only_query(
+        "MATCH (v:Variant) WHERE v.locus >= $lo AND v.locus <= $hi RETURN max(v.end_pos - v.pos)",
+        {{"lo", locus_of(rank, 0)}, {"hi", locus_of(rank, kLocusShift - 1)}});
+    const int64_t span =
+        t.rows.empty() || t.rows[0][0].is_null() ? 0 : std::max<int64_t>(0, t.rows[0][0].get<int64_t>());
+    std::lock_guard lock(impl_->span_mutex);
+    // A commit since the scan began may have added a longer variant: then keep nothing.
+    if (generation == impl_->span_generation) impl_->max_span[chrom] = span;
+    return span;
+}
+
+void GraphStore::Impl::forget_spans() {
+    std::lock_guard lock(span_mutex);
+    max_span.clear();
+    ++span_generation;
+}
+
 int64_t GraphStore::contig_rank(const std::string& chrom) const {
     std::shared_lock lock(impl_->contig_mutex);
     auto it = impl_->contig_rank.find(chrom);
@@ -629,6 +662,7 @@ void GraphStore::undo_source(SourceRecord& source) {
         source.status = "loading";
         im.run(*im.writer, kSetSource, source_params(source));
         im.run(*im.writer, "COMMIT");
+        im.forget_spans();
         im.run(*im.writer, "CHECKPOINT");
     } catch (...) {
         im.writer->query("ROLLBACK");
@@ -861,6 +895,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
             if (before_commit) before_commit();
             std::unique_lock gate(im.commit_gate);
             im.run(*im.writer, "COMMIT");
+            im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
             // Kuzu replays a committed COPY from its WAL by reading the staged file again, so
             // the batch is checkpointed while its staging files still exist (they are removed
             // with the batch). Measured: a SIGKILL after COMMIT without this lost the batch's

@@ -95,6 +95,10 @@ class GraphStore {
     }
     // Rank of a contig in the store, or -1 when no variant on it was ever loaded.
     int64_t contig_rank(const std::string& chrom) const;
+    // The longest end_pos - pos of the contig's variants (0 when none): how far before a
+    // region a variant overlapping it can start, so region scans can begin there instead of at
+    // the contig's start. Cached; every commit forgets the cache.
+    int64_t max_variant_span(const std::string& chrom);
 
     // Opens (creating the schema on first open) the database in `dir`. Throws StoreError when
     // the directory holds a store of another schema version.

@@ -298,3 +298,27 @@ TEST(ToolsGeneTest, GeneToolsFollowTheFilesAnnotations) {
 
 }  // namespace
 }  // namespace vcfagent::test
+
+namespace vcfagent::test {
+namespace {
+
+// A region inside a long variant finds it, as bcftools view -r does (region scans start at the
+// contig's longest variant span before the region, not at the region).
+TEST(ToolsRegionTest, RegionsInsideLongVariantsFindThem) {
+    TempDir tmp;
+    const std::string vcf = tmp.file("sv.vcf.gz");
+    ASSERT_EQ(run_shell("bcftools view -Oz -o " + vcf + " " + data_path("structural.vcf") + " && tabix -p vcf " + vcf)
+                  .exit_code,
+              0);
+    auto r = run_agent({"ingest", vcf, "--db", tmp.file("db"), "--no-vectors"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* region : {"3:12670000-12680000", "2:321700-321800", "1:2827600-2827650", "3:1-100"}) {
+        auto c = call_tool(tmp.file("db"), "variants_in_region", {{"region", region}});
+        ASSERT_EQ(c.exit_code, 0) << c.error;
+        EXPECT_EQ(c.result["total"], shell_count("bcftools view -H -r " + std::string(region) + " " + vcf + " | wc -l"))
+            << region;
+    }
+}
+
+}  // namespace
+}  // namespace vcfagent::test
