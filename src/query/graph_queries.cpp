@@ -26,19 +26,21 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
     if (f.region) {
         // Record overlap, as `bcftools view -r`: the variant starts before the region ends and
         // its record ends at or after the region start. The locus bounds let Kuzu skip the
-        // node groups outside them via zone maps.
-        const int64_t rank = store_.contig_rank(f.region->chrom);
-        where.push_back("v.chrom = $r_chrom AND v.pos <= $r_end AND v.end_pos >= $r_beg");
-        where.push_back("v.locus >= $r_locus_lo AND v.locus <= $r_locus_hi");
-        params["r_chrom"] = f.region->chrom;
-        params["r_beg"] = f.region->beg;
-        params["r_end"] = f.region->end;
+        // node groups outside them via zone maps; they are written into the statement as
+        // integers because Kuzu 0.11.3 prunes by zone maps only for literals (measured on a 1M
+        // store: 100 ms with parameters, 33 ms with literals).
         using store::GraphStore;
+        const int64_t rank = store_.contig_rank(f.region->chrom);
         // A variant overlapping the region starts at most the contig's longest span before it.
         const int64_t first_start =
             rank < 0 ? 0 : std::max<int64_t>(0, f.region->beg - store_.max_variant_span(f.region->chrom));
-        params["r_locus_lo"] = rank < 0 ? int64_t{-1} : GraphStore::locus_of(rank, first_start);
-        params["r_locus_hi"] = rank < 0 ? int64_t{-1} : GraphStore::locus_of(rank, f.region->end);
+        const int64_t lo = rank < 0 ? -1 : GraphStore::locus_of(rank, first_start);
+        const int64_t hi = rank < 0 ? -1 : GraphStore::locus_of(rank, f.region->end);
+        where.push_back("v.locus >= " + std::to_string(lo) + " AND v.locus <= " + std::to_string(hi));
+        where.push_back("v.chrom = $r_chrom AND v.pos <= $r_end AND v.end_pos >= $r_beg");
+        params["r_chrom"] = f.region->chrom;
+        params["r_beg"] = f.region->beg;
+        params["r_end"] = f.region->end;
     }
     if (!f.gene.empty() || !f.impact.empty()) {
         std::vector<std::string> g;
