@@ -159,7 +159,14 @@ void McpServer::serve(std::istream& in, std::ostream& out) {
 
 json McpServer::handle(const json& message) {
     bool deferred = false;
-    return dispatch(message, nullptr, deferred);
+    try {
+        return dispatch(message, nullptr, deferred);
+    } catch (const std::exception& e) {
+        const json id = message.is_object() && message.contains("id") && valid_id(message["id"])
+                            ? message["id"]
+                            : json(nullptr);
+        return error_response(id, kInternalError, std::string("Internal error: ") + e.what());
+    }
 }
 
 json McpServer::dispatch(const json& message, Call* call, bool& deferred) {
