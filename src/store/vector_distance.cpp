@@ -2,7 +2,15 @@
 
 namespace vcfagent::store {
 
-__attribute__((target_clones("avx2", "default"))) float l2_squared(const float* a, const float* b,
+// An AVX2 clone chosen at load time by an ifunc resolver; ThreadSanitizer instruments the
+// resolver, which then runs before its runtime is up and crashes, so TSan builds keep one.
+#if defined(__SANITIZE_THREAD__)
+#define VCF_AGENT_DISTANCE_CLONES
+#else
+#define VCF_AGENT_DISTANCE_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
+VCF_AGENT_DISTANCE_CLONES float l2_squared(const float* a, const float* b,
                                                                    size_t dim) {
     float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
