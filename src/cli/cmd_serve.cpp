@@ -132,6 +132,9 @@ const CommandRegistration serve_registration("serve", [](CLI::App& app) {
                     "Alert above this 5xx share");
     cmd->add_option("--alert-p95-ms", a->options.alerts.p95_latency_ms,
                     "Alert above this p95 latency");
+    cmd->add_flag("--allow-ingest", a->options.allow_ingest,
+                  "Hold the store open for writing and take POST /v1/ingest (writer tokens, files "
+                  "below --data-dir); readers are served meanwhile");
     cmd->add_flag("--agent-off", a->agent_off,
                   "Feature flag: no /v1/ask (env VCF_AGENT_AGENT=off)");
     cmd->add_flag("--vectors-off", a->vectors_off,

@@ -18,9 +18,11 @@
 #include "embed/httplib_include.hpp"
 #include "server/admission.hpp"
 #include "server/beacon.hpp"
+#include "server/ingest_jobs.hpp"
 #include "server/openapi.hpp"
 #include "server/token_store.hpp"
 #include "server/web_page.hpp"
+#include "store/dual_store.hpp"
 #include "store/graph_store.hpp"
 #include "store/vector_store.hpp"
 #include "tools/tool_context.hpp"
@@ -90,15 +92,32 @@ struct ApiServer::Impl {
     explicit Impl(ServerOptions o)
         : options(std::move(o)),
           tokens(TokenStore::load(options.tokens_file)),
-          context(options.db, options.data_dir,
-                  tools::ToolLimits{50, 500, options.statement_timeout}),
+          stores(options.allow_ingest
+                     ? std::make_unique<store::DualStore>(options.db, store::DualStoreOptions{})
+                     : nullptr),
+          context_holder(make_context()),
+          context(*context_holder),
+          jobs(stores ? std::make_unique<IngestJobs>(*stores, options.max_queued_ingests)
+                      : nullptr),
           admission(options.max_running, options.max_waiting, options.max_wait) {
         metrics.set_thresholds(options.alerts);
     }
 
+    std::unique_ptr<tools::ToolContext> make_context() {
+        const tools::ToolLimits limits{50, 500, options.statement_timeout};
+        if (stores)
+            return std::make_unique<tools::ToolContext>(stores->graph(), stores->vectors(),
+                                                        options.data_dir, limits);
+        return std::make_unique<tools::ToolContext>(options.db, options.data_dir, limits);
+    }
+
     ServerOptions options;
     const TokenStore tokens;
-    tools::ToolContext context;
+    // With ingest allowed, the store open for writing; the tools read through it.
+    std::unique_ptr<store::DualStore> stores;
+    std::unique_ptr<tools::ToolContext> context_holder;
+    tools::ToolContext& context;
+    std::unique_ptr<IngestJobs> jobs;  // declared after the stores: stopped before they close
     const tools::ToolRegistry& registry = tools::ToolRegistry::catalogue();
     Admission admission;
     Metrics metrics;
@@ -254,7 +273,16 @@ struct ApiServer::Impl {
     }
 
     std::string store_gauges() {
-        std::string out =
+        std::string out;
+        if (jobs)
+            out +=
+                "# HELP vcf_agent_ingest_records_total Records read by ingest jobs.\n"
+                "# TYPE vcf_agent_ingest_records_total counter\nvcf_agent_ingest_records_total " +
+                std::to_string(jobs->records_total()) +
+                "\n# HELP vcf_agent_ingest_jobs_running Ingest jobs loading now.\n"
+                "# TYPE vcf_agent_ingest_jobs_running gauge\nvcf_agent_ingest_jobs_running " +
+                std::to_string(jobs->running()) + "\n";
+        out +=
             "# HELP vcf_agent_graph_rows Rows per table of the graph store.\n"
             "# TYPE vcf_agent_graph_rows gauge\n";
         try {
@@ -413,6 +441,37 @@ struct ApiServer::Impl {
         http.Get("/mcp", endpoint("mcp", Access::Reader, [](auto&, auto&) -> json {
                      throw ApiError{405, "method_not_allowed",
                                     "this server sends no stream on GET; POST JSON-RPC messages"};
+                 }));
+        http.Post(
+            "/v1/ingest",
+            endpoint("ingest", Access::Writer,
+                     [this](const httplib::Request& req, httplib::Response& res) {
+                         if (!jobs)
+                             throw ApiError{
+                                 503, "ingest_off",
+                                 "this server does not ingest (start it with --allow-ingest)"};
+                         const json body = body_json(req);
+                         if (!body.contains("path") || !body["path"].is_string())
+                             throw ApiError{400, "bad_argument",
+                                            "give {\"path\": \"file below the data directory\"}"};
+                         std::filesystem::path file;
+                         try {
+                             file = context.allowed_file(body["path"]);
+                         } catch (const tools::ToolError& e) {
+                             throw ApiError{400, "bad_argument", e.what()};
+                         }
+                         const std::string id = jobs->submit(file.string(), body["path"]);
+                         if (id.empty())
+                             throw ApiError{503, "overloaded", "too many ingest jobs are waiting"};
+                         res.status = 202;
+                         send_json(res, 202, {{"job", id}, {"status_url", "/v1/jobs/" + id}});
+                         return json();
+                     }));
+        http.Get(R"(/v1/jobs/([0-9a-f]+))",
+                 endpoint("jobs", Access::Reader, [this](const httplib::Request& req, auto&) {
+                     json s = jobs ? jobs->status(req.matches[1]) : json();
+                     if (s.is_null()) throw ApiError{404, "unknown_job", "no such job"};
+                     return s;
                  }));
         http.Post("/v1/ask", endpoint("ask", Access::Reader,
                                       [this](const httplib::Request& req, httplib::Response& res) {

@@ -38,6 +38,10 @@ struct ServerOptions {
     int agent_max_steps = 8;
     AlertThresholds alerts;
     FeatureFlags flags;
+    // Hold the store open for writing and accept POST /v1/ingest (writer tokens, files below
+    // data_dir); readers are then served from the same store while a job loads.
+    bool allow_ingest = false;
+    size_t max_queued_ingests = 8;
 };
 
 class ApiServer {

@@ -10,9 +10,18 @@ ToolContext::ToolContext(std::filesystem::path db, std::filesystem::path data_di
                          ToolLimits limits)
     : db_(std::move(db)), data_dir_(std::move(data_dir)), limits_(limits) {}
 
+ToolContext::ToolContext(store::GraphStore& graph, store::VectorStore& vectors,
+                         std::filesystem::path data_dir, ToolLimits limits)
+    : db_(graph.dir()),
+      data_dir_(std::move(data_dir)),
+      limits_(limits),
+      borrowed_graph_(&graph),
+      borrowed_vectors_(&vectors) {}
+
 ToolContext::~ToolContext() = default;
 
 store::GraphStore& ToolContext::graph() {
+    if (borrowed_graph_) return *borrowed_graph_;
     std::lock_guard lock(open_mutex_);
     if (!graph_) {
         store::GraphStoreOptions options;
@@ -23,6 +32,7 @@ store::GraphStore& ToolContext::graph() {
 }
 
 store::VectorStore& ToolContext::vectors() {
+    if (borrowed_vectors_) return *borrowed_vectors_;
     std::lock_guard lock(open_mutex_);
     if (!vectors_) {
         store::VectorStoreOptions options;

@@ -25,6 +25,10 @@ class ToolContext {
   public:
     // `data_dir`: the only directory validate_file / file_stats may read below (empty: none).
     ToolContext(std::filesystem::path db, std::filesystem::path data_dir, ToolLimits limits = {});
+    // Borrows stores someone else opened (the server, when it also ingests: Kuzu allows no
+    // read-only handle beside its writer). Writes stay refused by the read-only query path.
+    ToolContext(store::GraphStore& graph, store::VectorStore& vectors,
+                std::filesystem::path data_dir, ToolLimits limits = {});
     ~ToolContext();
     ToolContext(const ToolContext&) = delete;
     ToolContext& operator=(const ToolContext&) = delete;
@@ -49,6 +53,8 @@ class ToolContext {
     std::mutex open_mutex_;  // guards graph_ and vectors_ while they are opened
     std::unique_ptr<store::GraphStore> graph_;
     std::unique_ptr<store::VectorStore> vectors_;
+    store::GraphStore* const borrowed_graph_ = nullptr;
+    store::VectorStore* const borrowed_vectors_ = nullptr;
 };
 
 }  // namespace vcfagent::tools

@@ -375,6 +375,59 @@ TEST_F(ServerTest, McpOverHttpWithTheOfficialClient) {
     EXPECT_EQ(res->status, 404);
 }
 
+// Ingest as a job: a writer loads a second real file through the API while a reader keeps
+// asking; the job reports progress and its report; the store then holds both files.
+TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
+    TempDir tmp;
+    const std::string store = tmp.file("db");
+    ASSERT_EQ(run_agent({"ingest", kChr22, "--db", store}).exit_code, 0);
+    const std::string data = std::filesystem::path(kChr22).parent_path().string();
+    ServerProcess s({"--db", store, "--tokens", tokens(), "--data-dir", data, "--allow-ingest"});
+    auto reader = client(s, *reader_);
+    auto writer = client(s, *writer_);
+    const json job_request = {{"path", "hapmap_exome_chr22.vcf.gz"}};
+    auto r = reader->Post("/v1/ingest", job_request.dump(), "application/json");
+    EXPECT_EQ(r->status, 403) << "readers do not ingest";
+    r = writer->Post("/v1/ingest", json{{"path", "../CMakeLists.txt"}}.dump(), "application/json");
+    EXPECT_EQ(r->status, 400) << r->body;
+    r = writer->Post("/v1/ingest", job_request.dump(), "application/json");
+    ASSERT_EQ(r->status, 202) << r->body;
+    const std::string url = body(r)["status_url"];
+    json status;
+    int reads = 0;
+    for (int i = 0; i < 600; ++i) {
+        // Readers keep being answered while the job runs.
+        auto q = reader->Post("/v1/tools/variant_stats", "{}", "application/json");
+        ASSERT_TRUE(q);
+        EXPECT_EQ(q->status, 200) << q->body;
+        ++reads;
+        status = body(reader->Get(url.c_str()));
+        if (status["status"] == "done" || status["status"] == "failed") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(status["status"], "done") << status.dump();
+    EXPECT_EQ(status["path"], "hapmap_exome_chr22.vcf.gz");
+    EXPECT_EQ(status["records"],
+              bcftools_count("bcftools view -H " + data + "/hapmap_exome_chr22.vcf.gz | wc -l"));
+    EXPECT_GT(status["report"]["new_variants"].get<int64_t>(), 0);
+    EXPECT_GT(reads, 0);
+    auto o = body(reader->Post("/v1/tools/store_overview", "{}", "application/json"));
+    EXPECT_EQ(o["sources"].size(), 2u);
+    EXPECT_EQ(o["sample_count"],
+              bcftools_count("(bcftools query -l " + kChr22 + "; bcftools query -l " + data +
+                             "/hapmap_exome_chr22.vcf.gz) | sort -u | wc -l"));
+    EXPECT_EQ(reader->Get("/v1/jobs/0123abcd")->status, 404);
+    // A write through Cypher is still refused on the writable store.
+    r = reader->Post("/v1/cypher", json{{"query", "MATCH (v:Variant) DELETE v"}}.dump(),
+                     "application/json");
+    EXPECT_EQ(r->status, 403);
+    EXPECT_EQ(s.terminate(30), 0) << s.log();
+    // Everything the job committed is in the store after the server is gone.
+    auto after = run_agent({"tools", "call", "store_overview", "{}", "--db", store});
+    ASSERT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_EQ(json::parse(after.out)["sources"].size(), 2u);
+}
+
 TEST(ServerStartTest, RefusesToStartWithoutTokensOrStore) {
     TempDir tmp;
     auto r = run_agent({"serve", "--db", tmp.file("nostore"), "--tokens", tmp.file("tokens"),

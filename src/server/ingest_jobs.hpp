@@ -1,0 +1,62 @@
+#pragma once
+// Ingest as a job of the server: files are loaded one at a time on a thread of their own into
+// the store the server holds open for writing, while readers keep being served from it. Each
+// job reports progress (records, records/s, ETA) and, at the end, the ingest report or error.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "store/dual_store.hpp"
+
+namespace vcfagent::server {
+
+class IngestJobs {
+  public:
+    // `max_queued`: jobs waiting beyond the running one; submit() refuses more.
+    IngestJobs(store::DualStore& stores, size_t max_queued);
+    ~IngestJobs();  // stop()
+    IngestJobs(const IngestJobs&) = delete;
+    IngestJobs& operator=(const IngestJobs&) = delete;
+
+    // Queues `path` (already checked to be a readable file); its job id, or "" when the queue
+    // is full.
+    std::string submit(const std::string& path, const std::string& label);
+    // {id, path, status: queued|running|done|failed|cancelled, records, bytes, total_bytes,
+    //  records_per_second, eta_seconds, report | error}; null for an unknown id.
+    nlohmann::json status(const std::string& id) const;
+    size_t running() const;
+    int64_t records_total() const { return records_total_.load(); }
+    // Cancels the queued jobs and waits for the running one: a load stops only between files,
+    // so every batch it committed stays and the file's next load resumes after them.
+    void stop();
+
+  private:
+    struct Job {
+        std::string id, path, label;
+        std::string status = "queued";  // guarded by IngestJobs::mutex_
+        nlohmann::json report, error;   // guarded by IngestJobs::mutex_
+        std::atomic<int64_t> records{0}, bytes{0}, total_bytes{-1};
+        std::chrono::steady_clock::time_point started;
+    };
+    void run();
+
+    store::DualStore& stores_;
+    const size_t max_queued_;
+    mutable std::mutex mutex_;  // guards jobs_, queue_, stopping_ and each job's status/report
+    std::condition_variable work_;
+    std::map<std::string, std::shared_ptr<Job>> jobs_;
+    std::deque<std::shared_ptr<Job>> queue_;
+    bool stopping_ = false;
+    std::atomic<int64_t> records_total_{0};  // records read by every job, for /metrics
+    std::thread worker_;
+};
+
+}  // namespace vcfagent::server
