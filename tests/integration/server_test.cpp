@@ -428,6 +428,45 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     EXPECT_EQ(json::parse(after.out)["sources"].size(), 2u);
 }
 
+// SIGTERM while a job loads: the server stops taking requests, lets the running load finish
+// (loads stop only between files) and exits 0; the store then holds every record of both files.
+TEST_F(ServerTest, SigtermDuringAnIngestJobLosesNothing) {
+    TempDir tmp;
+    const std::string store = tmp.file("db");
+    ASSERT_EQ(run_agent({"ingest", kChr22, "--db", store, "--no-vectors"}).exit_code, 0);
+    const std::string data = tmp.file("data");
+    std::filesystem::create_directories(data);
+    const std::string vcf = data + "/gen.vcf.gz";
+    ASSERT_EQ(run_command({generator_binary(), "--records", "60000", "--samples", "5", "--seed",
+                           "5", "-o", vcf})
+                  .exit_code,
+              0);
+    ServerProcess s({"--db", store, "--tokens", tokens(), "--data-dir", data, "--allow-ingest"});
+    auto writer = client(s, *writer_);
+    auto r = writer->Post("/v1/ingest", json{{"path", "gen.vcf.gz"}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 202) << r->body;
+    const std::string url = body(r)["status_url"];
+    json status;
+    for (int i = 0; i < 400; ++i) {
+        status = body(writer->Get(url.c_str()));
+        if (status["status"] != "queued") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(status["status"], "running") << status.dump();
+    EXPECT_EQ(s.terminate(120), 0) << s.log();
+    const auto split = [](const std::string& f) {
+        return bcftools_count("bcftools norm -m -any " + f +
+                              " 2>/dev/null | bcftools view -H | cut -f1,2,4,5 | sort -u | wc -l");
+    };
+    auto after =
+        run_agent({"graph", "MATCH (v:Variant) RETURN count(*)", "--db", store, "-O", "json"});
+    ASSERT_EQ(after.exit_code, 0) << after.err;
+    EXPECT_EQ(json::parse(after.out)[0].begin()->get<int64_t>(), split(kChr22) + split(vcf));
+    auto sources =
+        run_agent({"graph", "MATCH (s:Source) RETURN s.status AS st", "--db", store, "-O", "json"});
+    for (const auto& row : json::parse(sources.out)) EXPECT_EQ(row["st"], "complete");
+}
+
 TEST(ServerStartTest, RefusesToStartWithoutTokensOrStore) {
     TempDir tmp;
     auto r = run_agent({"serve", "--db", tmp.file("nostore"), "--tokens", tmp.file("tokens"),
