@@ -101,9 +101,7 @@ const CommandRegistration registration("mcp", [](CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "mcp", "Serve the read-only query tools over the Model Context Protocol (stdio)");
     add_db_option(*cmd, args->db);
-    cmd->add_option("--data-dir", args->data_dir,
-                    "Directory whose files the file tools (validate_file, file_stats) may read; "
-                    "default: none");
+    add_data_dir_option(*cmd, args->data_dir);
     cmd->footer(
         "An MCP client starts `vcf-agent mcp --db DIR` and talks JSON-RPC over its stdin and "
         "stdout (one message a line); diagnostics go to stderr. The store is opened read-only: "
