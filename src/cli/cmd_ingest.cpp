@@ -11,6 +11,8 @@
 #include "cli/progress_bar.hpp"
 #include "common/error.hpp"
 #include "ingest/ingest_job.hpp"
+#include "ingest/pedigree_load.hpp"
+#include "vcf/pedigree.hpp"
 
 namespace vcfagent::cli {
 namespace {
@@ -30,6 +32,7 @@ struct IngestArgs {
     uint64_t memory_limit_mb = 2048;  // 0: no budget
     embed::EmbedderConfig embedder;
     std::string genes;
+    std::string ped;  // recorded on the samples once the files are in
     uint64_t buffer_pool_mb = 0;  // 0: from the budget
     std::string format;
 };
@@ -82,6 +85,8 @@ void print_report(const ingest::IngestReport& r, const std::string& format) {
 }
 
 int run(const IngestArgs& a) {
+    // A bad PED fails before any file is loaded.
+    if (!a.ped.empty()) vcf::read_pedigree(a.ped);
     store::DualStoreOptions sopt;
     sopt.graph.threads = std::max(1, a.input.threads);
     sopt.embedder = a.embedder;
@@ -141,6 +146,14 @@ int run(const IngestArgs& a) {
             throw;
         }
     }
+    if (!a.ped.empty()) {
+        const auto report = ingest::load_pedigree_file(stores.graph(), a.ped);
+        for (const auto& w : ingest::pedigree_warnings(report))
+            std::cerr << "vcf-agent: warning: " << w << "\n";
+        if (a.format != "json")
+            std::cout << a.ped << ": " << report.stored << " of " << report.members
+                      << " PED samples recorded\n";
+    }
     return kExitOk;
 }
 
@@ -180,6 +193,8 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
                   "Load sites only (no samples, no CarriedBy edges)");
     cmd->add_option("--genes", args->genes,
                     "GTF/GFF3/BED gene intervals for files without annotations");
+    cmd->add_option("--ped", args->ped,
+                    "PED file to record on the samples once the files are loaded (as `ped load`)");
     cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb,
                     "Graph database buffer pool size (default: a quarter of the memory budget, "
                     "96-256 MB)")

@@ -3,6 +3,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/common_options.hpp"
+#include "cli/variant_filter_options.hpp"
 #include "common/error.hpp"
 #include "query/graph_queries.hpp"
 
@@ -12,34 +13,18 @@ namespace {
 struct QueryArgs {
     std::string db;
     std::string format;
-    std::string region;
-    query::VariantFilter filter;
+    VariantFilterArgs variants;
     std::vector<std::string> positional;
     query::GenotypeFilter gt;
+    std::vector<std::string> groups;  // --group texts, parsed when the query runs
 };
 
-query::VariantFilter resolved_filter(const QueryArgs& a) {
-    query::VariantFilter f = a.filter;
-    if (!a.region.empty()) {
-        try {
-            auto regions = vcf::parse_regions(a.region);
-            if (regions.size() != 1) throw std::invalid_argument("give exactly one region");
-            f.region = regions.front();
-        } catch (const std::invalid_argument& e) {
-            throw InputError("-r " + a.region, 0, e.what(), kExitUsage);
-        }
-    }
-    return f;
-}
+query::VariantFilter resolved_filter(const QueryArgs& a) { return a.variants.resolve(); }
 
 void add_filters(CLI::App& cmd, QueryArgs& a) {
     add_db_option(cmd, a.db);
     add_output_format_option(cmd, a.format, {"table", "tsv", "json"});
-    cmd.add_option("-r,--region", a.region, "Only variants overlapping chr:beg-end");
-    cmd.add_option("--gene", a.filter.gene, "Only variants annotated with this gene");
-    cmd.add_option("--impact", a.filter.impact, "Only variants with this impact (HIGH, MODERATE, LOW, MODIFIER)");
-    cmd.add_option("--type", a.filter.vtype, "Only this variant class (SNV, MNV, INS, DEL, COMPLEX, SV, BND, ...)");
-    cmd.add_option("--limit", a.filter.limit, "At most this many rows");
+    add_variant_filter_options(cmd, a.variants);
 }
 
 using Runner = std::function<query::ResultTable(query::GraphQueries&, const QueryArgs&)>;
@@ -72,7 +57,7 @@ const CommandRegistration registration("query", [](CLI::App& app) {
               [](auto& q, const QueryArgs& a) { return q.gene_variants(a.positional[0], resolved_filter(a)); });
     add_query(*cmd, "region", "Variants overlapping a region", "CHR:BEG-END", 1, [](auto& q, const QueryArgs& a) {
         QueryArgs b = a;
-        b.region = a.positional[0];
+        b.variants.region = a.positional[0];
         auto f = resolved_filter(b);
         return q.region_variants(*f.region, f);
     });
@@ -81,14 +66,30 @@ const CommandRegistration registration("query", [](CLI::App& app) {
     });
     add_query(
         *cmd, "genotype", "GEMINI-style genotype filter, e.g. --het A --hom-ref B --min-carriers 2", "", 0,
-        [](auto& q, const QueryArgs& a) { return q.genotype_filter(a.gt, resolved_filter(a)); },
+        [](auto& q, const QueryArgs& a) {
+            query::GenotypeFilter g = a.gt;
+            for (const auto& text : a.groups) {
+                try {
+                    g.groups.push_back(query::parse_genotype_group(text));
+                } catch (const std::invalid_argument& e) {
+                    throw InputError("--group", 0, e.what(), kExitUsage);
+                }
+            }
+            return q.genotype_filter(g, resolved_filter(a));
+        },
         [](CLI::App& c, QueryArgs& a) {
             c.add_option("--het", a.gt.het, "Samples that must be heterozygous")->delimiter(',');
             c.add_option("--hom-alt", a.gt.hom_alt, "Samples that must be homozygous ALT (or hemizygous)")->delimiter(',');
-            c.add_option("--hom-ref", a.gt.hom_ref, "Samples that must not carry the ALT")->delimiter(',');
+            c.add_option("--hom-ref", a.gt.hom_ref, "Samples that must be hom-ref (called REF/REF)")->delimiter(',');
             c.add_option("--carrier", a.gt.carrier, "Samples that must carry the ALT (any zygosity)")->delimiter(',');
-            c.add_option("--non-carrier", a.gt.non_carrier, "Alias of --hom-ref")->delimiter(',');
+            c.add_option("--non-carrier", a.gt.non_carrier, "Same as --hom-ref")->delimiter(',');
             c.add_option("--min-carriers", a.gt.min_carriers, "At least this many carriers");
+            c.add_option("--group", a.groups,
+                         "QUANTIFIER:GENOTYPE:SAMPLES, e.g. all:het:A,B  none:carrier:C,D  "
+                         "2:carrier:A,B,C (at least 2); genotype het, hom_alt, hom_ref, carrier "
+                         "or missing (repeatable)");
+            c.add_option("--min-dp", a.gt.min_dp, "Calls the conditions name need FORMAT/DP >= this");
+            c.add_option("--min-gq", a.gt.min_gq, "Calls the conditions name need FORMAT/GQ >= this");
         });
 });
 

@@ -92,7 +92,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
     const uint32_t vector_source = stores.vector_source(id);
     std::vector<std::string> samples =
         options.with_genotypes ? reader.samples() : std::vector<std::string>{};
-    graph.ensure_samples(samples);
+    graph.ensure_samples(samples, &source);
 
     for (int64_t i = 0; i < skip_records && reader.next(); ++i) {
     }
@@ -203,7 +203,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
                 const int64_t room_calls =
                     static_cast<int64_t>(batch_calls.load()) - batch_call_count;
                 const auto staged = stores.stage(chunk, at, room, std::max<int64_t>(room_calls, 1),
-                                                 samples, source.num, vector_source);
+                                                 samples, source, vector_source);
                 batch_records += staged.records;
                 batch_call_count += staged.calls;
                 batch_variants += static_cast<int64_t>(staged.end - at);

@@ -2,6 +2,12 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+
+#include "common/error.hpp"
 
 #include "vcf/variant_key.hpp"
 
@@ -13,6 +19,16 @@ const char* const kVariantColumns =
     "v.vtype AS vtype, "
     "v.qual AS qual, v.filter AS filter, v.af AS af";
 const char* const kCarriersColumn = "COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } AS carriers";
+
+// A Cypher string literal of `text`.
+std::string string_literal(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
     std::string out;
@@ -43,15 +59,12 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
         params["r_end"] = f.region->end;
     }
     if (!f.gene.empty() || !f.impact.empty()) {
+        // Inlined as escaped literals: Kuzu 0.11.3 loses the parameters of an EXISTS subquery
+        // in some plans (seen with a relationship in the outer MATCH: "Parameter f_gene not
+        // found").
         std::vector<std::string> g;
-        if (!f.gene.empty()) {
-            g.push_back("fg.symbol = $f_gene");
-            params["f_gene"] = f.gene;
-        }
-        if (!f.impact.empty()) {
-            g.push_back("fi.impact = $f_impact");
-            params["f_impact"] = f.impact;
-        }
+        if (!f.gene.empty()) g.push_back("fg.symbol = " + string_literal(f.gene));
+        if (!f.impact.empty()) g.push_back("fi.impact = " + string_literal(f.impact));
         where.push_back("EXISTS { MATCH (v)-[fi:InGene]->(fg:Gene) WHERE " + join(g, " AND ") +
                         " }");
     }
@@ -66,6 +79,14 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
     if (!f.alt.empty()) {
         where.push_back("v.alt = $f_alt");
         params["f_alt"] = f.alt;
+    }
+    if (f.min_af) {
+        where.push_back("v.af >= $f_min_af");
+        params["f_min_af"] = *f.min_af;
+    }
+    if (f.max_af) {
+        where.push_back("v.af <= $f_max_af");
+        params["f_max_af"] = *f.max_af;
     }
 }
 
@@ -126,38 +147,152 @@ ResultTable GraphQueries::shared_variants(const std::string& a, const std::strin
         f);
 }
 
-ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
-    std::vector<std::string> where;
-    store::QueryParams params;
+GenotypeGroup parse_genotype_group(const std::string& text) {
+    const auto c1 = text.find(':');
+    const auto c2 = c1 == std::string::npos ? c1 : text.find(':', c1 + 1);
+    if (c2 == std::string::npos)
+        throw std::invalid_argument("'" + text + "': expected QUANTIFIER:GENOTYPE:SAMPLE[,SAMPLE...]");
+    GenotypeGroup g;
+    const std::string q = text.substr(0, c1);
+    g.genotype = text.substr(c1 + 1, c2 - c1 - 1);
+    if (q == "all") {
+        g.quantifier = GenotypeGroup::Quantifier::All;
+    } else if (q == "any") {
+        g.quantifier = GenotypeGroup::Quantifier::Any;
+    } else if (q == "none") {
+        g.quantifier = GenotypeGroup::Quantifier::None;
+    } else if (!q.empty() && q.find_first_not_of("0123456789") == std::string::npos && q.size() < 10) {
+        g.quantifier = GenotypeGroup::Quantifier::AtLeast;
+        g.at_least = std::stoll(q);
+    } else {
+        throw std::invalid_argument("'" + text + "': the quantifier is all, any, none or a number");
+    }
+    static const char* const kGenotypes[] = {"het", "hom_alt", "hom_ref", "carrier", "missing"};
+    if (std::find_if(std::begin(kGenotypes), std::end(kGenotypes),
+                     [&](const char* k) { return g.genotype == k; }) == std::end(kGenotypes))
+        throw std::invalid_argument("'" + text +
+                                    "': the genotype is het, hom_alt, hom_ref, carrier or missing");
+    std::string rest = text.substr(c2 + 1);
+    for (size_t at = 0; at <= rest.size();) {
+        const auto comma = rest.find(',', at);
+        const std::string s = rest.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        if (!s.empty()) g.samples.push_back(s);
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+    }
+    if (g.samples.empty()) throw std::invalid_argument("'" + text + "': no samples");
+    return g;
+}
 
-    // Sample ids are inlined as escaped literals: Kuzu 0.11.3 loses parameters of EXISTS
-    // subqueries when the query also has a COUNT subquery ("Parameter gs1 not found").
-    auto literal = [](const std::string& text) {
-        std::string out = "'";
-        for (char c : text) {
-            if (c == '\\' || c == '\'') out += '\\';
-            out += c;
-        }
-        return out + "'";
+ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
+    // Every condition as a group; the lists are "all of them".
+    std::vector<GenotypeGroup> groups = g.groups;
+    auto all_of = [&](const std::vector<std::string>& samples, const char* genotype) {
+        if (samples.empty()) return;
+        GenotypeGroup group;
+        group.genotype = genotype;
+        group.samples = samples;
+        groups.push_back(std::move(group));
     };
-    auto zyg = [&](const std::vector<std::string>& samples, const std::string& cond, bool exists) {
-        for (const auto& s : samples) {
-            where.push_back(std::string(exists ? "" : "NOT ") +
-                            "EXISTS { MATCH (:Sample {id: " + literal(s) + "})<-[h:CarriedBy]-(v)" +
-                            (cond.empty() ? "" : " WHERE " + cond) + " }");
+    all_of(g.het, "het");
+    all_of(g.hom_alt, "hom_alt");
+    all_of(g.hom_ref, "hom_ref");
+    all_of(g.non_carrier, "hom_ref");
+    all_of(g.carrier, "carrier");
+    std::vector<std::string> named;
+    for (const auto& group : groups) named.insert(named.end(), group.samples.begin(), group.samples.end());
+
+    // The source whose call vectors hold every named sample, and each sample's column there.
+    store::ReadLimits lookup_limits = limits_;
+    lookup_limits.max_rows = std::numeric_limits<size_t>::max();
+    std::map<int64_t, std::map<std::string, int64_t>> columns;  // source -> sample -> idx
+    if (!named.empty()) {
+        const auto t = store_.read_only_query(
+            "MATCH (s:Sample)-[m:SampleOf]->(src:Source) WHERE s.id IN $ids RETURN src.num, s.id, m.idx",
+            {{"ids", named}}, lookup_limits);
+        for (const auto& r : t.rows) columns[r[0].get<int64_t>()][r[1].get<std::string>()] = r[2].get<int64_t>();
+    }
+    const std::set<std::string> distinct(named.begin(), named.end());
+    std::optional<int64_t> source;
+    for (const auto& [num, cols] : columns)
+        if (cols.size() == distinct.size()) source = num;
+    const int64_t sources = store_.read_only_query("MATCH (s:Source) RETURN count(*)").rows.at(0).at(0).get<int64_t>();
+    if (named.empty() && sources == 1)
+        source = store_.read_only_query("MATCH (s:Source) RETURN s.num").rows.at(0).at(0).get<int64_t>();
+    if (!source || (g.min_carriers > 0 && sources > 1)) {
+        if (!distinct.empty() && columns.empty())
+            throw StoreError("no call vectors for samples " + join({distinct.begin(), distinct.end()}, ", ") +
+                             " (unknown samples, or loaded before call vectors were stored: "
+                             "re-ingest with --force)");
+        if (named.empty() && g.min_carriers > 0) {
+            // Carriers across every source: count the edges.
+            std::vector<std::string> where = {"COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= $min_carriers"};
+            return run("MATCH (v:Variant)", where, {{"min_carriers", g.min_carriers}},
+                       std::string(kVariantColumns) + ", " + kCarriersColumn, f);
         }
+        throw StoreError("samples " + join({distinct.begin(), distinct.end()}, ", ") +
+                         " are not all in one loaded file: a genotype filter compares calls of "
+                         "one file's samples" +
+                         std::string(g.min_carriers > 0 && sources > 1
+                                         ? " (and --min-carriers counts one file's samples)"
+                                         : ""));
+    }
+    const auto& cols = columns[*source];
+
+    if (g.min_dp >= 0 || g.min_gq >= 0) {
+        // A threshold on a field the file lacks would drop every variant silently.
+        const auto t = store_.read_only_query(
+            "MATCH (v:Variant)-[c:CalledIn]->(src:Source) WHERE src.num = $n RETURN c.dp IS NOT "
+            "NULL, c.gq IS NOT NULL, src.path LIMIT 1",
+            {{"n", *source}}, lookup_limits);
+        if (!t.rows.empty()) {
+            if (g.min_dp >= 0 && !t.rows[0][0].get<bool>())
+                throw StoreError("a DP threshold was given, but " + t.rows[0][2].get<std::string>() +
+                                 " has no FORMAT/DP");
+            if (g.min_gq >= 0 && !t.rows[0][1].get<bool>())
+                throw StoreError("a GQ threshold was given, but " + t.rows[0][2].get<std::string>() +
+                                 " has no FORMAT/GQ");
+        }
+    }
+    // One sample's call matches a genotype class (and the thresholds), in Cypher over the
+    // CalledIn edge `g`; columns are 1-based in Kuzu's string and list functions.
+    auto matches = [&](const std::string& sample, const std::string& genotype) {
+        const std::string k = std::to_string(cols.at(sample) + 1);
+        const std::string code = "substring(g.gt, " + k + ", 1)";
+        std::string c = genotype == "het"       ? code + " = '1'"
+                        : genotype == "hom_alt" ? code + " = '2'"
+                        : genotype == "hom_ref" ? code + " = '0'"
+                        : genotype == "missing" ? code + " = '.'"
+                                                : code + " = '1' OR " + code + " = '2'";
+        if (g.min_dp >= 0) c += " AND list_extract(g.dp, " + k + ") >= " + std::to_string(g.min_dp);
+        if (g.min_gq >= 0) c += " AND list_extract(g.gq, " + k + ") >= " + std::to_string(g.min_gq);
+        return "(" + c + ")";
     };
-    zyg(g.het, "h.zygosity IN ['het', 'het_alt']", true);
-    zyg(g.hom_alt, "h.zygosity IN ['hom_alt', 'hemizygous']", true);
-    zyg(g.carrier, "", true);
-    // Only non-reference calls are stored, so hom-ref means "no call carrying this allele".
-    zyg(g.hom_ref, "", false);
-    zyg(g.non_carrier, "", false);
+    std::vector<std::string> where = {"src.num = " + std::to_string(*source)};
+    for (const auto& group : groups) {
+        std::vector<std::string> each;
+        for (const auto& s : group.samples) each.push_back(matches(s, group.genotype));
+        using Q = GenotypeGroup::Quantifier;
+        switch (group.quantifier) {
+            case Q::All: where.push_back(join(each, " AND ")); break;
+            case Q::Any: where.push_back("(" + join(each, " OR ") + ")"); break;
+            case Q::None: where.push_back("NOT (" + join(each, " OR ") + ")"); break;
+            case Q::AtLeast: {
+                std::vector<std::string> counted;
+                for (const auto& e : each) counted.push_back("CASE WHEN " + e + " THEN 1 ELSE 0 END");
+                where.push_back("(" + join(counted, " + ") + ") >= " + std::to_string(group.at_least));
+                break;
+            }
+        }
+    }
+    store::QueryParams params;
     if (g.min_carriers > 0) {
-        where.push_back("COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= $min_carriers");
+        // Carriers of this file: its call vector's '1' and '2' codes. (Kuzu 0.11.3 evaluates
+        // `x IN [...]` inside CASE wrongly, so the conditions above spell out each code.)
+        where.push_back("size(g.gt) - size(regexp_replace(g.gt, '[12]', '', 'g')) >= $min_carriers");
         params["min_carriers"] = g.min_carriers;
     }
-    return run("MATCH (v:Variant)", where, params,
+    return run("MATCH (v:Variant)-[g:CalledIn]->(src:Source)", where, params,
                std::string(kVariantColumns) + ", " + kCarriersColumn, f);
 }
 

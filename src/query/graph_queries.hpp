@@ -19,13 +19,33 @@ struct VariantFilter {
     std::string impact;  // ...with this impact (HIGH/MODERATE/LOW/MODIFIER)
     std::string vtype;   // variant class name (SNV, DEL, ...)
     std::string ref, alt;  // exact alleles (as stored: split and trimmed)
+    // INFO/AF range (inclusive); a variant without AF fails any bound, as in bcftools -i.
+    std::optional<double> min_af, max_af;
     size_t limit = 0;    // 0 = no limit
 };
 
-// A GEMINI-style genotype filter: every listed sample must match its zygosity class.
+// A condition on a group of samples, GEMINI's --gt-filter quantifiers: all / any / none of
+// them, or at least N, have the genotype (het, hom_alt, hom_ref, carrier or missing).
+struct GenotypeGroup {
+    enum class Quantifier { All, Any, None, AtLeast };
+    Quantifier quantifier = Quantifier::All;
+    int64_t at_least = 1;
+    std::string genotype;
+    std::vector<std::string> samples;
+};
+// "all:het:A,B", "any:carrier:A,B", "none:hom_alt:C", "2:carrier:A,B,C" (at least 2).
+// Throws std::invalid_argument naming what is wrong.
+GenotypeGroup parse_genotype_group(const std::string& text);
+
+// A GEMINI-style genotype filter: every listed sample must match its genotype class, every
+// group its quantifier. Hom-ref means a called REF/REF genotype (a missing call is not
+// hom-ref), read from the call vectors. DP/GQ thresholds apply to every call a condition
+// names: a call below them does not match.
 struct GenotypeFilter {
     std::vector<std::string> het, hom_alt, hom_ref, carrier, non_carrier;
+    std::vector<GenotypeGroup> groups;
     int64_t min_carriers = 0;  // at least this many samples carry the variant
+    int min_dp = -1, min_gq = -1;  // -1: no threshold
 };
 
 // Counts over a subset of the store's variants, bcftools stats style (SN / TSTV sections).
@@ -51,9 +71,11 @@ public:
     // Counts over the variants that pass `f` (and that `sample` carries, when not empty).
     VariantSummary summary(const VariantFilter& f, const std::string& sample);
 
-private:
-    // Appends WHERE conditions for `f` on variable `v` to `where`, with their parameters.
+    // Appends WHERE conditions for `f` on variable `v` to `where`, with their parameters: the
+    // one definition of what each filter means, for every query over variants.
     void add_filter(const VariantFilter& f, std::vector<std::string>& where, store::QueryParams& params) const;
+
+private:
     // MATCH `match` WHERE `where` and the filter [WITH `with`] RETURN `ret`, in locus order.
     ResultTable run(const std::string& match, std::vector<std::string> where, store::QueryParams params,
                     const std::string& ret, const VariantFilter& f, const std::string& with = "");

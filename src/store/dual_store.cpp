@@ -118,18 +118,18 @@ void DualStore::finish_vectors() {
 
 StageResult DualStore::stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
                              int64_t max_new_variants, int64_t max_calls,
-                             const std::vector<std::string>& sample_ids, int64_t graph_source_num,
+                             const std::vector<std::string>& sample_ids, const SourceRecord& graph_source,
                              uint32_t vector_source_id) {
     StageResult staged;
     try {
         if (options_.write_graph) {
             staged = graph_->stage(*chunk, begin, max_new_variants, max_calls, sample_ids,
-                                   graph_source_num);
+                                   graph_source);
         } else {
             staged.end = chunk->variants.size();
             staged.records = vcf::records_ending_in(*chunk, begin, staged.end);
             for (size_t i = begin; i < staged.end; ++i)
-                staged.calls += static_cast<int64_t>(chunk->variants[i].calls.size());
+                staged.calls += static_cast<int64_t>(vcf::call_load(chunk->variants[i]));
         }
         if (options_.write_vectors) {
             const size_t end = staged.end;

@@ -58,7 +58,7 @@ class DualStore {
     // the caller goes on, at most kVectorChunksInFlight chunks behind; commit_batch() waits.
     StageResult stage(const std::shared_ptr<const vcf::VariantBatch>& chunk, size_t begin,
                       int64_t max_new_variants, int64_t max_calls,
-                      const std::vector<std::string>& sample_ids, int64_t graph_source_num,
+                      const std::vector<std::string>& sample_ids, const SourceRecord& graph_source,
                       uint32_t vector_source_id);
     // Hands the open batch over as the next store-wide batch, to become visible in both stores
     // or in neither, and returns what the graph half holds. In the concurrent mode the commit

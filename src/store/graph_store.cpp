@@ -36,13 +36,24 @@ namespace {
 // Sample-side traversals still work (Kuzu scans the stored direction). Variant.locus = contig rank
 // * 2^34 + pos: one sortable integer per position, so a batch's existing variants are found by a
 // range filter that Kuzu answers from its per-node-group zone maps instead of a full scan.
+// Every sample's call at a variant, one edge per (variant, source): vcf::CallVector, indexed by
+// SampleOf.idx. Kept beside CarriedBy because hom-ref and missing calls, and the depths of
+// non-carriers, are what inheritance checks read.
+const char* const kCalledInTable =
+    "CREATE REL TABLE CalledIn(FROM Variant TO Source, gt STRING, dp INT32[], gq INT32[], "
+    "ad_ref INT32[], ad_alt INT32[]) WITH (storage_direction = 'fwd')";
+// A sample's column in its source's call vectors (0-based).
+const char* const kSampleOfTable = "CREATE REL TABLE SampleOf(FROM Sample TO Source, idx INT64)";
+// Pedigree: parent -> child, role 'father' or 'mother'.
+const char* const kParentOfTable = "CREATE REL TABLE ParentOf(FROM Sample TO Sample, role STRING)";
 const char* const kSchema[] = {
     "CREATE NODE TABLE Meta(key STRING PRIMARY KEY, value STRING)",
     "CREATE NODE TABLE Contig(name STRING PRIMARY KEY, rank INT64)",
     "CREATE NODE TABLE Source(id STRING PRIMARY KEY, num INT64, path STRING, status STRING, "
     "records_committed INT64, "
     "batches_committed INT64, variants INT64, edges INT64, ingested_at STRING)",
-    "CREATE NODE TABLE Sample(id STRING PRIMARY KEY)",
+    "CREATE NODE TABLE Sample(id STRING PRIMARY KEY, family STRING, sex INT64, phenotype INT64, "
+    "father STRING, mother STRING, ped_extra STRING)",
     "CREATE NODE TABLE Variant(id STRING PRIMARY KEY, chrom STRING, pos INT64, ref STRING, alt "
     "STRING, "
     "rsid STRING, qual DOUBLE, filter STRING, vtype STRING, af DOUBLE, end_pos INT64, svtype "
@@ -56,9 +67,24 @@ const char* const kSchema[] = {
     "STRING, "
     "hgvs_c STRING, hgvs_p STRING, clinsig STRING, annotation_source STRING) WITH "
     "(storage_direction = 'fwd')",
+    kCalledInTable,
+    kSampleOfTable,
+    kParentOfTable,
+};
+// Schema version 1 lacked the call vectors and the pedigree; a writer upgrades it in place.
+const char* const kUpgradeFrom1[] = {
+    "ALTER TABLE Sample ADD family STRING",
+    "ALTER TABLE Sample ADD sex INT64",
+    "ALTER TABLE Sample ADD phenotype INT64",
+    "ALTER TABLE Sample ADD father STRING",
+    "ALTER TABLE Sample ADD mother STRING",
+    "ALTER TABLE Sample ADD ped_extra STRING",
+    kCalledInTable,
+    kSampleOfTable,
+    kParentOfTable,
 };
 const char* const kNodeTables[] = {"Sample", "Variant", "Gene", "Source"};
-const char* const kRelTables[] = {"CarriedBy", "InGene"};
+const char* const kRelTables[] = {"CarriedBy", "InGene", "CalledIn", "SampleOf", "ParentOf"};
 
 std::string now_iso8601() {
     const std::time_t t = std::time(nullptr);
@@ -304,9 +330,11 @@ struct GraphStore::Impl {
               variants(dir.path / "variants.csv"),
               genes(dir.path / "genes.csv"),
               in_gene(dir.path / "in_gene.csv"),
-              carried_by(dir.path / "carried_by.csv") {}
+              carried_by(dir.path / "carried_by.csv"),
+              called_in(dir.path / "called_in.csv") {}
         StagingDir dir;
-        StagingFile variants, genes, in_gene, carried_by;
+        StagingFile variants, genes, in_gene, carried_by, called_in;
+        std::unordered_set<std::string> called_keys;  // keys whose call vector is staged
         // Every key staged in this batch -> the range of its staged edges in `edge_samples`,
         // so a key that comes again (records that trim to the same variant, possibly in a
         // later chunk) adds only the edges it lacks. A key whose edges had to be checked keeps
@@ -473,7 +501,22 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
             impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value");
         const std::string version =
             r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
-        if (version != std::to_string(kSchemaVersion))
+        if (version == "1" && !options.read_only) {
+            impl_->run(*impl_->writer, "BEGIN TRANSACTION");
+            for (const char* stmt : kUpgradeFrom1) impl_->run(*impl_->writer, stmt);
+            impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) SET m.value = $v",
+                       {{"v", std::to_string(kSchemaVersion)}});
+            impl_->run(*impl_->writer, "COMMIT");
+            open_note_ = "upgraded the store from schema version 1 to " +
+                         std::to_string(kSchemaVersion) +
+                         " (sources loaded before have no call vectors: family analysis needs "
+                         "them re-ingested with --force)";
+        } else if (version == "1") {
+            throw StoreError("store " + dir.string() +
+                             " has schema version 1; open it once for writing (any `ingest` or "
+                             "`ped load`) to upgrade it to version " +
+                             std::to_string(kSchemaVersion));
+        } else if (version != std::to_string(kSchemaVersion))
             throw StoreError("store " + dir.string() + " has schema version " + version +
                              "; this vcf-agent reads version " + std::to_string(kSchemaVersion) +
                              " only");
@@ -614,10 +657,70 @@ void GraphStore::put_source(SourceRecord& source) {
     impl_->run(*impl_->writer, kSetSource, source_params(source));
 }
 
-void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids) {
+void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids,
+                                const SourceRecord* source) {
     CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
-    for (const auto& s : sample_ids)
-        impl_->run(*impl_->writer, "MERGE (:Sample {id: $id})", {{"id", s}});
+    Impl& im = *impl_;
+    try {
+        im.run(*im.writer, "BEGIN TRANSACTION");
+        for (size_t i = 0; i < sample_ids.size(); ++i) {
+            im.run(*im.writer, "MERGE (:Sample {id: $id})", {{"id", sample_ids[i]}});
+            if (source)
+                im.run(*im.writer,
+                       "MATCH (s:Sample {id: $id}), (src:Source {id: $src}) "
+                       "MERGE (s)-[m:SampleOf]->(src) SET m.idx = $i",
+                       {{"id", sample_ids[i]}, {"src", source->id}, {"i", static_cast<int64_t>(i)}});
+        }
+        im.run(*im.writer, "COMMIT");
+    } catch (...) {
+        im.writer->query("ROLLBACK");
+        throw;
+    }
+}
+
+std::vector<std::string> GraphStore::put_pedigree(const std::vector<PedigreeMember>& members) {
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
+    Impl& im = *impl_;
+    std::unordered_set<std::string> in_store;
+    {
+        auto r = im.run(*im.writer, "MATCH (s:Sample) RETURN s.id");
+        while (r->hasNext()) in_store.insert(r->getNext()->getValue(0)->getValue<std::string>());
+    }
+    std::vector<std::string> missing;
+    try {
+        im.run(*im.writer, "BEGIN TRANSACTION");
+        for (const auto& m : members) {
+            if (!in_store.count(m.sample)) {
+                missing.push_back(m.sample);
+                continue;
+            }
+            im.run(*im.writer,
+                   "MATCH (s:Sample {id: $id}) SET s.family = $f, s.sex = $sex, s.phenotype = $ph, "
+                   "s.father = $fa, s.mother = $mo, s.ped_extra = $x",
+                   {{"id", m.sample},
+                    {"f", m.family},
+                    {"sex", m.sex},
+                    {"ph", m.phenotype},
+                    {"fa", m.father},
+                    {"mo", m.mother},
+                    {"x", m.extra}});
+            // The PED replaces what an earlier one said about this sample's parents.
+            im.run(*im.writer, "MATCH (:Sample)-[p:ParentOf]->(c:Sample {id: $id}) DELETE p",
+                   {{"id", m.sample}});
+            for (const auto& [parent, role] :
+                 {std::pair{m.father, "father"}, std::pair{m.mother, "mother"}})
+                if (!parent.empty() && in_store.count(parent))
+                    im.run(*im.writer,
+                           "MATCH (p:Sample {id: $p}), (c:Sample {id: $c}) "
+                           "CREATE (p)-[:ParentOf {role: $r}]->(c)",
+                           {{"p", parent}, {"c", m.sample}, {"r", std::string(role)}});
+        }
+        im.run(*im.writer, "COMMIT");
+    } catch (...) {
+        im.writer->query("ROLLBACK");
+        throw;
+    }
+    return missing;
 }
 
 uint64_t GraphStore::last_batch() {
@@ -664,6 +767,8 @@ void GraphStore::undo_source(SourceRecord& source) {
         im.run(*im.writer, "BEGIN TRANSACTION");
         im.run(*im.writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c",
                {{"n", source.num}});
+        im.run(*im.writer, "MATCH ()-[g:CalledIn]->(s:Source {num: $n}) DELETE g",
+               {{"n", source.num}});
         im.run(*im.writer, "MATCH (v:Variant) WHERE v.source = $n DETACH DELETE v",
                {{"n", source.num}});
         source.records_committed = source.batches_committed = source.variants = source.edges = 0;
@@ -691,7 +796,9 @@ int64_t GraphStore::variants_to_node_group_end() const {
 
 StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                               int64_t max_new_variants, int64_t max_calls,
-                              const std::vector<std::string>& sample_ids, int64_t source_num) {
+                              const std::vector<std::string>& sample_ids,
+                              const SourceRecord& source) {
+    const int64_t source_num = source.num;
     Impl& im = *impl_;
     std::lock_guard lock(im.stage_mutex);
     StageResult result;
@@ -724,7 +831,8 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     }
     auto lookup = [&](const std::string& cypher, const std::pair<int64_t, int64_t>& range) {
         std::shared_lock gate(im.commit_gate);  // a read: why at Impl::commit_gate
-        auto r = im.run(*im.lookup, cypher, {{"a", range.first}, {"b", range.second}});
+        auto r = im.run(*im.lookup, cypher,
+                        {{"a", range.first}, {"b", range.second}, {"n", source_num}});
         std::vector<std::string> rows;
         while (r->hasNext()) {
             auto t = r->getNext();
@@ -740,13 +848,17 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
              lookup("MATCH (v:Variant) WHERE v.locus >= $a AND v.locus <= $b RETURN v.id", range))
             existing.insert(std::move(key));
     // Edges already present can only hang off variants that already existed.
-    std::unordered_set<std::string> store_edges;
+    std::unordered_set<std::string> store_edges, store_called;
     if (!existing.empty()) {
         for (const auto& [chrom, range] : ranges) {
             for (auto& edge : lookup("MATCH (s:Sample)<-[:CarriedBy]-(v:Variant) WHERE v.locus >= "
                                      "$a AND v.locus <= $b RETURN s.id, v.id",
                                      range))
                 store_edges.insert(std::move(edge));
+            for (auto& key : lookup("MATCH (v:Variant)-[:CalledIn]->(s:Source) WHERE v.locus >= "
+                                    "$a AND v.locus <= $b AND s.num = $n RETURN v.id",
+                                    range))
+                store_called.insert(std::move(key));
         }
     }
     const double lookup_seconds = seconds_since(t_start);
@@ -811,10 +923,18 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                               source_text});
             ++b.totals.new_edges;
         }
+        // One call vector per (variant, source): the first record that has the variant.
+        if (!v.call_vector.empty() && !store_called.count(v.key) &&
+            b.called_keys.insert(v.key).second) {
+            const auto& cv = v.call_vector;
+            b.called_in.row({v.key, source.id, cv.gt, StagingFile::list(cv.dp),
+                             StagingFile::list(cv.gq), StagingFile::list(cv.ad_ref),
+                             StagingFile::list(cv.ad_alt)});
+        }
         if (!check_edges)
             key_it->second = {first_edge,
                               static_cast<uint32_t>(b.edge_samples.size()) - first_edge};
-        result.calls += static_cast<int64_t>(v.calls.size());
+        result.calls += static_cast<int64_t>(vcf::call_load(v));
     }
     result.end = i;
     result.records = vcf::records_ending_in(chunk, begin, i);
@@ -886,6 +1006,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
             b.genes.close();
             b.in_gene.close();
             b.carried_by.close();
+            b.called_in.close();
             im.run(*im.writer, "BEGIN TRANSACTION");
             for (const auto& [name, rank] : b.new_contigs)
                 im.run(*im.writer, "CREATE (:Contig {name: $n, rank: $r})",
@@ -896,6 +1017,8 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
             if (b.in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + b.in_gene.copy_source());
             if (b.carried_by.rows())
                 im.run(*im.writer, "COPY CarriedBy FROM " + b.carried_by.copy_source());
+            if (b.called_in.rows())
+                im.run(*im.writer, "COPY CalledIn FROM " + b.called_in.copy_source());
             im.run(*im.writer, kSetSource, source_params(src));
             if (batch_id > 0)
                 im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
@@ -941,6 +1064,8 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
 void GraphStore::delete_source_edges(const SourceRecord& source) {
     CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h",
+               {{"n", source.num}});
+    impl_->run(*impl_->writer, "MATCH ()-[g:CalledIn]->(s:Source {num: $n}) DELETE g",
                {{"n", source.num}});
 }
 

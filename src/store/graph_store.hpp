@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query/result_table.hpp"
+#include "vcf/pedigree.hpp"
 #include "vcf/variant_batches.hpp"
 
 namespace vcfagent::store {
@@ -58,6 +59,8 @@ struct StageResult {
     int64_t new_variants = 0;
 };
 
+using vcf::PedigreeMember;
+
 // Query parameters: JSON scalars or arrays of scalars, bound as Kuzu values.
 using QueryParams = std::map<std::string, nlohmann::json>;
 
@@ -76,7 +79,7 @@ class WriteRefused : public std::runtime_error {
 
 class GraphStore {
   public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp); positions past
     // kLocusShift - 1 are clamped (no contig is that long).
     static constexpr int64_t kLocusShift = int64_t{1} << 34;
@@ -115,7 +118,15 @@ class GraphStore {
     std::optional<SourceRecord> find_source(const std::string& id);
     // Creates or replaces the Source node; assigns source.num when it is 0.
     void put_source(SourceRecord& source);
-    void ensure_samples(const std::vector<std::string>& sample_ids);
+    // Adds the samples not yet in the store; with a source, also records each sample's column
+    // in that source's call vectors (SampleOf.idx = its index in `sample_ids`).
+    void ensure_samples(const std::vector<std::string>& sample_ids,
+                        const SourceRecord* source = nullptr);
+    // Records a pedigree on the store's samples in one transaction: family, sex, phenotype,
+    // parents' names and extra columns on each Sample, ParentOf edges between samples the
+    // store holds (replacing those an earlier pedigree gave). Returns the members that are not
+    // samples of the store (left out).
+    std::vector<std::string> put_pedigree(const std::vector<PedigreeMember>& members);
 
     // A batch is written in two steps, so that it can hold more variants than are in memory at
     // once. stage() adds variants [begin, ...) of one chunk to the open batch: it finds the
@@ -127,7 +138,7 @@ class GraphStore {
     // `sample_ids[i]` names the sample of SampleCall::sample == i.
     StageResult stage(const vcf::VariantBatch& chunk, size_t begin, int64_t max_new_variants,
                       int64_t max_calls, const std::vector<std::string>& sample_ids,
-                      int64_t source_num);
+                      const SourceRecord& source);
     // Closes the open batch for commit_batch(), so that stage() starts the next one at once;
     // returns what it holds (no timings of the COPY yet). At most one batch is sealed or
     // committing at a time.

@@ -9,6 +9,7 @@ namespace vcfagent::tools {
 
 std::vector<Tool> store_tools();    // store_overview, variant_stats
 std::vector<Tool> variant_tools();  // region / gene / sample / carriers / shared / genotype
+std::vector<Tool> family_tools();   // family_de_novo ... family_mendel_errors
 std::vector<Tool> search_tools();   // similar_variants
 std::vector<Tool> cypher_tools();   // cypher
 std::vector<Tool> file_tools();     // validate_file, file_stats

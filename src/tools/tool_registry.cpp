@@ -45,7 +45,8 @@ std::string validation_message(valijson::ValidationResults& results) {
 const ToolRegistry& ToolRegistry::catalogue() {
     static const ToolRegistry registry([] {
         std::vector<Tool> all;
-        for (auto part : {store_tools, variant_tools, search_tools, cypher_tools, file_tools})
+        for (auto part : {store_tools, variant_tools, family_tools, search_tools, cypher_tools,
+                          file_tools})
             for (auto& t : part()) all.push_back(std::move(t));
         return all;
     }());

@@ -93,19 +93,26 @@ Tool genotype_filter() {
     json props = {
         {"het", sample_list_property("Samples that must be heterozygous")},
         {"hom_alt", sample_list_property("Samples that must be homozygous ALT (or hemizygous)")},
-        {"hom_ref", sample_list_property(
-                        "Samples that must NOT carry the ALT allele (hom-ref or no call: only "
-                        "non-reference calls are stored)")},
+        {"hom_ref", sample_list_property("Samples that must be hom-ref (a called REF/REF "
+                                         "genotype; a missing call is not hom-ref)")},
         {"carrier", sample_list_property("Samples that must carry the ALT (any zygosity)")},
         {"non_carrier", sample_list_property("Same as hom_ref")},
         {"min_carriers",
          {{"type", "integer"},
           {"minimum", 0},
           {"description", "At least this many samples carry the variant"}}},
+        {"groups",
+         {{"type", "array"},
+          {"items", {{"type", "string"}, {"pattern", "^(all|any|none|[0-9]+):(het|hom_alt|hom_ref|carrier|missing):.+$"}}},
+          {"description",
+           "Conditions on groups of samples, QUANTIFIER:GENOTYPE:SAMPLES: 'all:het:A,B', "
+           "'any:carrier:A,B', 'none:hom_alt:C,D', '2:carrier:A,B,C' (at least 2 of them)"}}},
+        {"min_dp", {{"type", "integer"}, {"minimum", 0}, {"description", "Calls the conditions name need FORMAT/DP >= this"}}},
+        {"min_gq", {{"type", "integer"}, {"minimum", 0}, {"description", "Calls the conditions name need FORMAT/GQ >= this"}}},
     };
     json schema = object_schema(std::move(props), {}, true);
     schema["anyOf"] = json::array();
-    for (const char* k : {"het", "hom_alt", "hom_ref", "carrier", "non_carrier", "min_carriers"})
+    for (const char* k : {"het", "hom_alt", "hom_ref", "carrier", "non_carrier", "min_carriers", "groups"})
         schema["anyOf"].push_back({{"required", {k}}});
     return {
         "genotype_filter",
@@ -120,7 +127,17 @@ Tool genotype_filter() {
             g.carrier = string_list(args, "carrier");
             g.non_carrier = string_list(args, "non_carrier");
             g.min_carriers = args.value("min_carriers", int64_t{0});
+            g.min_dp = args.value("min_dp", -1);
+            g.min_gq = args.value("min_gq", -1);
             std::vector<std::string> all;
+            for (const auto& text : string_list(args, "groups")) {
+                try {
+                    g.groups.push_back(query::parse_genotype_group(text));
+                } catch (const std::invalid_argument& e) {
+                    throw ToolError(std::string("groups: ") + e.what());
+                }
+                all.insert(all.end(), g.groups.back().samples.begin(), g.groups.back().samples.end());
+            }
             for (auto* list : {&g.het, &g.hom_alt, &g.hom_ref, &g.carrier, &g.non_carrier})
                 all.insert(all.end(), list->begin(), list->end());
             require_samples(context, all);

@@ -16,6 +16,7 @@ RecordSplitter::~RecordSplitter() {
     free(dp_);
     free(gq_);
     free(gq_float_);
+    free(ad_);
     free(af_);
     free(svlen_);
     free(svtype_);
@@ -83,6 +84,18 @@ void RecordSplitter::split(bcf1_t* rec, int64_t line, std::vector<Variant>& out)
     if (with_genotypes_) add_calls(rec, first, out);
 }
 
+namespace {
+
+// One FORMAT integer of sample `s` (-1 when missing or the field has no value per sample).
+int32_t sample_int(const int32_t* values, int n_values, int n_samples, int per_sample, int s,
+                   int i = 0) {
+    if (n_values < n_samples * per_sample || per_sample <= i) return -1;
+    const int32_t v = values[static_cast<ptrdiff_t>(s) * per_sample + i];
+    return v == bcf_int32_missing || v == bcf_int32_vector_end ? -1 : v;
+}
+
+}  // namespace
+
 void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& out) {
     const int n_samples = bcf_hdr_nsamples(hdr_);
     const int n_gt = bcf_get_genotypes(hdr_, rec, &gt_, &n_gt_);
@@ -92,16 +105,48 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
     int n_gq = bcf_get_format_int32(hdr_, rec, "GQ", &gq_, &n_gq_);
     int n_gq_float =
         n_gq < 0 ? bcf_get_format_float(hdr_, rec, "GQ", &gq_float_, &n_gq_float_) : -1;
+    const int n_ad = bcf_get_format_int32(hdr_, rec, "AD", &ad_, &n_ad_);
+    const int ad_per_sample = n_ad > 0 ? n_ad / n_samples : 0;
     const int n_alts = rec->n_allele - 1;
+
+    // Call vectors: every sample hom-ref until its genotype says otherwise.
+    for (int a = 1; a <= n_alts; ++a) {
+        auto& cv = out[first + static_cast<size_t>(a - 1)].call_vector;
+        cv.gt.assign(static_cast<size_t>(n_samples), '0');
+        if (n_dp >= n_samples) cv.dp.resize(static_cast<size_t>(n_samples));
+        if (n_gq >= n_samples || n_gq_float >= n_samples) cv.gq.resize(static_cast<size_t>(n_samples));
+        if (ad_per_sample > a) {
+            cv.ad_ref.resize(static_cast<size_t>(n_samples));
+            cv.ad_alt.resize(static_cast<size_t>(n_samples));
+        }
+    }
 
     std::string gt_text;
     for (int s = 0; s < n_samples; ++s) {
         const int32_t* g = gt_ + static_cast<ptrdiff_t>(s) * ploidy_max;
         int ploidy = 0;
-        bool any_alt = false;
+        bool any_alt = false, any_missing = false;
         for (int i = 0; i < ploidy_max && g[i] != bcf_int32_vector_end; ++i) {
             ++ploidy;
-            if (!bcf_gt_is_missing(g[i]) && bcf_gt_allele(g[i]) > 0) any_alt = true;
+            if (bcf_gt_is_missing(g[i]))
+                any_missing = true;
+            else if (bcf_gt_allele(g[i]) > 0)
+                any_alt = true;
+        }
+        int32_t dp = sample_int(dp_, n_dp, n_samples, 1, s);
+        int32_t gq = sample_int(gq_, n_gq, n_samples, 1, s);
+        if (n_gq_float >= n_samples && !bcf_float_is_missing(gq_float_[s]) &&
+            !bcf_float_is_vector_end(gq_float_[s]))
+            gq = static_cast<int32_t>(std::lround(gq_float_[s]));
+        for (int a = 1; a <= n_alts; ++a) {
+            auto& cv = out[first + static_cast<size_t>(a - 1)].call_vector;
+            if (!cv.dp.empty()) cv.dp[s] = dp;
+            if (!cv.gq.empty()) cv.gq[s] = gq;
+            if (!cv.ad_ref.empty()) {
+                cv.ad_ref[s] = sample_int(ad_, n_ad, n_samples, ad_per_sample, s, 0);
+                cv.ad_alt[s] = sample_int(ad_, n_ad, n_samples, ad_per_sample, s, a);
+            }
+            if (ploidy == 0 || any_missing) cv.gt[s] = '.';
         }
         if (!any_alt) continue;  // hom-ref, missing or partly missing without ALT: no edge
 
@@ -118,14 +163,6 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
             else
                 gt_text += std::to_string(bcf_gt_allele(g[i]));
         }
-        int32_t dp = -1, gq = -1;
-        if (n_dp >= n_samples && dp_[s] != bcf_int32_missing && dp_[s] != bcf_int32_vector_end)
-            dp = dp_[s];
-        if (n_gq >= n_samples && gq_[s] != bcf_int32_missing && gq_[s] != bcf_int32_vector_end)
-            gq = gq_[s];
-        if (n_gq_float >= n_samples && !bcf_float_is_missing(gq_float_[s]) &&
-            !bcf_float_is_vector_end(gq_float_[s]))
-            gq = static_cast<int32_t>(std::lround(gq_float_[s]));
 
         for (int a = 1; a <= n_alts; ++a) {
             int count_this = 0, count_other = 0;
@@ -138,6 +175,8 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
                     ++count_other;
             }
             if (count_this == 0) continue;
+            auto& variant = out[first + static_cast<size_t>(a - 1)];
+            if (!any_missing) variant.call_vector.gt[s] = count_this == ploidy ? '2' : '1';
             SampleCall call;
             call.sample = static_cast<uint32_t>(s);
             if (ploidy == 1)
@@ -152,7 +191,7 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
             call.dp = dp;
             call.gq = gq;
             call.gt = gt_text;
-            out[first + static_cast<size_t>(a - 1)].calls.push_back(std::move(call));
+            variant.calls.push_back(std::move(call));
         }
     }
     // push_back leaves up to half of each list unused; a batch holds millions of calls, so

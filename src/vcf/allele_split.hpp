@@ -39,6 +39,8 @@ private:
     int n_gq_ = 0;
     float* gq_float_ = nullptr;
     int n_gq_float_ = 0;
+    int32_t* ad_ = nullptr;
+    int n_ad_ = 0;
     float* af_ = nullptr;
     int n_af_ = 0;
     int32_t* svlen_ = nullptr;

@@ -85,8 +85,34 @@ struct VariantSite {
     int64_t line = 0;  // line (text VCF) or record ordinal (BCF) of the source record
 };
 
+// Every sample's genotype at one split variant, in the reader's sample order, hom-ref and
+// missing calls included (edges hold only the carriers): what family analysis and exact
+// hom-ref tests read, as GEMINI's gt_types / gt_depths / gt_quals / gt_*_depths do.
+// Multi-allelic records are re-expressed per ALT as `bcftools norm -m-` does: another ALT
+// counts as REF.
+struct CallVector {
+    // One code per sample: '0' hom-ref (haploid REF too), '1' het (some but not all alleles
+    // are this ALT), '2' every allele is this ALT (haploid ALT too), '.' any allele missing.
+    std::string gt;
+    // FORMAT/DP, FORMAT/GQ and this variant's FORMAT/AD entries (REF and this ALT), one per
+    // sample (-1 missing), or empty when the file has no such field.
+    std::vector<int32_t> dp, gq, ad_ref, ad_alt;
+    bool empty() const { return gt.empty(); }
+};
+
 struct Variant : VariantSite {
     std::vector<SampleCall> calls;
+    CallVector call_vector;  // empty for sites-only loads
 };
+
+// A variant's share of a batch's load, in genotype calls: its edges plus its call vector
+// (about a call's worth of COPY memory per 150 bytes of vector). Batches and chunks are
+// bounded in this unit, so a wide file's vectors count as well as its edges.
+inline size_t call_load(const Variant& v) {
+    const auto& c = v.call_vector;
+    const size_t bytes =
+        c.gt.size() + 4 * (c.dp.size() + c.gq.size() + c.ad_ref.size() + c.ad_alt.size());
+    return v.calls.size() + bytes / 150;
+}
 
 }  // namespace vcfagent::vcf

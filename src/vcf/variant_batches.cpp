@@ -24,7 +24,7 @@ bool VariantBatchReader::next(VariantBatch& batch, size_t max_records, size_t ma
         const size_t before = batch.variants.size();
         splitter_.split(rec, reader_.line(), batch.variants);
         for (size_t i = before; i < batch.variants.size(); ++i)
-            batch.calls += batch.variants[i].calls.size();
+            batch.calls += call_load(batch.variants[i]);
         if (batch.records == 0) batch.first_line = reader_.line();
         batch.last_line = reader_.line();
         ++batch.records;

@@ -127,7 +127,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     source.status = "loading";
     graph.put_source(source);
 
-    auto first = graph.stage(chunk, 0, 1, kNoLimit, {}, source.num);
+    auto first = graph.stage(chunk, 0, 1, kNoLimit, {}, source);
     EXPECT_EQ(first.end, 1u);
     EXPECT_EQ(first.records, 0);  // the record's second ALT is not staged yet
     EXPECT_EQ(graph.staged_new_variants(), 1);
@@ -135,7 +135,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     EXPECT_EQ(written.new_variants, 1);
     EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 1);
 
-    auto rest = graph.stage(chunk, first.end, kNoLimit, kNoLimit, {}, source.num);
+    auto rest = graph.stage(chunk, first.end, kNoLimit, kNoLimit, {}, source);
     EXPECT_EQ(rest.end, 3u);
     EXPECT_EQ(rest.records, 2);
     EXPECT_EQ(graph.staged_new_variants(), 2);
@@ -147,7 +147,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     EXPECT_EQ(by_table.at("Variant"), 1);
 
     // Re-staging the committed ALT finds it in the store: only the other two are new.
-    auto again = graph.stage(chunk, 0, kNoLimit, kNoLimit, {}, source.num);
+    auto again = graph.stage(chunk, 0, kNoLimit, kNoLimit, {}, source);
     EXPECT_EQ(again.new_variants, 2);
     graph.commit_batch(source, 2);
     EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 3);

@@ -73,7 +73,7 @@ struct Fixture {
         graph.ensure_samples(samples);
     }
     store::StageResult stage(const vcf::VariantBatch& chunk) {
-        return graph.stage(chunk, 0, kNoLimit, kNoLimit, samples, source.num);
+        return graph.stage(chunk, 0, kNoLimit, kNoLimit, samples, source);
     }
 };
 

@@ -1,0 +1,54 @@
+// Reads `bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n'` output from stdin into DuckDB and
+// runs one question over it, as a data-savvy user would instead of a store: prints the number
+// of rows the answer has.
+//   node query_tsv.mjs QUESTION SAMPLES_FILE [ARGS...]
+// QUESTION: genotype HET_IDX HOMREF_IDX MIN_CARRIERS | carriers KEY | region CHROM BEG END |
+//           de-novo TRIOS_FILE (lines "kid_idx dad_idx mom_idx", 0-based sample columns)
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+
+const [question, samplesFile, ...args] = process.argv.slice(2);
+const samples = readFileSync(samplesFile, 'utf8').split('\n').filter(Boolean);
+const names = ['chrom', 'pos', 'ref', 'alt', ...samples.map((_, i) => `s${i}`)];
+const col = (i) => names[i];
+const gt = (i) => `s${i}`;
+const alt = (c) => `(${c} LIKE '%1%')`;
+const het = (c) => `(${c} IN ('0/1', '1/0', '0|1', '1|0'))`;
+const ref = (c) => `(${c} IN ('0/0', '0|0', '0'))`;
+
+let where;
+switch (question) {
+  case 'genotype': {
+    const [h, r, min] = args.map(Number);
+    const carriers = samples.map((_, i) => `CASE WHEN ${alt(gt(i))} THEN 1 ELSE 0 END`).join(' + ');
+    where = `${het(gt(h))} AND ${ref(gt(r))} AND (${carriers}) >= ${min}`;
+    break;
+  }
+  case 'carriers': {
+    const [chrom, pos, refAllele, altAllele] = args[0].split(':');
+    // One row per carrier of the variant.
+    const rows = samples.map((_, i) => `SELECT ${i} AS s FROM t WHERE ${col(0)} = '${chrom}' AND ${col(1)} = '${pos}' AND ${col(2)} = '${refAllele}' AND ${col(3)} = '${altAllele}' AND ${alt(gt(i))}`).join(' UNION ALL ');
+    where = null;
+    globalThis.sql = rows;
+    break;
+  }
+  case 'region': {
+    const [chrom, beg, end] = args;
+    where = `${col(0)} = '${chrom}' AND CAST(${col(1)} AS BIGINT) BETWEEN ${beg} AND ${end}`;
+    break;
+  }
+  case 'de-novo': {
+    const trios = readFileSync(args[0], 'utf8').split('\n').filter(Boolean).map((l) => l.split(/\s+/).map(Number));
+    where = trios.map(([k, d, m]) => `(${alt(gt(k))} AND ${ref(gt(d))} AND ${ref(gt(m))})`).join(' OR ');
+    break;
+  }
+  default:
+    throw new Error(`unknown question ${question}`);
+}
+
+const instance = await DuckDBInstance.create(':memory:');
+const conn = await instance.connect();
+await conn.run(`CREATE TABLE t AS SELECT * FROM read_csv('/dev/stdin', delim='\t', header=false, auto_detect=false, quote='', escape='', columns={${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}})`);
+const sql = where === null ? `SELECT count(*) AS n FROM (${globalThis.sql})` : `SELECT count(*) AS n FROM t WHERE ${where}`;
+const reader = await conn.runAndReadAll(sql);
+console.log(String(reader.getRows()[0][0]));

@@ -1,0 +1,691 @@
+#include "query/family_analysis.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "common/error.hpp"
+
+namespace vcfagent::query {
+
+namespace {
+
+const std::pair<const char*, InheritanceMode> kModes[] = {
+    {"de-novo", InheritanceMode::DeNovo},       {"recessive", InheritanceMode::Recessive},
+    {"dominant", InheritanceMode::Dominant},    {"x-recessive", InheritanceMode::XRecessive},
+    {"x-dominant", InheritanceMode::XDominant}, {"x-de-novo", InheritanceMode::XDeNovo},
+    {"comp-het", InheritanceMode::CompHet},     {"mendel-errors", InheritanceMode::MendelErrors},
+};
+
+bool on_x_only(InheritanceMode m) {
+    return m == InheritanceMode::XRecessive || m == InheritanceMode::XDominant ||
+           m == InheritanceMode::XDeNovo;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+    return out;
+}
+
+struct Person {
+    std::string id, family;
+    int64_t sex = 0, phenotype = 0;
+    std::string father, mother;   // names as the PED gave them
+    int col = -1;                 // column in the family's source, -1 when not genotyped there
+    const Person* dad = nullptr;  // genotyped parents in the same source
+    const Person* mom = nullptr;
+    bool affected() const { return phenotype == 2; }
+    bool unaffected() const { return phenotype == 1; }
+    bool male() const { return sex == 1; }
+};
+
+struct Family {
+    std::string id;
+    std::vector<Person> members;
+    int64_t source = -1;
+    std::string source_path;
+};
+
+// One sample's call at the current variant.
+struct Call {
+    char gt = '.';
+    int dp = -1, gq = -1, ref = -1, alt = -1;
+    bool carries() const { return gt == '1' || gt == '2'; }
+};
+
+// FORMAT fields a row has (its lists are not null).
+struct Fields {
+    bool dp = false, gq = false, ad = false;
+};
+
+int list_at(const nlohmann::json& list, int col) {
+    if (!list.is_array() || col < 0 || static_cast<size_t>(col) >= list.size() ||
+        !list[col].is_number())
+        return -1;
+    return list[col].get<int>();
+}
+
+struct Row {
+    std::string key, chrom;
+    int64_t pos = 0;
+    std::string ref, alt;
+    std::string gt;
+    const nlohmann::json* dp = nullptr;
+    const nlohmann::json* gq = nullptr;
+    const nlohmann::json* ad_ref = nullptr;
+    const nlohmann::json* ad_alt = nullptr;
+    Fields fields;
+    Call call(const Person* p) const {
+        Call c;
+        if (!p || p->col < 0) return c;
+        if (static_cast<size_t>(p->col) < gt.size()) c.gt = gt[p->col];
+        c.dp = list_at(*dp, p->col);
+        c.gq = list_at(*gq, p->col);
+        c.ref = list_at(*ad_ref, p->col);
+        c.alt = list_at(*ad_alt, p->col);
+        return c;
+    }
+};
+
+// What one family shows at one variant: the samples the pattern rests on and their calls.
+struct Match {
+    std::vector<std::string> samples;  // children / affected members
+    std::vector<std::string> notes;    // mendel-errors: "sample:type"
+};
+
+class Checker {
+  public:
+    Checker(InheritanceMode mode, const FamilyOptions& o) : mode_(mode), o_(o) {}
+
+    bool passes(const Call& c, const CallThresholds& t, const Fields& f) const {
+        if (o_.lenient) return true;
+        if (f.gq && c.gq < t.min_gq) return false;
+        if (f.dp && c.dp < t.min_dp) return false;
+        if (c.gt == '1' && f.ad) {
+            const int depth = c.ref + c.alt;
+            if (c.ref < 0 || c.alt < 0 || depth <= 0) return false;
+            const double ab = static_cast<double>(c.alt) / depth;
+            if (ab < t.min_het_ab || ab > t.max_het_ab) return false;
+        }
+        return true;
+    }
+
+    // The family's match at this row, or nullopt.
+    std::optional<Match> check(const Family& fam, const Row& r, bool x_nonpar) const {
+        switch (mode_) {
+            case InheritanceMode::DeNovo:
+                return de_novo(fam, r, false);
+            case InheritanceMode::XDeNovo:
+                return x_nonpar ? de_novo(fam, r, true) : std::nullopt;
+            case InheritanceMode::Recessive:
+                return recessive(fam, r);
+            case InheritanceMode::Dominant:
+                return dominant(fam, r, false);
+            case InheritanceMode::XRecessive:
+                return x_nonpar ? x_recessive(fam, r) : std::nullopt;
+            case InheritanceMode::XDominant:
+                return x_nonpar ? dominant(fam, r, true) : std::nullopt;
+            case InheritanceMode::MendelErrors:
+                return mendel(fam, r, x_nonpar);
+            case InheritanceMode::CompHet:
+                return std::nullopt;  // gathered per gene instead
+        }
+        return std::nullopt;
+    }
+
+    // Mendel: checked / skipped / errors by type, per child.
+    struct TrioCounts {
+        int64_t checked = 0, skipped = 0;
+        std::map<std::string, int64_t> errors;
+    };
+    mutable std::map<std::string, TrioCounts> trio_counts;
+
+  private:
+    std::optional<Match> de_novo(const Family& fam, const Row& r, bool x) const {
+        Match m;
+        for (const auto& kid : fam.members) {
+            if (kid.col < 0 || !kid.mom || (!kid.dad && !(x && kid.male()))) continue;
+            const Call k = r.call(&kid), mo = r.call(kid.mom);
+            // A boy's X comes from his mother only: his father's call does not count.
+            const bool need_dad = !(x && kid.male());
+            const Call fa = need_dad ? r.call(kid.dad) : Call{'0', 0, 0, 0, 0};
+            const bool het_wanted = !(x && kid.male());
+            const bool kid_ok = o_.lenient ? k.carries() : (het_wanted ? k.gt == '1' : k.carries());
+            if (!kid_ok || mo.gt != '0' || fa.gt != '0') continue;
+            if (!passes(k, o_.child, r.fields) || !passes(mo, o_.parent, r.fields) ||
+                (need_dad && !passes(fa, o_.parent, r.fields)))
+                continue;
+            if (!o_.lenient && r.fields.ad &&
+                std::max(0, mo.alt) + (need_dad ? std::max(0, fa.alt) : 0) >
+                    o_.max_parent_alt_reads)
+                continue;
+            m.samples.push_back(kid.id);
+        }
+        if (m.samples.empty()) return std::nullopt;
+        return m;
+    }
+
+    std::optional<Match> recessive(const Family& fam, const Row& r) const {
+        Match m;
+        for (const auto& p : fam.members) {
+            if (p.col < 0) continue;
+            const Call c = r.call(&p);
+            if (p.affected()) {
+                if (c.gt != '2' || !passes(c, o_.child, r.fields)) return std::nullopt;
+                for (const Person* parent : {p.dad, p.mom}) {
+                    if (!parent || parent->affected()) continue;
+                    const Call pc = r.call(parent);
+                    if (pc.gt != '1' || !passes(pc, o_.parent, r.fields)) return std::nullopt;
+                }
+                m.samples.push_back(p.id);
+            } else if (p.unaffected() && c.gt == '2') {
+                return std::nullopt;
+            }
+        }
+        if (m.samples.empty()) return std::nullopt;
+        return m;
+    }
+
+    std::optional<Match> dominant(const Family& fam, const Row& r, bool x) const {
+        Match m;
+        for (const auto& p : fam.members) {
+            if (p.col < 0) continue;
+            const Call c = r.call(&p);
+            if (p.affected()) {
+                const bool ok = o_.lenient || (x && p.male()) ? c.carries() : c.gt == '1';
+                if (!ok || !passes(c, o_.child, r.fields)) return std::nullopt;
+                m.samples.push_back(p.id);
+            } else if (p.unaffected()) {
+                if (c.gt != '0' || !passes(c, o_.parent, r.fields)) return std::nullopt;
+                // X-linked dominant: an affected father gives his X to every daughter.
+                if (x && p.sex == 2 && p.dad && p.dad->affected()) return std::nullopt;
+            }
+        }
+        if (m.samples.empty()) return std::nullopt;
+        return m;
+    }
+
+    std::optional<Match> x_recessive(const Family& fam, const Row& r) const {
+        Match m;
+        for (const auto& p : fam.members) {
+            if (p.col < 0) continue;
+            const Call c = r.call(&p);
+            if (p.affected()) {
+                // Males are hemizygous: one ALT copy (coded as hom-alt when haploid) suffices.
+                const bool ok = p.male() ? c.carries() : c.gt == '2';
+                if (!ok || !passes(c, o_.child, r.fields)) return std::nullopt;
+                if (p.male() && p.mom && !p.mom->affected()) {
+                    const Call mc = r.call(p.mom);
+                    if (mc.gt != '1' || !passes(mc, o_.parent, r.fields)) return std::nullopt;
+                }
+                m.samples.push_back(p.id);
+            } else if (p.unaffected()) {
+                if (p.male() ? c.gt != '0' : c.gt == '2') return std::nullopt;
+            }
+        }
+        if (m.samples.empty()) return std::nullopt;
+        return m;
+    }
+
+    // Alleles a code stands for: R R, R A or A A.
+    static bool has_ref(char g) { return g == '0' || g == '1'; }
+    static bool has_alt(char g) { return g == '1' || g == '2'; }
+
+    std::optional<Match> mendel(const Family& fam, const Row& r, bool x) const {
+        Match m;
+        for (const auto& kid : fam.members) {
+            if (kid.col < 0 || !kid.dad || !kid.mom) continue;
+            auto& counts = trio_counts[kid.id];
+            const Call k = r.call(&kid), fa = r.call(kid.dad), mo = r.call(kid.mom);
+            if (k.gt == '.' || fa.gt == '.' || mo.gt == '.') {
+                ++counts.skipped;
+                continue;
+            }
+            ++counts.checked;
+            std::string type;
+            if (x && kid.male()) {
+                // A boy's X is his mother's: he can show only alleles she has.
+                const bool ok = (k.gt != '0' || has_ref(mo.gt)) &&
+                                (k.gt != '2' || has_alt(mo.gt)) &&
+                                (k.gt != '1' || (has_ref(mo.gt) && has_alt(mo.gt)));
+                if (ok) continue;
+                type = has_alt(k.gt) && !has_alt(mo.gt) ? "de_novo" : "impossible";
+            } else {
+                const bool ok = k.gt == '0'   ? has_ref(fa.gt) && has_ref(mo.gt)
+                                : k.gt == '2' ? has_alt(fa.gt) && has_alt(mo.gt)
+                                              : (has_ref(fa.gt) && has_alt(mo.gt)) ||
+                                                    (has_alt(fa.gt) && has_ref(mo.gt));
+                if (ok) continue;
+                if (has_alt(k.gt) && !has_alt(fa.gt) && !has_alt(mo.gt)) {
+                    type = "de_novo";
+                } else if (k.gt != '1') {
+                    // Homozygous child, one parent lacks the allele the other can give twice:
+                    // apparent uniparental disomy, or the lacking parent's copy deleted (LOH).
+                    const bool allele_alt = k.gt == '2';
+                    const bool fa_has = allele_alt ? has_alt(fa.gt) : has_ref(fa.gt);
+                    const bool mo_has = allele_alt ? has_alt(mo.gt) : has_ref(mo.gt);
+                    type = fa_has && !mo_has   ? "upd_paternal_or_maternal_loh"
+                           : mo_has && !fa_has ? "upd_maternal_or_paternal_loh"
+                                               : "impossible";
+                } else {
+                    type = "impossible";
+                }
+            }
+            ++counts.errors[type];
+            m.samples.push_back(kid.id);
+            m.notes.push_back(kid.id + ":" + type);
+        }
+        if (m.samples.empty()) return std::nullopt;
+        return m;
+    }
+
+    InheritanceMode mode_;
+    const FamilyOptions& o_;
+};
+
+// The Cypher condition a row must meet for any family to match: a cheap first cut on the
+// call codes, evaluated inside the store.
+std::string prefilter(InheritanceMode mode, const std::vector<const Family*>& fams) {
+    std::vector<std::string> any;
+    auto code = [](const Person* p) {
+        return "substring(g.gt, " + std::to_string(p->col + 1) + ", 1)";
+    };
+    for (const Family* f : fams) {
+        for (const auto& p : f->members) {
+            if (p.col < 0) continue;
+            switch (mode) {
+                case InheritanceMode::DeNovo:
+                case InheritanceMode::XDeNovo:
+                    if (p.mom) any.push_back(code(&p) + " <> '0' AND " + code(&p) + " <> '.'");
+                    break;
+                case InheritanceMode::MendelErrors:
+                    if (p.mom && p.dad)
+                        any.push_back(code(&p) + " <> '0' OR " + code(p.dad) + " <> '0' OR " +
+                                      code(p.mom) + " <> '0'");
+                    break;
+                case InheritanceMode::Recessive:
+                    if (p.affected()) any.push_back(code(&p) + " = '2'");
+                    break;
+                case InheritanceMode::CompHet:
+                    if (p.affected()) any.push_back(code(&p) + " = '1'");
+                    break;
+                default:
+                    if (p.affected())
+                        any.push_back(code(&p) + " <> '0' AND " + code(&p) + " <> '.'");
+            }
+        }
+    }
+    if (any.empty()) return "false";
+    return "(" + join(any, " OR ") + ")";
+}
+
+struct Pedigree {
+    std::vector<Family> families;
+    std::vector<std::string> notes;
+};
+
+Pedigree load_pedigree(store::GraphStore& store, const FamilyOptions& o, InheritanceMode mode) {
+    Pedigree ped;
+    const auto people = store.read_only_query(
+        "MATCH (s:Sample) WHERE s.family IS NOT NULL AND s.family <> '' RETURN s.id, s.family, "
+        "s.sex, s.phenotype, s.father, s.mother ORDER BY s.family, s.id");
+    if (people.rows.empty())
+        throw StoreError("the store has no pedigree: load one with `vcf-agent ped load FILE.ped`");
+    const auto columns = store.read_only_query(
+        "MATCH (s:Sample)-[m:SampleOf]->(src:Source) WHERE s.family IS NOT NULL "
+        "RETURN s.id, src.num, m.idx, src.path ORDER BY src.num");
+    std::unordered_map<std::string, std::vector<std::pair<int64_t, int>>>
+        cols;  // sample -> (source, idx)
+    std::map<int64_t, std::string> source_path;
+    for (const auto& r : columns.rows) {
+        cols[r[0].get<std::string>()].emplace_back(r[1].get<int64_t>(), r[2].get<int>());
+        source_path[r[1].get<int64_t>()] = r[3].is_string() ? r[3].get<std::string>() : "";
+    }
+    std::map<std::string, Family> by_family;
+    for (const auto& r : people.rows) {
+        Person p;
+        p.id = r[0].get<std::string>();
+        p.family = r[1].get<std::string>();
+        p.sex = r[2].is_number() ? r[2].get<int64_t>() : 0;
+        p.phenotype = r[3].is_number() ? r[3].get<int64_t>() : 0;
+        p.father = r[4].is_string() ? r[4].get<std::string>() : "";
+        p.mother = r[5].is_string() ? r[5].get<std::string>() : "";
+        if (!o.families.empty() &&
+            std::find(o.families.begin(), o.families.end(), p.family) == o.families.end())
+            continue;
+        auto& fam = by_family[p.family];
+        fam.id = p.family;
+        fam.members.push_back(std::move(p));
+    }
+    for (const auto& want : o.families)
+        if (!by_family.count(want))
+            throw StoreError("no family " + want + " in the store's pedigree");
+    for (auto& [id, fam] : by_family) {
+        // The family's source: the one that holds most of its members.
+        std::map<int64_t, int> members_in;
+        for (const auto& p : fam.members)
+            if (auto it = cols.find(p.id); it != cols.end())
+                for (const auto& [src, idx] : it->second) ++members_in[src];
+        if (members_in.empty()) {
+            ped.notes.push_back("family " + id +
+                                ": no member has call vectors (loaded before they were stored? "
+                                "re-ingest with --force)");
+            continue;
+        }
+        fam.source = std::max_element(members_in.begin(), members_in.end(), [](auto& a, auto& b) {
+                         return a.second < b.second;
+                     })->first;
+        fam.source_path = source_path[fam.source];
+        for (auto& p : fam.members) {
+            if (auto it = cols.find(p.id); it != cols.end())
+                for (const auto& [src, idx] : it->second)
+                    if (src == fam.source) p.col = idx;
+            if (p.col < 0)
+                ped.notes.push_back("family " + id + ": " + p.id + " has no calls in " +
+                                    fam.source_path + " and counts as not genotyped");
+        }
+        std::unordered_map<std::string, const Person*> named;
+        for (const auto& p : fam.members)
+            if (p.col >= 0) named[p.id] = &p;
+        for (auto& p : fam.members) {
+            if (auto it = named.find(p.father); it != named.end()) p.dad = it->second;
+            if (auto it = named.find(p.mother); it != named.end()) p.mom = it->second;
+        }
+        const bool needs_trio = mode == InheritanceMode::DeNovo ||
+                                mode == InheritanceMode::XDeNovo ||
+                                mode == InheritanceMode::MendelErrors;
+        const bool needs_affected = !needs_trio;
+        bool usable = false;
+        for (const auto& p : fam.members) {
+            if (p.col < 0) continue;
+            if (needs_trio && p.mom && (p.dad || mode == InheritanceMode::XDeNovo)) usable = true;
+            if (needs_affected && p.affected()) usable = true;
+        }
+        if (!usable) {
+            ped.notes.push_back("family " + id + ": " +
+                                (needs_trio ? "no genotyped child with genotyped parents"
+                                            : "no genotyped affected member") +
+                                "; left out");
+            continue;
+        }
+        ped.families.push_back(std::move(fam));
+    }
+    // Parent pointers were taken inside each family's member vector: moving a Family moves
+    // its vector's buffer, so they stay valid.
+    if (ped.families.empty())
+        throw StoreError("no family of the pedigree can be checked for " + to_string(mode) + ": " +
+                         join(ped.notes, "; "));
+    return ped;
+}
+
+std::string variant_filter_where(GraphQueries& q, const VariantFilter& f,
+                                 store::QueryParams& params) {
+    std::vector<std::string> where;
+    q.add_filter(f, where, params);
+    return where.empty() ? "" : " AND " + join(where, " AND ");
+}
+
+}  // namespace
+
+bool parse_inheritance_mode(const std::string& name, InheritanceMode& out) {
+    for (const auto& [n, m] : kModes)
+        if (name == n) {
+            out = m;
+            return true;
+        }
+    return false;
+}
+
+std::string to_string(InheritanceMode mode) {
+    for (const auto& [n, m] : kModes)
+        if (m == mode) return n;
+    return "?";
+}
+
+bool in_x_nonpar(const std::string& chrom, int64_t pos, const std::string& build) {
+    if (chrom != "X" && chrom != "chrX") return false;
+    // Pseudo-autosomal regions PAR1 and PAR2 (1-based, inclusive).
+    if (build == "GRCh37")
+        return !((pos >= 60001 && pos <= 2699520) || (pos >= 154931044 && pos <= 155260560));
+    if (build == "GRCh38")
+        return !((pos >= 10001 && pos <= 2781479) || (pos >= 155701383 && pos <= 156030895));
+    throw std::invalid_argument("unknown build '" + build + "' (GRCh37 or GRCh38)");
+}
+
+FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
+                              const FamilyOptions& options, const store::ReadLimits& limits) {
+    in_x_nonpar("X", 1, options.build);  // rejects an unknown build before any work
+    FamilyResult result;
+    Pedigree ped = load_pedigree(store, options, mode);
+    result.notes = ped.notes;
+    Checker checker(mode, options);
+    GraphQueries queries(store, limits);
+
+    std::map<int64_t, std::vector<const Family*>> by_source;
+    for (const auto& f : ped.families) by_source[f.source].push_back(&f);
+
+    // Per variant: families and samples that match, in store order.
+    struct Hit {
+        std::vector<std::string> cells;  // key, chrom, pos, ref, alt
+        int64_t pos = 0;
+        std::set<std::string> families;
+        std::vector<std::string> samples, notes, genotypes;
+        std::string gene, partners;
+        int priority = 0;
+    };
+    std::vector<Hit> hits;
+
+    // comp-het: candidate hets per (family, child, gene).
+    struct Het {
+        size_t row;  // index into het_rows
+        char
+            origin;  // 'p' paternal, 'm' maternal, 'b' both parents carry, 'n' neither, '?' unknown
+    };
+    std::map<std::tuple<std::string, std::string, std::string>, std::vector<Het>> hets;
+    std::vector<std::vector<std::string>> het_rows;  // key, chrom, pos, ref, alt
+
+    std::set<std::string> missing_fields;
+    for (const auto& [source, fams] : by_source) {
+        store::QueryParams params{{"n", source}};
+        std::string where = variant_filter_where(queries, options.filter, params);
+        if (on_x_only(mode)) where += " AND v.chrom IN ['X', 'chrX']";
+        const std::string match =
+            "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n" + where;
+        const auto table = store.read_only_query(
+            match + " AND " + prefilter(mode, fams) +
+                " RETURN v.id, v.chrom, v.pos, v.ref, v.alt, g.gt, g.dp, g.gq, g.ad_ref, g.ad_alt "
+                "ORDER BY v.locus, v.id",
+            params, limits);
+        std::unordered_map<std::string, std::vector<std::string>> genes;
+        if (mode == InheritanceMode::CompHet) {
+            const auto g = store.read_only_query(
+                match + " AND " + prefilter(mode, fams) +
+                    " MATCH (v)-[:InGene]->(gn:Gene) RETURN DISTINCT v.id, gn.symbol",
+                params, limits);
+            for (const auto& r : g.rows)
+                genes[r[0].get<std::string>()].push_back(r[1].get<std::string>());
+        }
+        const std::string path = fams.front()->source_path;
+        for (const auto& tr : table.rows) {
+            Row r;
+            r.key = tr[0].get<std::string>();
+            r.chrom = tr[1].get<std::string>();
+            r.pos = tr[2].get<int64_t>();
+            r.gt = tr[5].get<std::string>();
+            r.dp = &tr[6];
+            r.gq = &tr[7];
+            r.ad_ref = &tr[8];
+            r.ad_alt = &tr[9];
+            r.fields = {tr[6].is_array(), tr[7].is_array(), tr[8].is_array() && tr[9].is_array()};
+            if (!options.lenient) {
+                if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
+                if (!r.fields.dp) missing_fields.insert("DP\t" + path);
+                if (!r.fields.ad) missing_fields.insert("AD\t" + path);
+            }
+            const bool x = in_x_nonpar(r.chrom, r.pos, options.build);
+            std::vector<std::string> cells = {r.key, r.chrom, std::to_string(r.pos),
+                                              tr[3].get<std::string>(), tr[4].get<std::string>()};
+            if (mode == InheritanceMode::CompHet) {
+                auto git = genes.find(r.key);
+                if (git == genes.end()) continue;
+                bool used = false;
+                for (const Family* fam : fams) {
+                    for (const auto& kid : fam->members) {
+                        if (kid.col < 0 || !kid.affected()) continue;
+                        const Call k = r.call(&kid);
+                        if (k.gt != '1' || !checker.passes(k, options.child, r.fields)) continue;
+                        char origin = '?';
+                        if (!options.comp_het_without_parents && kid.dad && kid.mom) {
+                            const Call fa = r.call(kid.dad), mo = r.call(kid.mom);
+                            if (fa.gt != '.' && mo.gt != '.')
+                                origin = fa.carries() && mo.carries() ? 'b'
+                                         : fa.carries()               ? 'p'
+                                         : mo.carries()               ? 'm'
+                                                                      : 'n';
+                        }
+                        for (const auto& gene : git->second)
+                            hets[{fam->id, kid.id, gene}].push_back({het_rows.size(), origin});
+                        used = true;
+                    }
+                }
+                if (used) het_rows.push_back(std::move(cells));
+                continue;
+            }
+            Hit hit;
+            for (const Family* fam : fams) {
+                auto m = checker.check(*fam, r, x);
+                if (!m) continue;
+                hit.families.insert(fam->id);
+                hit.samples.insert(hit.samples.end(), m->samples.begin(), m->samples.end());
+                hit.notes.insert(hit.notes.end(), m->notes.begin(), m->notes.end());
+                for (const auto& p : fam->members)
+                    if (p.col >= 0)
+                        hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
+            }
+            if (hit.families.empty()) continue;
+            hit.cells = std::move(cells);
+            hits.push_back(std::move(hit));
+        }
+        if (mode == InheritanceMode::MendelErrors) {
+            // Trios whose calls are all hom-ref never reach the rows above: count them checked.
+            const auto all = store.read_only_query(
+                "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n" + where +
+                    " RETURN count(*)",
+                params, limits);
+            const int64_t variants = all.rows.at(0).at(0).get<int64_t>();
+            for (const Family* fam : fams)
+                for (const auto& kid : fam->members)
+                    if (kid.col >= 0 && kid.dad && kid.mom) {
+                        auto& c = checker.trio_counts[kid.id];
+                        int64_t seen = c.skipped;
+                        seen += c.checked;
+                        c.checked += variants - seen;
+                    }
+        }
+    }
+
+    if (mode == InheritanceMode::CompHet) {
+        // Pairs of hets in one gene of one child: in trans (one from each parent) is priority
+        // 1; phase unknown (no parents, or one is missing a call) 2; weaker evidence (a parent
+        // carries both, or neither parent carries one: a de novo) 3. In cis: no pair.
+        std::map<size_t, Hit> by_row;
+        for (const auto& [fkg, list] : hets) {
+            const auto& [family, kid, gene] = fkg;
+            if (list.size() < 2) continue;
+            for (size_t i = 0; i < list.size(); ++i) {
+                for (size_t j = 0; j < list.size(); ++j) {
+                    if (i == j) continue;
+                    const char a = list[i].origin, b = list[j].origin;
+                    int priority;
+                    if ((a == 'p' && b == 'm') || (a == 'm' && b == 'p'))
+                        priority = 1;
+                    else if (a == b && (a == 'p' || a == 'm'))
+                        continue;
+                    else if (a == '?' || b == '?')
+                        priority = 2;
+                    else
+                        priority = 3;
+                    Hit& h = by_row[list[i].row];
+                    h.cells = het_rows[list[i].row];
+                    h.families.insert(family);
+                    if (std::find(h.samples.begin(), h.samples.end(), kid) == h.samples.end())
+                        h.samples.push_back(kid);
+                    h.gene = h.gene.empty()                           ? gene
+                             : h.gene.find(gene) == std::string::npos ? h.gene + "," + gene
+                                                                      : h.gene;
+                    const std::string partner = het_rows[list[j].row][0];
+                    if (h.partners.find(partner) == std::string::npos)
+                        h.partners += (h.partners.empty() ? "" : ",") + partner;
+                    h.priority = h.priority == 0 ? priority : std::min(h.priority, priority);
+                }
+            }
+        }
+        for (auto& [row, h] : by_row) hits.push_back(std::move(h));
+    }
+
+    for (const auto& mf : missing_fields) {
+        const auto tab = mf.find('\t');
+        result.notes.push_back(mf.substr(0, tab) + " threshold not applied: " + mf.substr(tab + 1) +
+                               " has no FORMAT/" + mf.substr(0, tab) + " on some variants checked");
+    }
+
+    auto& t = result.variants;
+    t.columns = {"key", "chrom", "pos", "ref", "alt", "kindreds", "families", "samples"};
+    if (mode == InheritanceMode::CompHet) {
+        t.columns.insert(t.columns.end(), {"gene", "priority", "partners"});
+    } else {
+        t.columns.push_back("genotypes");
+        if (mode == InheritanceMode::MendelErrors) t.columns.push_back("errors");
+    }
+    for (const auto& h : hits) {
+        if (static_cast<int>(h.families.size()) < options.min_kindreds) continue;
+        ++t.total;
+        if (options.filter.limit && t.rows.size() >= options.filter.limit) continue;
+        std::vector<nlohmann::json> row;
+        for (size_t i = 0; i < h.cells.size(); ++i)
+            row.push_back(i == 2 ? nlohmann::json(std::stoll(h.cells[i]))
+                                 : nlohmann::json(h.cells[i]));
+        row.push_back(static_cast<int64_t>(h.families.size()));
+        row.push_back(join({h.families.begin(), h.families.end()}, ","));
+        row.push_back(join(h.samples, ","));
+        if (mode == InheritanceMode::CompHet) {
+            row.push_back(h.gene);
+            row.push_back(h.priority);
+            row.push_back(h.partners);
+        } else {
+            row.push_back(join(h.genotypes, ","));
+            if (mode == InheritanceMode::MendelErrors) row.push_back(join(h.notes, ","));
+        }
+        t.rows.push_back(std::move(row));
+    }
+    if (mode == InheritanceMode::MendelErrors) {
+        auto& s = result.samples;
+        s.columns = {"sample",          "family", "father",  "mother",     "checked",
+                     "skipped_missing", "errors", "de_novo", "upd_or_loh", "impossible"};
+        for (const auto& fam : ped.families)
+            for (const auto& kid : fam.members) {
+                auto it = checker.trio_counts.find(kid.id);
+                if (it == checker.trio_counts.end()) continue;
+                const auto& c = it->second;
+                int64_t errors = 0, upd = 0;
+                for (const auto& [type, n] : c.errors) {
+                    errors += n;
+                    if (type.rfind("upd_", 0) == 0) upd += n;
+                }
+                auto count = [&](const char* type) {
+                    auto e = c.errors.find(type);
+                    return e == c.errors.end() ? int64_t{0} : e->second;
+                };
+                s.rows.push_back({kid.id, fam.id, kid.dad->id, kid.mom->id, c.checked, c.skipped,
+                                  errors, count("de_novo"), upd, count("impossible")});
+            }
+        s.total = s.rows.size();
+    }
+    return result;
+}
+
+}  // namespace vcfagent::query
