@@ -554,8 +554,9 @@ int64_t GraphStore::max_variant_span(const std::string& chrom) {
     const auto t = read_only_query(
         "MATCH (v:Variant) WHERE v.locus >= $lo AND v.locus <= $hi RETURN max(v.end_pos - v.pos)",
         {{"lo", locus_of(rank, 0)}, {"hi", locus_of(rank, kLocusShift - 1)}});
-    const int64_t span =
-        t.rows.empty() || t.rows[0][0].is_null() ? 0 : std::max<int64_t>(0, t.rows[0][0].get<int64_t>());
+    const int64_t span = t.rows.empty() || t.rows[0][0].is_null()
+                             ? 0
+                             : std::max<int64_t>(0, t.rows[0][0].get<int64_t>());
     std::lock_guard lock(impl_->span_mutex);
     // A commit since the scan began may have added a longer variant: then keep nothing.
     if (generation == impl_->span_generation) impl_->max_span[chrom] = span;
@@ -574,22 +575,20 @@ int64_t GraphStore::contig_rank(const std::string& chrom) const {
     return it == impl_->contig_rank.end() ? -1 : it->second;
 }
 
-query::ResultTable GraphStore::read_only_query(const std::string& cypher,
-                                               const QueryParams& params,
+query::ResultTable GraphStore::read_only_query(const std::string& cypher, const QueryParams& params,
                                                const ReadLimits& limits) {
     std::shared_lock gate(impl_->commit_gate);
     kz::Connection conn(impl_->db.get());
-    if (limits.timeout.count() > 0) conn.setQueryTimeOut(static_cast<uint64_t>(limits.timeout.count()));
+    if (limits.timeout.count() > 0)
+        conn.setQueryTimeOut(static_cast<uint64_t>(limits.timeout.count()));
     auto stmt = conn.prepare(cypher);
     if (!stmt->isSuccess()) {
         const std::string msg = stmt->getErrorMessage();
         // A store opened read-only makes Kuzu itself refuse writes at prepare time.
-        if (msg.find("read-only database") != std::string::npos)
-            throw WriteRefused(kWriteRefused);
+        if (msg.find("read-only database") != std::string::npos) throw WriteRefused(kWriteRefused);
         throw StoreError("Cypher error: " + msg);
     }
-    if (!stmt->isReadOnly())
-        throw WriteRefused(kWriteRefused);
+    if (!stmt->isReadOnly()) throw WriteRefused(kWriteRefused);
     auto plan = conn.query("EXPLAIN " + cypher);
     if (plan->isSuccess()) {
         const std::string text = plan->toString();
@@ -666,10 +665,11 @@ void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids,
         for (size_t i = 0; i < sample_ids.size(); ++i) {
             im.run(*im.writer, "MERGE (:Sample {id: $id})", {{"id", sample_ids[i]}});
             if (source)
-                im.run(*im.writer,
-                       "MATCH (s:Sample {id: $id}), (src:Source {id: $src}) "
-                       "MERGE (s)-[m:SampleOf]->(src) SET m.idx = $i",
-                       {{"id", sample_ids[i]}, {"src", source->id}, {"i", static_cast<int64_t>(i)}});
+                im.run(
+                    *im.writer,
+                    "MATCH (s:Sample {id: $id}), (src:Source {id: $src}) "
+                    "MERGE (s)-[m:SampleOf]->(src) SET m.idx = $i",
+                    {{"id", sample_ids[i]}, {"src", source->id}, {"i", static_cast<int64_t>(i)}});
         }
         im.run(*im.writer, "COMMIT");
     } catch (...) {
@@ -831,8 +831,9 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     }
     auto lookup = [&](const std::string& cypher, const std::pair<int64_t, int64_t>& range) {
         std::shared_lock gate(im.commit_gate);  // a read: why at Impl::commit_gate
-        auto r = im.run(*im.lookup, cypher,
-                        {{"a", range.first}, {"b", range.second}, {"n", source_num}});
+        QueryParams params = {{"a", range.first}, {"b", range.second}};
+        if (cypher.find("$n") != std::string::npos) params["n"] = source_num;
+        auto r = im.run(*im.lookup, cypher, params);
         std::vector<std::string> rows;
         while (r->hasNext()) {
             auto t = r->getNext();

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -143,6 +144,38 @@ TEST_F(FamilyTest, PedigreeIsInTheGraph) {
               "s.id\ts.family\ts.sex\ts.phenotype\ts.ped_extra\n"
               "HG00096\tF1\t1\t2\tbatch1\nHG00097\tF1\t1\t2\tbatch1\nHG00099\tF1\t2\t1\tbatch2\n"
               "HG00100\tF1\t2\t1\tbatch1\nHG00101\tF2\t2\t2\tbatch2\n");
+}
+
+// One call vector per variant and file: as many as bcftools counts records (the file has no
+// multi-allelic record), after a forced reload too, and their codes agree with bcftools' GT.
+TEST_F(FamilyTest, CallVectorsMatchBcftoolsGenotypesAndSurviveAForcedReload) {
+    const auto records = run_shell("bcftools view -H " + chr22() + " | wc -l");
+    auto count = [&] {
+        const auto r = run_agent({"graph", "--db", db_, "-O", "tsv",
+                                  "MATCH (v:Variant)-[g:CalledIn]->(:Source) RETURN count(*)"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out.substr(r.out.find('\n') + 1);
+    };
+    EXPECT_EQ(count(), records.out);
+    const auto again = run_agent({"ingest", chr22(), "--db", db_, "--no-vectors", "--force"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(count(), records.out);
+    // Codes per sample: 0/0 -> 0, 0/1 or 1/0 -> 1, 1/1 -> 2, as bcftools prints GT.
+    const auto gts = run_shell("bcftools query -f '%CHROM:%POS\\t[%GT]\\n' " + chr22() +
+                               " | sed 's/0|0/0/g; s/0|1/1/g; s/1|0/1/g; s/1|1/2/g' | sort");
+    const auto ours =
+        run_agent({"graph", "--db", db_, "-O", "tsv",
+                   "MATCH (v:Variant)-[g:CalledIn]->(:Source) RETURN concat(v.chrom, ':', "
+                   "CAST(v.rec_pos AS STRING)), g.gt"});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    std::string body = ours.out.substr(ours.out.find('\n') + 1);
+    std::vector<std::string> lines;
+    std::istringstream in(body);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    std::sort(lines.begin(), lines.end());
+    std::string sorted;
+    for (const auto& l : lines) sorted += l + "\n";
+    EXPECT_EQ(sorted, gts.out);
 }
 
 TEST_F(FamilyTest, PedSamplesMissingFromTheStoreAndTheReverseAreWarnedAbout) {
