@@ -33,6 +33,7 @@ struct IngestArgs {
     embed::EmbedderConfig embedder;
     std::string genes;
     std::string ped;  // recorded on the samples once the files are in
+    bool call_depths = false;
     uint64_t buffer_pool_mb = 0;  // 0: from the budget
     std::string format;
 };
@@ -97,6 +98,8 @@ int run(const IngestArgs& a) {
     opt.reader = a.input.reader_options();
     opt.reader.skip_invalid = a.skip_invalid;
     opt.with_genotypes = !a.no_genotypes && !a.no_graph;
+    // A pedigree asks for family analysis, whose thresholds read every sample's depths.
+    opt.call_depths = a.call_depths || !a.ped.empty();
     opt.batch_records = a.batch_size;
     opt.force = a.force;
     opt.genes_file = a.genes;
@@ -105,8 +108,13 @@ int run(const IngestArgs& a) {
     // of genotype edges (GraphStore::max_batch_calls), and at most 1,000 calls per MB of budget.
     // Chunks in memory are bounded apart from it (IngestOptions::chunk_calls). ingest_file
     // halves the batches whenever RSS nears the budget.
-    sopt.graph.buffer_pool_mb =
-        a.memory_limit_mb > 0 ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, 256) : 256;
+    // Per-sample depths make each batch's call vectors several times larger: a node group's
+    // worth overflowed a 256 MB pool at the checkpoint (1M x 100 with DP and GQ), so they
+    // get up to 512 MB.
+    const uint64_t pool_max = opt.call_depths ? 512 : 256;
+    sopt.graph.buffer_pool_mb = a.memory_limit_mb > 0
+                                    ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, pool_max)
+                                    : pool_max;
     if (a.buffer_pool_mb > 0) sopt.graph.buffer_pool_mb = a.buffer_pool_mb;
     opt.batch_calls = store::GraphStore::max_batch_calls(sopt.graph.buffer_pool_mb);
     if (a.memory_limit_mb > 0) {
@@ -194,10 +202,15 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
     cmd->add_option("--genes", args->genes,
                     "GTF/GFF3/BED gene intervals for files without annotations");
     cmd->add_option("--ped", args->ped,
-                    "PED file to record on the samples once the files are loaded (as `ped load`)");
+                    "PED file to record on the samples once the files are loaded (as `ped load`); "
+                    "implies --call-depths");
+    cmd->add_flag(
+        "--call-depths", args->call_depths,
+        "Keep every sample's DP/GQ/AD in the call vectors, for the GQ/DP/allele-balance "
+        "thresholds of `family` and `query genotype` (slower ingest, larger buffer pool)");
     cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb,
                     "Graph database buffer pool size (default: a quarter of the memory budget, "
-                    "96-256 MB)")
+                    "96-256 MB; up to 512 MB with --call-depths)")
         ->check(CLI::Range(16, 1 << 20));
     cmd->callback([args] { set_exit_code(run(*args)); });
 });

@@ -96,7 +96,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
 
     for (int64_t i = 0; i < skip_records && reader.next(); ++i) {
     }
-    vcf::VariantBatchReader chunks(reader, options.with_genotypes);
+    vcf::VariantBatchReader chunks(reader, options.with_genotypes, options.call_depths);
     // Read stage: parse, split and annotate into bounded chunks. In the default concurrent
     // mode it runs on its own thread, at most `queue_depth` chunks ahead of the writer, so
     // memory stays bounded by (queue_depth + 2) chunks whatever the file or batch size.

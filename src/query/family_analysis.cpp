@@ -1,6 +1,7 @@
 #include "query/family_analysis.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <set>
@@ -62,11 +63,26 @@ struct Fields {
     bool dp = false, gq = false, ad = false;
 };
 
-int list_at(const nlohmann::json& list, int col) {
-    if (!list.is_array() || col < 0 || static_cast<size_t>(col) >= list.size() ||
-        !list[col].is_number())
-        return -1;
-    return list[col].get<int>();
+// The per-sample numbers of a CalledIn edge: comma-separated text, -1 missing (empty when the
+// column is NULL: the file has no such field).
+std::vector<int> numbers(const nlohmann::json& text) {
+    std::vector<int> out;
+    if (!text.is_string()) return out;
+    const std::string& s = text.get_ref<const std::string&>();
+    const char* p = s.data();
+    const char* end = p + s.size();
+    while (p < end) {
+        int v = -1;
+        auto r = std::from_chars(p, end, v);
+        out.push_back(r.ec == std::errc() ? v : -1);
+        p = std::find(r.ptr, end, ',');
+        if (p < end) ++p;
+    }
+    return out;
+}
+
+int value_at(const std::vector<int>& values, int col) {
+    return col >= 0 && static_cast<size_t>(col) < values.size() ? values[col] : -1;
 }
 
 struct Row {
@@ -74,19 +90,16 @@ struct Row {
     int64_t pos = 0;
     std::string ref, alt;
     std::string gt;
-    const nlohmann::json* dp = nullptr;
-    const nlohmann::json* gq = nullptr;
-    const nlohmann::json* ad_ref = nullptr;
-    const nlohmann::json* ad_alt = nullptr;
+    std::vector<int> dp, gq, ad_ref, ad_alt;
     Fields fields;
     Call call(const Person* p) const {
         Call c;
         if (!p || p->col < 0) return c;
         if (static_cast<size_t>(p->col) < gt.size()) c.gt = gt[p->col];
-        c.dp = list_at(*dp, p->col);
-        c.gq = list_at(*gq, p->col);
-        c.ref = list_at(*ad_ref, p->col);
-        c.alt = list_at(*ad_alt, p->col);
+        c.dp = value_at(dp, p->col);
+        c.gq = value_at(gq, p->col);
+        c.ref = value_at(ad_ref, p->col);
+        c.alt = value_at(ad_alt, p->col);
         return c;
     }
 };
@@ -516,11 +529,11 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
             r.chrom = tr[1].get<std::string>();
             r.pos = tr[2].get<int64_t>();
             r.gt = tr[5].get<std::string>();
-            r.dp = &tr[6];
-            r.gq = &tr[7];
-            r.ad_ref = &tr[8];
-            r.ad_alt = &tr[9];
-            r.fields = {tr[6].is_array(), tr[7].is_array(), tr[8].is_array() && tr[9].is_array()};
+            r.dp = numbers(tr[6]);
+            r.gq = numbers(tr[7]);
+            r.ad_ref = numbers(tr[8]);
+            r.ad_alt = numbers(tr[9]);
+            r.fields = {!r.dp.empty(), !r.gq.empty(), !r.ad_ref.empty() && !r.ad_alt.empty()};
             if (!options.lenient) {
                 if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
                 if (!r.fields.dp) missing_fields.insert("DP\t" + path);
@@ -629,8 +642,13 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
 
     for (const auto& mf : missing_fields) {
         const auto tab = mf.find('\t');
-        result.notes.push_back(mf.substr(0, tab) + " threshold not applied: " + mf.substr(tab + 1) +
-                               " has no FORMAT/" + mf.substr(0, tab) + " on some variants checked");
+        result.notes.push_back(mf.substr(0, tab) +
+                               " threshold not applied: the store holds no "
+                               "per-sample " +
+                               mf.substr(0, tab) + " of " + mf.substr(tab + 1) +
+                               " on some variants checked (the file has no FORMAT/" +
+                               mf.substr(0, tab) +
+                               ", or was ingested without --ped or --call-depths)");
     }
 
     auto& t = result.variants;

@@ -49,10 +49,13 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
         const int64_t rank = store_.contig_rank(f.region->chrom);
         // A variant overlapping the region starts at most the contig's longest span before it.
         const int64_t first_start =
-            rank < 0 ? 0 : std::max<int64_t>(0, f.region->beg - store_.max_variant_span(f.region->chrom));
+            rank < 0
+                ? 0
+                : std::max<int64_t>(0, f.region->beg - store_.max_variant_span(f.region->chrom));
         const int64_t lo = rank < 0 ? -1 : GraphStore::locus_of(rank, first_start);
         const int64_t hi = rank < 0 ? -1 : GraphStore::locus_of(rank, f.region->end);
-        where.push_back("v.locus >= " + std::to_string(lo) + " AND v.locus <= " + std::to_string(hi));
+        where.push_back("v.locus >= " + std::to_string(lo) +
+                        " AND v.locus <= " + std::to_string(hi));
         where.push_back("v.chrom = $r_chrom AND v.pos <= $r_end AND v.end_pos >= $r_beg");
         params["r_chrom"] = f.region->chrom;
         params["r_beg"] = f.region->beg;
@@ -123,8 +126,8 @@ ResultTable GraphQueries::variant_carriers(const std::string& key_or_rsid) {
 ResultTable GraphQueries::gene_variants(const std::string& gene, const VariantFilter& f) {
     // One row per variant: its annotations in the gene (one per transcript) are collected.
     return run("MATCH (v:Variant)-[g:InGene]->(:Gene {symbol: $gene})", {}, {{"gene", gene}},
-               std::string(kVariantColumns) +
-                   ", consequences, impacts, hgvs_c, hgvs_p, " + kCarriersColumn,
+               std::string(kVariantColumns) + ", consequences, impacts, hgvs_c, hgvs_p, " +
+                   kCarriersColumn,
                f,
                "v, collect(DISTINCT g.consequence) AS consequences, collect(DISTINCT g.impact) "
                "AS impacts, collect(DISTINCT g.hgvs_c) AS hgvs_c, collect(DISTINCT g.hgvs_p) AS "
@@ -151,7 +154,8 @@ GenotypeGroup parse_genotype_group(const std::string& text) {
     const auto c1 = text.find(':');
     const auto c2 = c1 == std::string::npos ? c1 : text.find(':', c1 + 1);
     if (c2 == std::string::npos)
-        throw std::invalid_argument("'" + text + "': expected QUANTIFIER:GENOTYPE:SAMPLE[,SAMPLE...]");
+        throw std::invalid_argument("'" + text +
+                                    "': expected QUANTIFIER:GENOTYPE:SAMPLE[,SAMPLE...]");
     GenotypeGroup g;
     const std::string q = text.substr(0, c1);
     g.genotype = text.substr(c1 + 1, c2 - c1 - 1);
@@ -161,7 +165,8 @@ GenotypeGroup parse_genotype_group(const std::string& text) {
         g.quantifier = GenotypeGroup::Quantifier::Any;
     } else if (q == "none") {
         g.quantifier = GenotypeGroup::Quantifier::None;
-    } else if (!q.empty() && q.find_first_not_of("0123456789") == std::string::npos && q.size() < 10) {
+    } else if (!q.empty() && q.find_first_not_of("0123456789") == std::string::npos &&
+               q.size() < 10) {
         g.quantifier = GenotypeGroup::Quantifier::AtLeast;
         g.at_least = std::stoll(q);
     } else {
@@ -175,7 +180,8 @@ GenotypeGroup parse_genotype_group(const std::string& text) {
     std::string rest = text.substr(c2 + 1);
     for (size_t at = 0; at <= rest.size();) {
         const auto comma = rest.find(',', at);
-        const std::string s = rest.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        const std::string s =
+            rest.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
         if (!s.empty()) g.samples.push_back(s);
         if (comma == std::string::npos) break;
         at = comma + 1;
@@ -200,7 +206,8 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
     all_of(g.non_carrier, "hom_ref");
     all_of(g.carrier, "carrier");
     std::vector<std::string> named;
-    for (const auto& group : groups) named.insert(named.end(), group.samples.begin(), group.samples.end());
+    for (const auto& group : groups)
+        named.insert(named.end(), group.samples.begin(), group.samples.end());
 
     // The source whose call vectors hold every named sample, and each sample's column there.
     store::ReadLimits lookup_limits = limits_;
@@ -208,25 +215,31 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
     std::map<int64_t, std::map<std::string, int64_t>> columns;  // source -> sample -> idx
     if (!named.empty()) {
         const auto t = store_.read_only_query(
-            "MATCH (s:Sample)-[m:SampleOf]->(src:Source) WHERE s.id IN $ids RETURN src.num, s.id, m.idx",
+            "MATCH (s:Sample)-[m:SampleOf]->(src:Source) WHERE s.id IN $ids RETURN src.num, s.id, "
+            "m.idx",
             {{"ids", named}}, lookup_limits);
-        for (const auto& r : t.rows) columns[r[0].get<int64_t>()][r[1].get<std::string>()] = r[2].get<int64_t>();
+        for (const auto& r : t.rows)
+            columns[r[0].get<int64_t>()][r[1].get<std::string>()] = r[2].get<int64_t>();
     }
     const std::set<std::string> distinct(named.begin(), named.end());
     std::optional<int64_t> source;
     for (const auto& [num, cols] : columns)
         if (cols.size() == distinct.size()) source = num;
-    const int64_t sources = store_.read_only_query("MATCH (s:Source) RETURN count(*)").rows.at(0).at(0).get<int64_t>();
+    const int64_t sources =
+        store_.read_only_query("MATCH (s:Source) RETURN count(*)").rows.at(0).at(0).get<int64_t>();
     if (named.empty() && sources == 1)
-        source = store_.read_only_query("MATCH (s:Source) RETURN s.num").rows.at(0).at(0).get<int64_t>();
+        source =
+            store_.read_only_query("MATCH (s:Source) RETURN s.num").rows.at(0).at(0).get<int64_t>();
     if (!source || (g.min_carriers > 0 && sources > 1)) {
         if (!distinct.empty() && columns.empty())
-            throw StoreError("no call vectors for samples " + join({distinct.begin(), distinct.end()}, ", ") +
+            throw StoreError("no call vectors for samples " +
+                             join({distinct.begin(), distinct.end()}, ", ") +
                              " (unknown samples, or loaded before call vectors were stored: "
                              "re-ingest with --force)");
         if (named.empty() && g.min_carriers > 0) {
             // Carriers across every source: count the edges.
-            std::vector<std::string> where = {"COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= $min_carriers"};
+            std::vector<std::string> where = {
+                "COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= $min_carriers"};
             return run("MATCH (v:Variant)", where, {{"min_carriers", g.min_carriers}},
                        std::string(kVariantColumns) + ", " + kCarriersColumn, f);
         }
@@ -247,15 +260,21 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
             {{"n", *source}}, lookup_limits);
         if (!t.rows.empty()) {
             if (g.min_dp >= 0 && !t.rows[0][0].get<bool>())
-                throw StoreError("a DP threshold was given, but " + t.rows[0][2].get<std::string>() +
-                                 " has no FORMAT/DP");
+                throw StoreError(
+                    "a DP threshold was given, but the store holds no per-sample DP of " +
+                    t.rows[0][2].get<std::string>() +
+                    " (the file has no FORMAT/DP, or was ingested without --ped or "
+                    "--call-depths)");
             if (g.min_gq >= 0 && !t.rows[0][1].get<bool>())
-                throw StoreError("a GQ threshold was given, but " + t.rows[0][2].get<std::string>() +
-                                 " has no FORMAT/GQ");
+                throw StoreError(
+                    "a GQ threshold was given, but the store holds no per-sample GQ of " +
+                    t.rows[0][2].get<std::string>() +
+                    " (the file has no FORMAT/GQ, or was ingested without --ped or "
+                    "--call-depths)");
         }
     }
     // One sample's call matches a genotype class (and the thresholds), in Cypher over the
-    // CalledIn edge `g`; columns are 1-based in Kuzu's string and list functions.
+    // CalledIn edge `g`; columns are 1-based in Kuzu's string functions.
     auto matches = [&](const std::string& sample, const std::string& genotype) {
         const std::string k = std::to_string(cols.at(sample) + 1);
         const std::string code = "substring(g.gt, " + k + ", 1)";
@@ -264,8 +283,13 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
                         : genotype == "hom_ref" ? code + " = '0'"
                         : genotype == "missing" ? code + " = '.'"
                                                 : code + " = '1' OR " + code + " = '2'";
-        if (g.min_dp >= 0) c += " AND list_extract(g.dp, " + k + ") >= " + std::to_string(g.min_dp);
-        if (g.min_gq >= 0) c += " AND list_extract(g.gq, " + k + ") >= " + std::to_string(g.min_gq);
+        // The numbers are comma-separated text, -1 missing (see the CalledIn table).
+        if (g.min_dp >= 0)
+            c += " AND CAST(split_part(g.dp, ',', " + k +
+                 ") AS INT64) >= " + std::to_string(g.min_dp);
+        if (g.min_gq >= 0)
+            c += " AND CAST(split_part(g.gq, ',', " + k +
+                 ") AS INT64) >= " + std::to_string(g.min_gq);
         return "(" + c + ")";
     };
     std::vector<std::string> where = {"src.num = " + std::to_string(*source)};
@@ -274,13 +298,21 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
         for (const auto& s : group.samples) each.push_back(matches(s, group.genotype));
         using Q = GenotypeGroup::Quantifier;
         switch (group.quantifier) {
-            case Q::All: where.push_back(join(each, " AND ")); break;
-            case Q::Any: where.push_back("(" + join(each, " OR ") + ")"); break;
-            case Q::None: where.push_back("NOT (" + join(each, " OR ") + ")"); break;
+            case Q::All:
+                where.push_back(join(each, " AND "));
+                break;
+            case Q::Any:
+                where.push_back("(" + join(each, " OR ") + ")");
+                break;
+            case Q::None:
+                where.push_back("NOT (" + join(each, " OR ") + ")");
+                break;
             case Q::AtLeast: {
                 std::vector<std::string> counted;
-                for (const auto& e : each) counted.push_back("CASE WHEN " + e + " THEN 1 ELSE 0 END");
-                where.push_back("(" + join(counted, " + ") + ") >= " + std::to_string(group.at_least));
+                for (const auto& e : each)
+                    counted.push_back("CASE WHEN " + e + " THEN 1 ELSE 0 END");
+                where.push_back("(" + join(counted, " + ") +
+                                ") >= " + std::to_string(group.at_least));
                 break;
             }
         }
@@ -289,7 +321,8 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
     if (g.min_carriers > 0) {
         // Carriers of this file: its call vector's '1' and '2' codes. (Kuzu 0.11.3 evaluates
         // `x IN [...]` inside CASE wrongly, so the conditions above spell out each code.)
-        where.push_back("size(g.gt) - size(regexp_replace(g.gt, '[12]', '', 'g')) >= $min_carriers");
+        where.push_back(
+            "size(g.gt) - size(regexp_replace(g.gt, '[12]', '', 'g')) >= $min_carriers");
         params["min_carriers"] = g.min_carriers;
     }
     return run("MATCH (v:Variant)-[g:CalledIn]->(src:Source)", where, params,

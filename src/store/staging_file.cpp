@@ -74,18 +74,16 @@ std::string StagingFile::number(float value) {
     return ec == std::errc() ? std::string(buf, end) : std::string();
 }
 
-std::string StagingFile::list(const std::vector<int32_t>& values) {
+std::string StagingFile::int_list(const std::vector<int32_t>& values) {
     if (values.empty()) return {};
     std::string out;
     out.reserve(values.size() * 4 + 2);
-    out += '[';
     char buf[16];
     for (size_t i = 0; i < values.size(); ++i) {
         if (i > 0) out += ',';
         const auto r = std::to_chars(buf, buf + sizeof buf, values[i]);
         out.append(buf, r.ptr);
     }
-    out += ']';
     return out;
 }
 

@@ -27,8 +27,8 @@ public:
     // Number text for a float column (QUAL, INFO/AF: single precision in htslib); empty (NULL)
     // for NaN.
     static std::string number(float value);
-    // List text for an INT32[] column ("[12,-1,30]"); empty (NULL) for an empty list.
-    static std::string list(const std::vector<int32_t>& values);
+    // Comma-separated integers ("12,-1,30"); empty (NULL) for an empty list.
+    static std::string int_list(const std::vector<int32_t>& values);
 
 private:
     std::filesystem::path path_;

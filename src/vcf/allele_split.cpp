@@ -8,8 +8,11 @@
 
 namespace vcfagent::vcf {
 
-RecordSplitter::RecordSplitter(const bcf_hdr_t* hdr, bool with_genotypes)
-    : hdr_(hdr), with_genotypes_(with_genotypes && bcf_hdr_nsamples(hdr) > 0), annotations_(hdr) {}
+RecordSplitter::RecordSplitter(const bcf_hdr_t* hdr, bool with_genotypes, bool with_depths)
+    : hdr_(hdr),
+      with_genotypes_(with_genotypes && bcf_hdr_nsamples(hdr) > 0),
+      with_depths_(with_depths),
+      annotations_(hdr) {}
 
 RecordSplitter::~RecordSplitter() {
     free(gt_);
@@ -113,8 +116,10 @@ void RecordSplitter::add_calls(bcf1_t* rec, size_t first, std::vector<Variant>& 
     for (int a = 1; a <= n_alts; ++a) {
         auto& cv = out[first + static_cast<size_t>(a - 1)].call_vector;
         cv.gt.assign(static_cast<size_t>(n_samples), '0');
+        if (!with_depths_) continue;
         if (n_dp >= n_samples) cv.dp.resize(static_cast<size_t>(n_samples));
-        if (n_gq >= n_samples || n_gq_float >= n_samples) cv.gq.resize(static_cast<size_t>(n_samples));
+        if (n_gq >= n_samples || n_gq_float >= n_samples)
+            cv.gq.resize(static_cast<size_t>(n_samples));
         if (ad_per_sample > a) {
             cv.ad_ref.resize(static_cast<size_t>(n_samples));
             cv.ad_alt.resize(static_cast<size_t>(n_samples));

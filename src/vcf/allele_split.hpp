@@ -13,8 +13,9 @@ namespace vcfagent::vcf {
 
 class RecordSplitter {
 public:
-    // with_genotypes=false skips FORMAT decoding entirely (sites-only loads).
-    RecordSplitter(const bcf_hdr_t* hdr, bool with_genotypes);
+    // with_genotypes=false skips FORMAT decoding entirely (sites-only loads); with_depths
+    // fills the call vectors' per-sample DP/GQ/AD as well as their genotype codes.
+    RecordSplitter(const bcf_hdr_t* hdr, bool with_genotypes, bool with_depths = false);
     ~RecordSplitter();
     RecordSplitter(const RecordSplitter&) = delete;
     RecordSplitter& operator=(const RecordSplitter&) = delete;
@@ -28,6 +29,7 @@ private:
 
     const bcf_hdr_t* hdr_;
     bool with_genotypes_;
+    bool with_depths_;
     AnnotationParser annotations_;
     std::vector<std::vector<Annotation>> per_alt_annotations_;
     // htslib-managed scratch buffers, reused across records.

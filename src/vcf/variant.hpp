@@ -105,9 +105,11 @@ struct Variant : VariantSite {
     CallVector call_vector;  // empty for sites-only loads
 };
 
-// A variant's share of a batch's load, in genotype calls: its edges plus its call vector
-// (about a call's worth of COPY memory per 150 bytes of vector). Batches and chunks are
-// bounded in this unit, so a wide file's vectors count as well as its edges.
+// A variant's share of a batch's load, in genotype calls: its edges plus its call vector,
+// counted as one call per 150 bytes of the vector's staged text (a genotype code per sample,
+// about 4 bytes per number), as an edge costs the COPY about 150 bytes of buffer pool.
+// Batches and chunks are bounded in this unit, so a wide file's vectors count as well as its
+// edges. (Per-sample depths need a larger pool besides: see IngestOptions::call_depths.)
 inline size_t call_load(const Variant& v) {
     const auto& c = v.call_vector;
     const size_t bytes =

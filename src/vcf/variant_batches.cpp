@@ -10,8 +10,8 @@ int64_t records_ending_in(const VariantBatch& batch, size_t begin, size_t end) {
     return n;
 }
 
-VariantBatchReader::VariantBatchReader(VcfReader& reader, bool with_genotypes)
-    : reader_(reader), splitter_(reader.header(), with_genotypes) {}
+VariantBatchReader::VariantBatchReader(VcfReader& reader, bool with_genotypes, bool with_depths)
+    : reader_(reader), splitter_(reader.header(), with_genotypes, with_depths) {}
 
 bool VariantBatchReader::next(VariantBatch& batch, size_t max_records, size_t max_calls) {
     batch.clear();

@@ -29,7 +29,7 @@ int64_t records_ending_in(const VariantBatch& batch, size_t begin, size_t end);
 
 class VariantBatchReader {
   public:
-    VariantBatchReader(VcfReader& reader, bool with_genotypes);
+    VariantBatchReader(VcfReader& reader, bool with_genotypes, bool with_depths = false);
 
     // Fills `batch` (cleared first). Returns false when the input is exhausted and the batch
     // is empty. Throws InputError from the reader on malformed input.

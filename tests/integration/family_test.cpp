@@ -336,6 +336,28 @@ TEST_F(FamilyTest, XLinkedPatternsMatchBcftoolsOnHaploidMales) {
     EXPECT_TRUE(family(db_, {"x-recessive"}).keys.empty());
 }
 
+// The family tools of the registry answer as the CLI does (the agent, MCP and the server use
+// them), rows capped by `limit` while `total` counts them all.
+TEST_F(FamilyTest, FamilyToolsAnswerAsTheCli) {
+    const auto cli = family(db_, {"mendel-errors"});
+    const auto r = run_agent(
+        {"tools", "call", "family_mendel_errors", "{\"limit\": 5}", "--db", db_, "-O", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["total"].get<size_t>(), cli.keys.size());
+    EXPECT_EQ(j["rows"].size(), 5u);
+    EXPECT_TRUE(j["truncated"].get<bool>());
+    EXPECT_EQ(j["per_child"]["rows"].size(), 2u);
+    const auto d = run_agent({"tools", "call", "family_de_novo",
+                              "{\"lenient\": true, \"families\": [\"F1\"], \"limit\": 500}", "--db",
+                              db_, "-O", "json"});
+    ASSERT_EQ(d.exit_code, 0) << d.err;
+    std::set<std::string> keys;
+    const auto dj = nlohmann::json::parse(d.out);  // outlives the loop over its rows
+    for (const auto& row : dj["rows"]) keys.insert(row["key"].get<std::string>());
+    EXPECT_EQ(keys, family(db_, {"de-novo", "--lenient", "--family", "F1"}).keys);
+}
+
 // Genotype filters with group quantifiers, read from the call vectors, against bcftools
 // genotype expressions on the same file.
 TEST_F(FamilyTest, GenotypeGroupsMatchBcftoolsExpressions) {
@@ -360,7 +382,7 @@ TEST_F(FamilyTest, GenotypeGroupsMatchBcftoolsExpressions) {
     const auto r =
         run_agent({"query", "genotype", "--db", db_, "--het", "HG00096", "--min-dp", "10"});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.err.find("has no FORMAT/DP"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("holds no per-sample DP"), std::string::npos) << r.err;
     const auto bad = run_agent({"query", "genotype", "--db", db_, "--group", "most:het:HG00096"});
     EXPECT_NE(bad.exit_code, 0);
     EXPECT_NE(bad.err.find("the quantifier is all, any, none or a number"), std::string::npos)
@@ -494,6 +516,14 @@ TEST_F(ConstructedFamilyTest, AStoreWithoutPedigreeSaysHowToLoadOne) {
     const auto f = run_agent({"family", "de-novo", "--db", other.file("db")});
     EXPECT_NE(f.exit_code, 0);
     EXPECT_NE(f.err.find("ped load"), std::string::npos) << f.err;
+    // Loaded without --ped or --call-depths, the store has genotype codes but no depths: the
+    // thresholds are not applied, and the notes say why.
+    ASSERT_EQ(run_agent({"ped", "load", dir_.file("trio.ped"), "--db", other.file("db")}).exit_code,
+              0);
+    const auto loose = family(other.file("db"), {"de-novo", "--gene", "G8"});
+    EXPECT_EQ(loose.keys,
+              (std::set<std::string>{"1:2000:A:T", "1:2100:A:T", "1:2200:A:T", "1:2300:A:T"}));
+    EXPECT_NE(loose.json["notes"].dump().find("--call-depths"), std::string::npos) << loose.json;
 }
 
 }  // namespace
