@@ -86,7 +86,6 @@ void run_embed(const EmbedArgs& a) {
     const std::string label =
         a.file == "-" ? std::string("<stdin>") : std::filesystem::absolute(a.file).string();
     const uint32_t source = vs->register_source(label);
-    uint64_t batch_id = vs->last_committed_batch().value_or(0);
 
     vcf::VariantBatch batch;
     std::vector<vcf::Variant> fresh;
@@ -111,16 +110,17 @@ void run_embed(const EmbedArgs& a) {
         vectors.resize(fresh.size() * static_cast<size_t>(vs->dimension()));
         embedder->embed(fresh, vectors.data());
         added += vs->add(fresh, vectors.data(), source);
-        ++batch_id;
+        // Commits keep the store-wide batch id: it counts the graph's batches (see
+        // DualStore), and advancing it here made the next ingest undo this embedding.
         if (seconds_since(last_commit) >= a.commit_seconds) {
-            vs->commit(batch_id);
+            vs->commit();
             last_commit = Clock::now();
         }
         progress.update(variants, added);
     }
     progress.done();
     if (a.compact) vs->compact();
-    vs->commit(batch_id);
+    vs->commit();
 
     const auto st = vs->stats();
     const double secs = seconds_since(start);

@@ -312,8 +312,15 @@ std::string prefilter(InheritanceMode mode, const std::vector<const Family*>& fa
             if (p.col < 0) continue;
             switch (mode) {
                 case InheritanceMode::DeNovo:
+                    // The child carries and both parents are hom-ref.
+                    if (p.mom && p.dad)
+                        any.push_back("(" + code(&p) + " <> '0' AND " + code(&p) + " <> '.' AND " +
+                                      code(p.dad) + " = '0' AND " + code(p.mom) + " = '0')");
+                    break;
                 case InheritanceMode::XDeNovo:
-                    if (p.mom) any.push_back(code(&p) + " <> '0' AND " + code(&p) + " <> '.'");
+                    if (p.mom)
+                        any.push_back("(" + code(&p) + " <> '0' AND " + code(&p) + " <> '.' AND " +
+                                      code(p.mom) + " = '0')");
                     break;
                 case InheritanceMode::MendelErrors:
                     if (p.mom && p.dad)
@@ -502,87 +509,107 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
     std::vector<std::vector<std::string>> het_rows;  // key, chrom, pos, ref, alt
 
     std::set<std::string> missing_fields;
+    std::vector<int64_t> contig_ranks;
+    for (const auto& r :
+         store.read_only_query("MATCH (c:Contig) RETURN c.rank ORDER BY c.rank").rows)
+        contig_ranks.push_back(r[0].get<int64_t>());
     for (const auto& [source, fams] : by_source) {
         store::QueryParams params{{"n", source}};
         std::string where = variant_filter_where(queries, options.filter, params);
         if (on_x_only(mode)) where += " AND v.chrom IN ['X', 'chrX']";
         const std::string match =
             "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n" + where;
-        const auto table = store.read_only_query(
-            match + " AND " + prefilter(mode, fams) +
-                " RETURN v.id, v.chrom, v.pos, v.ref, v.alt, g.gt, g.dp, g.gq, g.ad_ref, g.ad_alt "
-                "ORDER BY v.locus, v.id",
-            params, limits);
-        std::unordered_map<std::string, std::vector<std::string>> genes;
-        if (mode == InheritanceMode::CompHet) {
-            const auto g = store.read_only_query(
-                match + " AND " + prefilter(mode, fams) +
-                    " MATCH (v)-[:InGene]->(gn:Gene) RETURN DISTINCT v.id, gn.symbol",
-                params, limits);
-            for (const auto& r : g.rows)
-                genes[r[0].get<std::string>()].push_back(r[1].get<std::string>());
-        }
         const std::string path = fams.front()->source_path;
-        for (const auto& tr : table.rows) {
-            Row r;
-            r.key = tr[0].get<std::string>();
-            r.chrom = tr[1].get<std::string>();
-            r.pos = tr[2].get<int64_t>();
-            r.gt = tr[5].get<std::string>();
-            r.dp = numbers(tr[6]);
-            r.gq = numbers(tr[7]);
-            r.ad_ref = numbers(tr[8]);
-            r.ad_alt = numbers(tr[9]);
-            r.fields = {!r.dp.empty(), !r.gq.empty(), !r.ad_ref.empty() && !r.ad_alt.empty()};
-            if (!options.lenient) {
-                if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
-                if (!r.fields.dp) missing_fields.insert("DP\t" + path);
-                if (!r.fields.ad) missing_fields.insert("AD\t" + path);
-            }
-            const bool x = in_x_nonpar(r.chrom, r.pos, options.build);
-            std::vector<std::string> cells = {r.key, r.chrom, std::to_string(r.pos),
-                                              tr[3].get<std::string>(), tr[4].get<std::string>()};
+        // The numbers are read only when thresholds apply.
+        const std::string numbers_columns =
+            options.lenient ? "NULL AS dp, NULL AS gq, NULL AS ad_ref, NULL AS ad_alt"
+                            : "g.dp, g.gq, g.ad_ref, g.ad_alt";
+        // One contig at a time: Kuzu holds a whole result in its buffer pool, so a result per
+        // contig keeps memory bounded by the largest contig, not the store (the locus bounds
+        // are literals, which Kuzu prunes by zone maps).
+        for (const int64_t rank : contig_ranks) {
+            const std::string slice =
+                " AND v.locus >= " + std::to_string(store::GraphStore::locus_of(rank, 0)) +
+                " AND v.locus <= " +
+                std::to_string(
+                    store::GraphStore::locus_of(rank, store::GraphStore::kLocusShift - 1));
+            const auto table =
+                store.read_only_query(match + slice + " AND " + prefilter(mode, fams) +
+                                          " RETURN v.id, v.chrom, v.pos, v.ref, v.alt, g.gt, " +
+                                          numbers_columns + " ORDER BY v.locus, v.id",
+                                      params, limits);
+            std::unordered_map<std::string, std::vector<std::string>> genes;
             if (mode == InheritanceMode::CompHet) {
-                auto git = genes.find(r.key);
-                if (git == genes.end()) continue;
-                bool used = false;
-                for (const Family* fam : fams) {
-                    for (const auto& kid : fam->members) {
-                        if (kid.col < 0 || !kid.affected()) continue;
-                        const Call k = r.call(&kid);
-                        if (k.gt != '1' || !checker.passes(k, options.child, r.fields)) continue;
-                        char origin = '?';
-                        if (!options.comp_het_without_parents && kid.dad && kid.mom) {
-                            const Call fa = r.call(kid.dad), mo = r.call(kid.mom);
-                            if (fa.gt != '.' && mo.gt != '.')
-                                origin = fa.carries() && mo.carries() ? 'b'
-                                         : fa.carries()               ? 'p'
-                                         : mo.carries()               ? 'm'
-                                                                      : 'n';
-                        }
-                        for (const auto& gene : git->second)
-                            hets[{fam->id, kid.id, gene}].push_back({het_rows.size(), origin});
-                        used = true;
-                    }
+                const auto g = store.read_only_query(
+                    match + slice + " AND " + prefilter(mode, fams) +
+                        " MATCH (v)-[:InGene]->(gn:Gene) RETURN DISTINCT v.id, gn.symbol",
+                    params, limits);
+                for (const auto& r : g.rows)
+                    genes[r[0].get<std::string>()].push_back(r[1].get<std::string>());
+            }
+            for (const auto& tr : table.rows) {
+                Row r;
+                r.key = tr[0].get<std::string>();
+                r.chrom = tr[1].get<std::string>();
+                r.pos = tr[2].get<int64_t>();
+                r.gt = tr[5].get<std::string>();
+                r.dp = numbers(tr[6]);
+                r.gq = numbers(tr[7]);
+                r.ad_ref = numbers(tr[8]);
+                r.ad_alt = numbers(tr[9]);
+                r.fields = {!r.dp.empty(), !r.gq.empty(), !r.ad_ref.empty() && !r.ad_alt.empty()};
+                if (!options.lenient) {
+                    if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
+                    if (!r.fields.dp) missing_fields.insert("DP\t" + path);
+                    if (!r.fields.ad) missing_fields.insert("AD\t" + path);
                 }
-                if (used) het_rows.push_back(std::move(cells));
-                continue;
+                const bool x = in_x_nonpar(r.chrom, r.pos, options.build);
+                std::vector<std::string> cells = {r.key, r.chrom, std::to_string(r.pos),
+                                                  tr[3].get<std::string>(),
+                                                  tr[4].get<std::string>()};
+                if (mode == InheritanceMode::CompHet) {
+                    auto git = genes.find(r.key);
+                    if (git == genes.end()) continue;
+                    bool used = false;
+                    for (const Family* fam : fams) {
+                        for (const auto& kid : fam->members) {
+                            if (kid.col < 0 || !kid.affected()) continue;
+                            const Call k = r.call(&kid);
+                            if (k.gt != '1' || !checker.passes(k, options.child, r.fields))
+                                continue;
+                            char origin = '?';
+                            if (!options.comp_het_without_parents && kid.dad && kid.mom) {
+                                const Call fa = r.call(kid.dad), mo = r.call(kid.mom);
+                                if (fa.gt != '.' && mo.gt != '.')
+                                    origin = fa.carries() && mo.carries() ? 'b'
+                                             : fa.carries()               ? 'p'
+                                             : mo.carries()               ? 'm'
+                                                                          : 'n';
+                            }
+                            for (const auto& gene : git->second)
+                                hets[{fam->id, kid.id, gene}].push_back({het_rows.size(), origin});
+                            used = true;
+                        }
+                    }
+                    if (used) het_rows.push_back(std::move(cells));
+                    continue;
+                }
+                Hit hit;
+                for (const Family* fam : fams) {
+                    auto m = checker.check(*fam, r, x);
+                    if (!m) continue;
+                    hit.families.insert(fam->id);
+                    hit.samples.insert(hit.samples.end(), m->samples.begin(), m->samples.end());
+                    hit.notes.insert(hit.notes.end(), m->notes.begin(), m->notes.end());
+                    for (const auto& p : fam->members)
+                        if (p.col >= 0)
+                            hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
+                }
+                if (hit.families.empty()) continue;
+                hit.cells = std::move(cells);
+                hits.push_back(std::move(hit));
             }
-            Hit hit;
-            for (const Family* fam : fams) {
-                auto m = checker.check(*fam, r, x);
-                if (!m) continue;
-                hit.families.insert(fam->id);
-                hit.samples.insert(hit.samples.end(), m->samples.begin(), m->samples.end());
-                hit.notes.insert(hit.notes.end(), m->notes.begin(), m->notes.end());
-                for (const auto& p : fam->members)
-                    if (p.col >= 0)
-                        hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
-            }
-            if (hit.families.empty()) continue;
-            hit.cells = std::move(cells);
-            hits.push_back(std::move(hit));
-        }
+        }  // contigs
         if (mode == InheritanceMode::MendelErrors) {
             // Trios whose calls are all hom-ref never reach the rows above: count them checked.
             const auto all = store.read_only_query(
