@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "common/error.hpp"
 
@@ -225,11 +226,10 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
     std::optional<int64_t> source;
     for (const auto& [num, cols] : columns)
         if (cols.size() == distinct.size()) source = num;
-    const int64_t sources =
-        store_.read_only_query("MATCH (s:Source) RETURN count(*)").rows.at(0).at(0).get<int64_t>();
-    if (named.empty() && sources == 1)
-        source =
-            store_.read_only_query("MATCH (s:Source) RETURN s.num").rows.at(0).at(0).get<int64_t>();
+    // The store's sources, read once: how many there are, and the one when there is one.
+    const auto source_nums = store_.read_only_query("MATCH (s:Source) RETURN s.num");
+    const int64_t sources = static_cast<int64_t>(source_nums.rows.size());
+    if (named.empty() && sources == 1) source = source_nums.rows[0][0].get<int64_t>();
     if (!source || (g.min_carriers > 0 && sources > 1)) {
         if (!distinct.empty() && columns.empty())
             throw StoreError("no call vectors for samples " +
@@ -259,18 +259,15 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
             "NULL, c.gq IS NOT NULL, src.path LIMIT 1",
             {{"n", *source}}, lookup_limits);
         if (!t.rows.empty()) {
-            if (g.min_dp >= 0 && !t.rows[0][0].get<bool>())
-                throw StoreError(
-                    "a DP threshold was given, but the store holds no per-sample DP of " +
-                    t.rows[0][2].get<std::string>() +
-                    " (the file has no FORMAT/DP, or was ingested without --ped or "
-                    "--call-depths)");
-            if (g.min_gq >= 0 && !t.rows[0][1].get<bool>())
-                throw StoreError(
-                    "a GQ threshold was given, but the store holds no per-sample GQ of " +
-                    t.rows[0][2].get<std::string>() +
-                    " (the file has no FORMAT/GQ, or was ingested without --ped or "
-                    "--call-depths)");
+            for (const auto& [name, threshold, present] :
+                 {std::tuple{"DP", g.min_dp, t.rows[0][0].get<bool>()},
+                  std::tuple{"GQ", g.min_gq, t.rows[0][1].get<bool>()}})
+                if (threshold >= 0 && !present)
+                    throw StoreError(std::string("a ") + name +
+                                     " threshold was given, but the store holds no per-sample " +
+                                     name + " of " + t.rows[0][2].get<std::string>() +
+                                     " (the file has no FORMAT/" + name +
+                                     ", or was ingested without --ped or --call-depths)");
         }
     }
     // One sample's call matches a genotype class (and the thresholds), in Cypher over the
