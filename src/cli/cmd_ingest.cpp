@@ -1,4 +1,5 @@
-// vcf-agent ingest FILE... : load VCF/BCF files into the dual store (graph + vectors).
+// vcf-agent ingest FILE... : load VCF/BCF files into the graph, then bring the variant index
+// (derived from the graph) up to date.
 #include <malloc.h>
 
 #include <algorithm>
@@ -11,6 +12,9 @@
 #include "cli/progress_bar.hpp"
 #include "common/error.hpp"
 #include "ingest/ingest_job.hpp"
+#include "index/embedding_fill.hpp"
+#include "index/store_embedder.hpp"
+#include "index/variant_index.hpp"
 #include "ingest/pedigree_load.hpp"
 #include "vcf/pedigree.hpp"
 
@@ -28,9 +32,9 @@ struct IngestArgs {
     bool no_genotypes = false;
     bool sync = false;
     bool no_vectors = false;
-    bool no_graph = false;
     uint64_t memory_limit_mb = 2048;  // 0: no budget
     embed::EmbedderConfig embedder;
+    bool embedder_given = false;
     std::string genes;
     std::string ped;  // recorded on the samples once the files are in
     bool call_depths = false;
@@ -56,10 +60,7 @@ nlohmann::json report_json(const ingest::IngestReport& r) {
          {{"read", r.read_seconds},
           {"graph_lookup", r.graph_lookup_seconds},
           {"graph_stage", r.graph_stage_seconds},
-          {"graph_copy", r.graph_copy_seconds},
-          {"embed", r.embed_seconds},
-          {"vectors", r.vector_seconds}}},
-        {"vectors_added", r.vectors_added},
+          {"graph_copy", r.graph_copy_seconds}}},
         {"peak_rss_mb", static_cast<double>(r.peak_rss_bytes) / (1 << 20)},
         {"batch_calls", r.final_batch_calls},
         {"variants_per_second", r.seconds > 0 ? static_cast<double>(r.variants) / r.seconds : 0.0}};
@@ -77,7 +78,7 @@ void print_report(const ingest::IngestReport& r, const std::string& format) {
     }
     std::cout << r.path << ": " << r.records << " records, " << r.variants << " variants ("
               << r.new_variants << " new), " << r.new_edges << " genotype edges, "
-              << r.new_gene_links << " gene links, " << r.vectors_added << " vectors, " << r.batches
+              << r.new_gene_links << " gene links, " << r.batches
               << " batches in " << r.seconds << " s, peak RSS " << (r.peak_rss_bytes >> 20)
               << " MB";
     if (r.resumed) std::cout << " (resumed an interrupted load)";
@@ -88,16 +89,12 @@ void print_report(const ingest::IngestReport& r, const std::string& format) {
 int run(const IngestArgs& a) {
     // A bad PED fails before any file is loaded.
     if (!a.ped.empty()) vcf::read_pedigree(a.ped);
-    store::DualStoreOptions sopt;
-    sopt.graph.threads = std::max(1, a.input.threads);
-    sopt.embedder = a.embedder;
-    sopt.write_graph = !a.no_graph;
-    sopt.write_vectors = !a.no_vectors;
-    sopt.concurrent = !a.sync;
+    store::GraphStoreOptions gopt;
+    gopt.threads = std::max(1, a.input.threads);
     ingest::IngestOptions opt;
     opt.reader = a.input.reader_options();
     opt.reader.skip_invalid = a.skip_invalid;
-    opt.with_genotypes = !a.no_genotypes && !a.no_graph;
+    opt.with_genotypes = !a.no_genotypes;
     // A pedigree asks for family analysis, whose thresholds read every sample's depths.
     opt.call_depths = a.call_depths || !a.ped.empty();
     opt.batch_records = a.batch_size;
@@ -112,11 +109,11 @@ int run(const IngestArgs& a) {
     // worth overflowed a 256 MB pool at the checkpoint (1M x 100 with DP and GQ), so they
     // get up to 512 MB.
     const uint64_t pool_max = opt.call_depths ? 512 : 256;
-    sopt.graph.buffer_pool_mb = a.memory_limit_mb > 0
+    gopt.buffer_pool_mb = a.memory_limit_mb > 0
                                     ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, pool_max)
                                     : pool_max;
-    if (a.buffer_pool_mb > 0) sopt.graph.buffer_pool_mb = a.buffer_pool_mb;
-    opt.batch_calls = store::GraphStore::max_batch_calls(sopt.graph.buffer_pool_mb);
+    if (a.buffer_pool_mb > 0) gopt.buffer_pool_mb = a.buffer_pool_mb;
+    opt.batch_calls = store::GraphStore::max_batch_calls(gopt.buffer_pool_mb);
     if (a.memory_limit_mb > 0) {
         opt.batch_calls =
             std::min<size_t>(opt.batch_calls, std::max<size_t>(a.memory_limit_mb * 1000, 20000));
@@ -127,15 +124,19 @@ int run(const IngestArgs& a) {
     // size they are mapped and returned to the system when freed, instead of fragmenting the
     // heap (glibc's adaptive threshold would climb past them): 1M x 100 peak RSS 637 -> 545 MB.
     mallopt(M_MMAP_THRESHOLD, 256 << 10);
-    store::DualStore stores(a.db, sopt);
-    if (!stores.recovery_note().empty())
-        std::cerr << "vcf-agent: " << stores.recovery_note() << "\n";
+    store::GraphStore graph(a.db, gopt);
+    if (!graph.open_note().empty()) std::cerr << "vcf-agent: " << graph.open_note() << "\n";
+    for (const auto& note : ingest::roll_back_damaged_loads(graph))
+        std::cerr << "vcf-agent: " << note << "\n";
+    // The store's embedder is settled before loading: a different one fails now, not after.
+    std::unique_ptr<embed::Embedder> embedder;
+    if (!a.no_vectors) embedder = index::open_store_embedder(graph, a.embedder, a.embedder_given);
     for (const auto& f : a.files) {
         ProgressBar bar("ingest " + f);
         ingest::IngestReport partial;
         try {
             auto r = ingest::ingest_file(
-                stores, f, opt, [&](int64_t n, int64_t b, int64_t t) { bar.update(n, b, t); },
+                graph, f, opt, [&](int64_t n, int64_t b, int64_t t) { bar.update(n, b, t); },
                 &partial);
             bar.finish();
             print_report(r, a.format);
@@ -155,12 +156,33 @@ int run(const IngestArgs& a) {
         }
     }
     if (!a.ped.empty()) {
-        const auto report = ingest::load_pedigree_file(stores.graph(), a.ped);
+        const auto report = ingest::load_pedigree_file(graph, a.ped);
         for (const auto& w : ingest::pedigree_warnings(report))
             std::cerr << "vcf-agent: warning: " << w << "\n";
         if (a.format != "json")
             std::cout << a.ped << ": " << report.stored << " of " << report.members
                       << " PED samples recorded\n";
+    }
+    if (embedder) {
+        // Model embeddings of the new rows are computed and stored first; the index then
+        // reads them (builtin vectors are computed from the rows as the index reads them).
+        const auto fill = index::fill_embeddings(graph, *embedder);
+        index::VariantIndex variant_index(graph, std::move(embedder));
+        const auto stats = variant_index.stats();
+        if (!variant_index.open_note().empty())
+            std::cerr << "vcf-agent: " << variant_index.open_note() << "\n";
+        if (a.format == "json")
+            std::cout << nlohmann::json{{"index",
+                                         {{"rows", stats.rows},
+                                          {"kind", std::string(index::to_string(stats.kind))},
+                                          {"embedder", stats.embedder},
+                                          {"embedded", fill.embedded},
+                                          {"embed_seconds", fill.seconds}}}}
+                             .dump()
+                      << "\n";
+        else
+            std::cout << "index: " << stats.rows << " variants ("
+                      << index::to_string(stats.kind) << ", " << stats.embedder << ")\n";
     }
     return kExitOk;
 }
@@ -187,14 +209,15 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
     cmd->add_flag("--skip-invalid", args->skip_invalid,
                   "Skip malformed records instead of failing");
     cmd->add_flag("--sync", args->sync, "Run the stages one after another (fallback path)");
-    cmd->add_flag("--no-vectors", args->no_vectors, "Load the graph only");
-    cmd->add_flag("--no-graph", args->no_graph, "Load the vector store only");
+    cmd->add_flag("--no-vectors", args->no_vectors,
+                  "Load the graph only; the variant index catches up at its next use");
     cmd->add_option("--memory-limit-mb", args->memory_limit_mb,
                     "Memory budget (0: none): sizes batches and the graph buffer pool, and halves "
                     "later batches whenever RSS nears it")
         ->capture_default_str();
-    cmd->add_option("--embedder", args->embedder.kind, "builtin | ollama | openai")
-        ->capture_default_str();
+    auto* embedder_kind =
+        cmd->add_option("--embedder", args->embedder.kind,
+                        "builtin | ollama | openai (default: the store's; builtin for a new one)");
     cmd->add_option("--model", args->embedder.model, "Embedding model (HTTP embedders)");
     cmd->add_option("--endpoint", args->embedder.endpoint, "Embedding server base URL");
     cmd->add_flag("--no-genotypes", args->no_genotypes,
@@ -212,7 +235,10 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
                     "Graph database buffer pool size (default: a quarter of the memory budget, "
                     "96-256 MB; up to 512 MB with --call-depths)")
         ->check(CLI::Range(16, 1 << 20));
-    cmd->callback([args] { set_exit_code(run(*args)); });
+    cmd->callback([args, embedder_kind] {
+        args->embedder_given = embedder_kind->count() > 0;
+        set_exit_code(run(*args));
+    });
 });
 
 }  // namespace

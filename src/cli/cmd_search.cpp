@@ -17,7 +17,9 @@
 #include "cli/common_options.hpp"
 #include "common/error.hpp"
 #include "embed/embedder.hpp"
-#include "store/vector_store.hpp"
+#include "index/store_embedder.hpp"
+#include "index/variant_index.hpp"
+#include "store/graph_store.hpp"
 #include "vcf/region_list.hpp"
 #include "vcf/variant_key.hpp"
 
@@ -56,8 +58,8 @@ std::string upper(std::string s) {
     return s;
 }
 
-store::VectorFilter build_filter(const SearchArgs& a) {
-    store::VectorFilter f;
+index::VectorFilter build_filter(const SearchArgs& a) {
+    index::VectorFilter f;
     f.chroms = split_list(a.chroms);
     if (!a.regions.empty()) {
         try {
@@ -76,8 +78,8 @@ store::VectorFilter build_filter(const SearchArgs& a) {
     }
     f.genes = split_list(a.genes);
     for (const auto& i : split_list(a.impacts)) {
-        store::Impact impact;
-        if (!store::parse_impact(i, impact))
+        index::Impact impact;
+        if (!index::parse_impact(i, impact))
             usage("--impact " + i, "unknown impact (expected HIGH, MODERATE, LOW, MODIFIER, NONE)");
         f.impacts.push_back(impact);
     }
@@ -113,26 +115,6 @@ std::vector<float> parse_vector(const std::string& text) {
 
 // The embedder for --text: by default the one the store was built with (only the endpoint
 // and credentials come from the command line or the environment).
-std::unique_ptr<embed::Embedder> text_embedder(const SearchArgs& a, const store::VectorStore& vs) {
-    const embed::EmbedderInfo& stored = vs.embedder_info();
-    embed::EmbedderConfig config = a.embedder;
-    if (!a.embedder_given) {
-        config.kind = stored.kind;
-        config.model = stored.model;
-        config.dimension = stored.dimension;
-        if (!stored.reduction.empty()) config.reduction = stored.reduction;
-    }
-    if (config.kind != "ollama" && config.kind != "openai")
-        usage("--text",
-              "free-text search needs an HTTP embedder (--embedder ollama|openai with --model, "
-              "--endpoint); the vector store " +
-                  vs.dir().string() + " was built with " + store::describe_embedder(stored) +
-                  ", which cannot embed text");
-    auto embedder = embed::make_embedder(config);
-    vs.check_embedder(embedder->info());
-    if (auto reducer = vs.reducer_file()) embedder->load_reducer(reducer->string());
-    return embedder;
-}
 
 std::string format_af(float af) {
     if (std::isnan(af)) return ".";
@@ -164,7 +146,7 @@ std::string source_label(const std::map<uint32_t, std::string>& sources, uint32_
     return it == sources.end() ? std::to_string(id) : it->second;
 }
 
-void print_results(const SearchArgs& a, const std::vector<store::VectorHit>& hits,
+void print_results(const SearchArgs& a, const std::vector<index::VectorHit>& hits,
                    const std::map<uint32_t, std::string>& sources) {
     const std::vector<std::string> header = {"rank",  "key",  "distance", "chrom", "pos",
                                              "class", "gene", "impact",   "af",    "source"};
@@ -181,7 +163,7 @@ void print_results(const SearchArgs& a, const std::vector<store::VectorHit>& hit
                 {"pos", at.pos},
                 {"class", std::string(vcf::to_string(at.vclass))},
                 {"gene", at.gene.empty() ? nlohmann::json(nullptr) : nlohmann::json(at.gene)},
-                {"impact", std::string(store::to_string(at.impact))},
+                {"impact", std::string(index::to_string(at.impact))},
                 {"af",
                  std::isnan(at.af) ? nlohmann::json(nullptr) : nlohmann::json(json_number(at.af))},
                 {"source", at.source},
@@ -200,7 +182,7 @@ void print_results(const SearchArgs& a, const std::vector<store::VectorHit>& hit
         const auto& at = h.attributes;
         rows.push_back({std::to_string(i + 1), h.key, format_distance(h.distance), at.chrom,
                         std::to_string(at.pos), std::string(vcf::to_string(at.vclass)),
-                        at.gene.empty() ? "." : at.gene, std::string(store::to_string(at.impact)),
+                        at.gene.empty() ? "." : at.gene, std::string(index::to_string(at.impact)),
                         format_af(at.af), source_label(sources, at.source)});
         // The table shows the file name; tsv keeps the whole label.
         if (a.format == "table")
@@ -238,43 +220,53 @@ void run_search(const SearchArgs& a) {
     const int modes = !a.like.empty() + !a.text.empty() + !a.vector.empty();
     if (modes != 1) usage("search", "give exactly one of --like KEY, --text TEXT, --vector LIST");
     if (a.k <= 0) usage("-k", "must be at least 1");
-    const store::VectorFilter filter = build_filter(a);
+    const index::VectorFilter filter = build_filter(a);
 
-    store::VectorStoreOptions opts;
-    opts.read_only = true;
-    auto vs = store::VectorStore::open(store::vectors_dir(a.db), opts);
-    if (!vs->open_note().empty()) std::cerr << "vcf-agent: warning: " << vs->open_note() << "\n";
+    store::GraphStoreOptions gopt;
+    gopt.read_only = true;
+    store::GraphStore graph(a.db, gopt);
+    index::VariantIndex vs(graph, index::open_store_embedder(graph, a.embedder, a.embedder_given));
+    if (!vs.open_note().empty()) std::cerr << "vcf-agent: warning: " << vs.open_note() << "\n";
 
     std::vector<float> query;
     if (!a.like.empty()) {
         const std::string key = vcf::canonical_variant_key(a.like);
-        auto v = vs->get_vector(key);
+        auto v = vs.vector_of(key);
         if (!v)
             throw InputError("--like " + a.like, 0,
-                             "variant is not in the vector store " + vs->dir().string() + " (" +
-                                 std::to_string(vs->size()) +
+                             "variant is not in the store " + a.db + " (" +
+                                 std::to_string(vs.size()) +
                                  " variants; keys are chrom:pos:ref:alt as in the VCF after "
                                  "splitting and trimming)",
                              kExitInvalid);
-        if (a.embedder_given) vs->check_embedder(embed::make_embedder(a.embedder)->info());
         query = std::move(*v);
     } else if (!a.vector.empty()) {
         query = parse_vector(a.vector);
     } else {
-        query = text_embedder(a, *vs)->embed_text(a.text);
+        if (vs.embedder().info().kind == "builtin")
+            usage("--text",
+                  "free-text search needs a store embedded with an HTTP embedder (`vcf-agent "
+                  "embed --db DIR --embedder ollama|openai --model ...`); " + a.db +
+                      " holds " + vs.embedder().info().to_string() +
+                      " vectors, which cannot embed text");
+        query = vs.embedder().embed_text(a.text);
     }
-    store::SearchTuning tuning;
+    index::SearchTuning tuning;
     tuning.ef_search = a.ef_search;
     tuning.nprobe = a.nprobe;
-    const auto hits = vs->search(query, a.k, filter, tuning);
-    print_results(a, hits, vs->sources());
+    const auto hits = vs.search(query, a.k, filter, tuning);
+    std::map<uint32_t, std::string> sources;
+    graph.scan("MATCH (s:Source) RETURN s.num, s.path", {}, [&](const store::RowView& r) {
+        sources[static_cast<uint32_t>(r.integer(0))] = r.text(1);
+    });
+    print_results(a, hits, sources);
     set_exit_code(kExitOk);
 }
 
 const CommandRegistration registration("search", [](CLI::App& app) {
     auto a = std::make_shared<SearchArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "search", "Find variants similar to a variant, a text or a vector (vector store)");
+        "search", "Find variants similar to a variant, a text or a vector (variant index)");
     add_db_option(*cmd, a->db);
     cmd->add_option("--like", a->like,
                     "Query with the stored vector of this variant key (chrom:pos:ref:alt)");
@@ -285,15 +277,16 @@ const CommandRegistration registration("search", [](CLI::App& app) {
     cmd->add_option("-r,--regions", a->regions, "Only variants in chr:beg-end[,...]");
     cmd->add_option("--class", a->classes,
                     "Only these classes: SNV,MNV,INS,DEL,COMPLEX,SV,BND,...");
-    cmd->add_option("--gene", a->genes, "Only variants whose primary gene is one of these");
+    cmd->add_option("--gene", a->genes, "Only variants in these genes (as `query gene`)");
     cmd->add_option("--impact", a->impacts,
                     "Only these worst impacts: HIGH,MODERATE,LOW,MODIFIER,NONE");
     auto* min_af = cmd->add_option("--min-af", a->min_af_value, "Only variants with INFO/AF >= x");
     auto* max_af = cmd->add_option("--max-af", a->max_af_value, "Only variants with INFO/AF <= y");
-    cmd->add_option("--source", a->sources, "Only variants loaded from these source ids");
+    cmd->add_option("--source", a->sources,
+                    "Only variants first loaded by these sources (numbers, as listed in results)");
     add_output_format_option(*cmd, a->format, {"table", "tsv", "json"});
     auto* kind = cmd->add_option("--embedder", a->embedder.kind,
-                                 "Embedder for --text: ollama|openai (default: the store's)");
+                                 "The store's embedder, checked (default: the store's)");
     cmd->add_option("--model", a->embedder.model, "Embedding model (default: the store's)");
     cmd->add_option("--endpoint", a->embedder.endpoint,
                     "Embedding server base URL (env OLLAMA_HOST / OPENAI_BASE_URL)");

@@ -13,7 +13,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "store/dual_store.hpp"
+#include "index/variant_index.hpp"
+#include "store/graph_store.hpp"
 
 namespace vcfagent::cli {
 
@@ -42,17 +43,19 @@ void run_file_stats(const StatsArgs& args) {
         write_stdout(vcf::format_stats_text(stats));
 }
 
-// Node and edge counts per table of the store, and the vector store's rows. Opening the
-// dual store repairs a batch interrupted between its vector and graph halves.
+// Node and edge counts per table of the store, and the rows its variant index files cover.
+// Read-only: the graph is opened read-only and the index is not caught up or rebuilt.
 void run_store_stats(const StatsArgs& args) {
     if (!std::filesystem::exists(std::filesystem::path(args.db) / "graph.kz"))
         throw InputError(args.db, 0, "no store here (run `vcf-agent ingest` first)", kExitUsage);
-    store::DualStore stores(args.db, store::DualStoreOptions{});
-    if (!stores.recovery_note().empty()) std::cerr << "vcf-agent: " << stores.recovery_note() << "\n";
+    store::GraphStoreOptions options;
+    options.read_only = true;
+    store::GraphStore graph(args.db, options);
     query::ResultTable table;
     table.columns = {"table", "count"};
-    for (const auto& [name, n] : stores.graph().table_counts()) table.rows.push_back({name, n});
-    table.rows.push_back({"vectors", static_cast<int64_t>(stores.vectors().size())});
+    for (const auto& [name, n] : graph.table_counts()) table.rows.push_back({name, n});
+    table.rows.push_back(
+        {"vectors", static_cast<int64_t>(index::VariantIndex::stamped_rows(args.db))});
     std::ostringstream out;
     table.print(out, args.format == "json" ? "json" : "table");
     write_stdout(out.str());

@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "common/file_digest.hpp"
 #include "common/process_memory.hpp"
+#include "ingest/batch_committer.hpp"
 #include "ingest/bounded_queue.hpp"
 #include "vcf/gene_intervals.hpp"
 #include "vcf/variant_batches.hpp"
@@ -34,10 +35,21 @@ void adapt_batch_calls(std::atomic<size_t>& batch_calls, const IngestOptions& op
 
 }  // namespace
 
-IngestReport ingest_file(store::DualStore& stores, const std::string& path,
+std::vector<std::string> roll_back_damaged_loads(store::GraphStore& graph) {
+    std::vector<std::string> notes;
+    for (auto& source : graph.unfinished_sources()) {
+        if (graph.source_rows_intact(source)) continue;
+        graph.undo_source(source);
+        notes.push_back("rolled back the interrupted load of " + source.path +
+                        " (the graph had lost rows of its last batch); ingest it again to finish");
+    }
+    return notes;
+}
+
+IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                          const IngestOptions& options, const ProgressFn& progress,
                          IngestReport* partial) {
-    store::GraphStore& graph = stores.graph();
+    BatchCommitter committer(graph, !options.sync);
     const auto t0 = std::chrono::steady_clock::now();
     IngestReport report;
     report.path = path;
@@ -89,7 +101,6 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         source.records_committed = source.batches_committed = source.variants = source.edges = 0;
     graph.put_source(source);
 
-    const uint32_t vector_source = stores.vector_source(id);
     std::vector<std::string> samples =
         options.with_genotypes ? reader.samples() : std::vector<std::string>{};
     graph.ensure_samples(samples, &source);
@@ -97,6 +108,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
     for (int64_t i = 0; i < skip_records && reader.next(); ++i) {
     }
     vcf::VariantBatchReader chunks(reader, options.with_genotypes, options.call_depths);
+    const int64_t file_size = reader.file_size();
     // Read stage: parse, split and annotate into bounded chunks. In the default concurrent
     // mode it runs on its own thread, at most `queue_depth` chunks ahead of the writer, so
     // memory stays bounded by (queue_depth + 2) chunks whatever the file or batch size.
@@ -114,19 +126,20 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         const bool got =
             chunks.next(b, max_records, std::min(options.chunk_calls, batch_calls.load()));
         if (got && gene_index) gene_index->annotate(b.variants);
+        b.records_read = reader.records_read();
+        b.bytes_read = reader.bytes_read();
         records_chunked += static_cast<int64_t>(b.records);
         report.read_seconds += seconds_since(t);
         return got;
     };
-    // Chunks are shared: the vector half may still embed one while the next is staged.
-    using Chunk = std::shared_ptr<vcf::VariantBatch>;
+    using Chunk = std::unique_ptr<vcf::VariantBatch>;
     BoundedQueue<Chunk> queue(options.queue_depth);
     std::thread producer;
     if (!options.sync) {
         producer = std::thread([&] {
             try {
                 for (;;) {
-                    auto b = std::make_shared<vcf::VariantBatch>();
+                    auto b = std::make_unique<vcf::VariantBatch>();
                     if (!read_chunk(*b)) break;
                     if (!queue.push(std::move(b))) return;
                 }
@@ -138,7 +151,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
     }
     auto next_chunk = [&](Chunk& b) {
         if (!options.sync) return queue.pop(b);
-        b = std::make_shared<vcf::VariantBatch>();
+        b = std::make_unique<vcf::VariantBatch>();
         return read_chunk(*b);
     };
     auto stop_producer = [&] {
@@ -152,21 +165,17 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
     // The batch handed to the stores last, counted in the report once it has committed.
     int64_t handed_records = 0, handed_variants = 0;
     auto settle = [&] {
-        const auto dual = stores.wait_commit();
-        if (!dual) return;
-        const auto& written = dual->graph;
-        report.vectors_added += static_cast<int64_t>(dual->vectors_added);
-        report.embed_seconds += dual->embed_seconds;
-        report.vector_seconds += dual->vector_seconds;
+        const auto written = committer.wait();
+        if (!written) return;
         report.records += handed_records;
         report.variants += handed_variants;
-        report.new_variants += written.new_variants;
-        report.new_edges += written.new_edges;
-        report.new_gene_links += written.new_gene_links;
+        report.new_variants += written->new_variants;
+        report.new_edges += written->new_edges;
+        report.new_gene_links += written->new_gene_links;
         report.batches += 1;
-        report.graph_lookup_seconds += written.lookup_seconds;
-        report.graph_stage_seconds += written.stage_seconds;
-        report.graph_copy_seconds += written.copy_seconds;
+        report.graph_lookup_seconds += written->lookup_seconds;
+        report.graph_stage_seconds += written->stage_seconds;
+        report.graph_copy_seconds += written->copy_seconds;
         if (options.memory_limit_bytes > 0) adapt_batch_calls(batch_calls, options);
     };
     // Hands the open batch over; it commits while the next one is staged. Its Source row
@@ -176,7 +185,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
         store::SourceRecord after = source;
         after.records_committed += batch_records;
         after.batches_committed += 1;
-        const auto staged = stores.commit_batch(after);
+        const auto staged = committer.commit(after);
         source = after;
         source.variants += staged.new_variants;
         source.edges += staged.new_edges;
@@ -187,7 +196,7 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
 
     auto discard_quietly = [&] {
         try {
-            stores.discard_batch();
+            committer.discard();
         } catch (...) {  // the error that stopped the load is the one to report
         }
     };
@@ -202,8 +211,8 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
                     graph.variants_to_node_group_end() - graph.staged_new_variants();
                 const int64_t room_calls =
                     static_cast<int64_t>(batch_calls.load()) - batch_call_count;
-                const auto staged = stores.stage(chunk, at, room, std::max<int64_t>(room_calls, 1),
-                                                 samples, source, vector_source);
+                const auto staged = graph.stage(*chunk, at, room, std::max<int64_t>(room_calls, 1),
+                                                samples, source);
                 batch_records += staged.records;
                 batch_call_count += staged.calls;
                 batch_variants += static_cast<int64_t>(staged.end - at);
@@ -218,7 +227,8 @@ IngestReport ingest_file(store::DualStore& stores, const std::string& path,
             if (batch_variants > 0 && options.batch_records > 0 &&
                 batch_records >= static_cast<int64_t>(options.batch_records))
                 commit();
-            if (progress) progress(reader.records_read(), reader.bytes_read(), reader.file_size());
+            // From the chunk, not the reader: the reader thread is using the reader now.
+            if (progress) progress(chunk->records_read, chunk->bytes_read, file_size);
         }
         if (batch_variants > 0) commit();
         settle();

@@ -1,13 +1,14 @@
 #pragma once
-// Loads one VCF/BCF file into both stores in bounded, atomic batches.
-// Invariants: each batch commits whole or not at all (DualStore::commit_batch); the Source
+// Loads one VCF/BCF file into the graph in bounded, atomic batches (the variant index is
+// derived from the graph afterwards: index/variant_index.hpp).
+// Invariants: each batch commits whole or not at all (GraphStore::commit_batch); the Source
 // node's records_committed advances in the same transaction, so an interrupted load resumes
 // after its last committed batch; re-loading never duplicates nodes or edges.
 #include <cstdint>
 #include <functional>
 #include <string>
 
-#include "store/dual_store.hpp"
+#include "store/graph_store.hpp"
 #include "vcf/reader.hpp"
 
 namespace vcfagent::ingest {
@@ -37,7 +38,7 @@ struct IngestOptions {
     bool sync = false;       // run read and write one after another (the fallback path)
     // Finished chunks that may wait for the writer. 0 is a hand-off: the reader finishes the
     // next chunk while the writer stages one, then waits until it is taken, so the pipeline
-    // holds two chunks (plus those the vector half still embeds). Reading is several times
+    // holds two chunks. Reading is several times
     // faster than writing, so waiting costs no speed.
     size_t queue_depth = 0;
     // Memory budget (0: none). When the process's RSS passes 80% of it after a batch, later
@@ -63,9 +64,9 @@ struct IngestReport {
     double graph_lookup_seconds = 0;
     double graph_stage_seconds = 0;
     double graph_copy_seconds = 0;
-    double embed_seconds = 0;
-    double vector_seconds = 0;
-    int64_t vectors_added = 0;
+    // The variant index's catch-up after the load (filled by the caller that runs it).
+    double index_seconds = 0;
+    int64_t index_rows_added = 0;
     uint64_t peak_rss_bytes = 0;   // of the whole process, at the end of the load
     size_t final_batch_calls = 0;  // the genotype-call bound batches ended with
 };
@@ -73,9 +74,14 @@ struct IngestReport {
 // Progress callback: records read so far, bytes read, total bytes (-1 unknown).
 using ProgressFn = std::function<void(int64_t records, int64_t bytes, int64_t total)>;
 
+// Kuzu 0.11.3 can lose the rows of the last committed COPY when the process dies during the
+// next batch's COPY (its Source/Meta updates survive). Such a load is rolled back whole (its
+// next ingest loads it again); returns a note per load rolled back. For writers, at open.
+std::vector<std::string> roll_back_damaged_loads(store::GraphStore& graph);
+
 // Throws InputError on bad input after committing the batches before the bad record; the
 // report of committed work is then in `partial`.
-IngestReport ingest_file(store::DualStore& stores, const std::string& path,
+IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                          const IngestOptions& options, const ProgressFn& progress,
                          IngestReport* partial = nullptr);
 

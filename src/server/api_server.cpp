@@ -16,15 +16,14 @@
 #include "common/error.hpp"
 #include "common/version.hpp"
 #include "embed/httplib_include.hpp"
+#include "index/variant_index.hpp"
 #include "server/admission.hpp"
 #include "server/beacon.hpp"
 #include "server/ingest_jobs.hpp"
 #include "server/openapi.hpp"
 #include "server/token_store.hpp"
 #include "server/web_page.hpp"
-#include "store/dual_store.hpp"
 #include "store/graph_store.hpp"
-#include "store/vector_store.hpp"
 #include "tools/tool_context.hpp"
 #include "tools/tool_registry.hpp"
 
@@ -92,29 +91,26 @@ struct ApiServer::Impl {
     explicit Impl(ServerOptions o)
         : options(std::move(o)),
           tokens(TokenStore::load(options.tokens_file)),
-          stores(options.allow_ingest
-                     ? std::make_unique<store::DualStore>(options.db, store::DualStoreOptions{})
-                     : nullptr),
+          graph(options.allow_ingest ? std::make_unique<store::GraphStore>(options.db) : nullptr),
           context_holder(make_context()),
           context(*context_holder),
-          jobs(stores ? std::make_unique<IngestJobs>(*stores, options.max_queued_ingests)
-                      : nullptr),
+          jobs(graph ? std::make_unique<IngestJobs>(*graph, options.max_queued_ingests,
+                                                    [this] { context.refresh_index(); })
+                     : nullptr),
           admission(options.max_running, options.max_waiting, options.max_wait) {
         metrics.set_thresholds(options.alerts);
     }
 
     std::unique_ptr<tools::ToolContext> make_context() {
         const tools::ToolLimits limits{50, 500, options.statement_timeout};
-        if (stores)
-            return std::make_unique<tools::ToolContext>(stores->graph(), stores->vectors(),
-                                                        options.data_dir, limits);
+        if (graph) return std::make_unique<tools::ToolContext>(*graph, options.data_dir, limits);
         return std::make_unique<tools::ToolContext>(options.db, options.data_dir, limits);
     }
 
     ServerOptions options;
     const TokenStore tokens;
-    // With ingest allowed, the store open for writing; the tools read through it.
-    std::unique_ptr<store::DualStore> stores;
+    // With ingest allowed, the graph open for writing; the tools read through it.
+    std::unique_ptr<store::GraphStore> graph;
     std::unique_ptr<tools::ToolContext> context_holder;
     tools::ToolContext& context;
     std::unique_ptr<IngestJobs> jobs;  // declared after the stores: stopped before they close
@@ -288,11 +284,11 @@ struct ApiServer::Impl {
         try {
             for (const auto& [table, n] : context.graph().table_counts())
                 out += "vcf_agent_graph_rows{table=\"" + table + "\"} " + std::to_string(n) + "\n";
-            if (options.flags.vectors && store::VectorStore::exists(store::vectors_dir(options.db)))
+            if (options.flags.vectors)
                 out +=
-                    "# HELP vcf_agent_vector_rows Rows of the vector index.\n"
+                    "# HELP vcf_agent_vector_rows Rows of the variant index.\n"
                     "# TYPE vcf_agent_vector_rows gauge\nvcf_agent_vector_rows " +
-                    std::to_string(context.vectors().size()) + "\n";
+                    std::to_string(context.variant_index().size()) + "\n";
         } catch (const std::exception& e) {
             spdlog::warn("metrics: store sizes unavailable: {}", e.what());
         }

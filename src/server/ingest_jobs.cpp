@@ -15,15 +15,18 @@ json report_json(const ingest::IngestReport& r) {
             {"new_variants", r.new_variants},
             {"new_edges", r.new_edges},
             {"batches", r.batches},
-            {"vectors_added", r.vectors_added},
             {"seconds", r.seconds},
             {"skipped_already_loaded", r.skipped_already_loaded},
             {"resumed", r.resumed}};
 }
 }  // namespace
 
-IngestJobs::IngestJobs(store::DualStore& stores, size_t max_queued)
-    : stores_(stores), max_queued_(max_queued), worker_([this] { run(); }) {}
+IngestJobs::IngestJobs(store::GraphStore& graph, size_t max_queued,
+                       std::function<void()> after_job)
+    : graph_(graph),
+      after_job_(std::move(after_job)),
+      max_queued_(max_queued),
+      worker_([this] { run(); }) {}
 
 IngestJobs::~IngestJobs() {
     stop();
@@ -106,7 +109,7 @@ void IngestJobs::run() {
         json report, error;
         try {
             const auto r = ingest::ingest_file(
-                stores_, job->path, options,
+                graph_, job->path, options,
                 [&](int64_t records, int64_t bytes, int64_t total) {
                     records_total_ += records - job->records.load();
                     job->records = records;
@@ -118,6 +121,13 @@ void IngestJobs::run() {
         } catch (const std::exception& e) {
             error = e.what();
             report = report_json(partial);
+        }
+        if (after_job_) {
+            try {
+                after_job_();
+            } catch (const std::exception& e) {
+                if (error.is_null()) error = std::string("the variant index: ") + e.what();
+            }
         }
         std::lock_guard lock(mutex_);
         job->report = report;

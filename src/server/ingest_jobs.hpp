@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,14 +15,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/dual_store.hpp"
+#include "store/graph_store.hpp"
 
 namespace vcfagent::server {
 
 class IngestJobs {
   public:
-    // `max_queued`: jobs waiting beyond the running one; submit() refuses more.
-    IngestJobs(store::DualStore& stores, size_t max_queued);
+    // `max_queued`: jobs waiting beyond the running one; submit() refuses more. `after_job`
+    // runs after each load that committed something (the server brings its variant index up
+    // to date there).
+    IngestJobs(store::GraphStore& graph, size_t max_queued, std::function<void()> after_job);
     ~IngestJobs();  // stop()
     IngestJobs(const IngestJobs&) = delete;
     IngestJobs& operator=(const IngestJobs&) = delete;
@@ -48,7 +51,8 @@ class IngestJobs {
     };
     void run();
 
-    store::DualStore& stores_;
+    store::GraphStore& graph_;
+    const std::function<void()> after_job_;
     const size_t max_queued_;
     mutable std::mutex mutex_;  // guards jobs_, queue_, stopping_ and each job's status/report
     std::condition_variable work_;

@@ -3,6 +3,8 @@
 #include <malloc.h>
 #include <kuzu.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -60,7 +62,8 @@ const char* const kSchema[] = {
     "STRING, "
     "rsid STRING, qual DOUBLE, filter STRING, vtype STRING, af DOUBLE, end_pos INT64, svtype "
     "STRING, "
-    "svlen INT64, n_alts INT64, rec_pos INT64, locus INT64, source INT64)",
+    "svlen INT64, n_alts INT64, rec_pos INT64, locus INT64, source INT64, batch INT64, emb "
+    "STRING)",
     "CREATE NODE TABLE Gene(symbol STRING PRIMARY KEY, gene_id STRING)",
     "CREATE REL TABLE CarriedBy(FROM Variant TO Sample, gt STRING, zygosity STRING, dp INT32, gq "
     "INT32, "
@@ -84,6 +87,13 @@ const char* const kUpgradeFrom1[] = {
     kCalledInTable,
     kSampleOfTable,
     kParentOfTable,
+};
+// Schema version 2 lacked Variant.batch (the batch that added the row: what the variant index
+// catches up from) and Variant.emb (stored model embeddings). Rows loaded before get batch 0,
+// which a rebuild of the index reads like any other.
+const char* const kUpgradeFrom2[] = {
+    "ALTER TABLE Variant ADD batch INT64 DEFAULT 0",
+    "ALTER TABLE Variant ADD emb STRING DEFAULT ''",
 };
 const char* const kNodeTables[] = {"Sample", "Variant", "Gene", "Source"};
 const char* const kRelTables[] = {"CarriedBy", "InGene", "CalledIn", "SampleOf", "ParentOf"};
@@ -327,13 +337,15 @@ struct GraphStore::Impl {
         std::filesystem::path path;
     };
     struct OpenBatch {
-        OpenBatch(const std::filesystem::path& staging_root, uint64_t seq)
-            : dir(staging_root / std::to_string(seq)),
+        OpenBatch(const std::filesystem::path& staging_root, uint64_t seq, uint64_t batch_id)
+            : id(batch_id),
+              dir(staging_root / std::to_string(seq)),
               variants(dir.path / "variants.csv"),
               genes(dir.path / "genes.csv"),
               in_gene(dir.path / "in_gene.csv"),
               carried_by(dir.path / "carried_by.csv"),
               called_in(dir.path / "called_in.csv") {}
+        uint64_t id;  // store-wide batch id, recorded on its Variant rows and in Meta
         StagingDir dir;
         StagingFile variants, genes, in_gene, carried_by, called_in;
         std::unordered_set<std::string> called_keys;  // keys whose call vector is staged
@@ -358,6 +370,9 @@ struct GraphStore::Impl {
     // Offset the next Variant row gets (Kuzu appends rows; offsets are not reused). Advanced
     // when a batch is handed to commit_batch(), taken back if its commit fails.
     int64_t next_variant_offset = 0;
+    // The id the next opened batch gets: one past the last committed or handed over. Same
+    // rules as next_variant_offset (stage_mutex).
+    uint64_t next_batch_id = 1;
 
     // Guarded by extent_mutex. Loci every committed Variant lies within (empty when min >
     // max): a chunk whose loci lie outside needs no look-up, so a sorted file loaded into a
@@ -398,7 +413,8 @@ struct GraphStore::Impl {
     }
 
     OpenBatch& open_batch() {
-        if (!batch) batch = std::make_unique<OpenBatch>(staging, ++batches_opened);
+        if (!batch)
+            batch = std::make_unique<OpenBatch>(staging, ++batches_opened, next_batch_id);
         return *batch;
     }
 
@@ -503,19 +519,23 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
             impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value");
         const std::string version =
             r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
-        if (version == "1" && !options.read_only) {
+        if ((version == "1" || version == "2") && !options.read_only) {
             impl_->run(*impl_->writer, "BEGIN TRANSACTION");
-            for (const char* stmt : kUpgradeFrom1) impl_->run(*impl_->writer, stmt);
+            if (version == "1")
+                for (const char* stmt : kUpgradeFrom1) impl_->run(*impl_->writer, stmt);
+            for (const char* stmt : kUpgradeFrom2) impl_->run(*impl_->writer, stmt);
             impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) SET m.value = $v",
                        {{"v", std::to_string(kSchemaVersion)}});
             impl_->run(*impl_->writer, "COMMIT");
-            open_note_ = "upgraded the store from schema version 1 to " +
-                         std::to_string(kSchemaVersion) +
-                         " (sources loaded before have no call vectors: family analysis needs "
-                         "them re-ingested with --force)";
-        } else if (version == "1") {
-            throw StoreError("store " + dir.string() +
-                             " has schema version 1; open it once for writing (any `ingest` or "
+            open_note_ = "upgraded the store from schema version " + version + " to " +
+                         std::to_string(kSchemaVersion);
+            if (version == "1")
+                open_note_ +=
+                    " (sources loaded before have no call vectors: family analysis needs them "
+                    "re-ingested with --force)";
+        } else if (version == "1" || version == "2") {
+            throw StoreError("store " + dir.string() + " has schema version " + version +
+                             "; open it once for writing (any `ingest` or "
                              "`ped load`) to upgrade it to version " +
                              std::to_string(kSchemaVersion));
         } else if (version != std::to_string(kSchemaVersion))
@@ -533,7 +553,13 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     auto genes = impl_->run(*impl_->writer, "MATCH (g:Gene) RETURN g.symbol");
     while (genes->hasNext())
         impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
-    if (!options.read_only) impl_->load_variant_extent();  // a scan of Variant: writers only
+    if (!options.read_only) {
+        impl_->load_variant_extent();  // a scan of Variant: writers only
+        auto r = impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'last_batch'}) RETURN m.value");
+        impl_->next_batch_id =
+            (r->hasNext() ? std::stoull(r->getNext()->getValue(0)->getValue<std::string>()) : 0) +
+            1;
+    }
 }
 
 GraphStore::~GraphStore() {
@@ -575,6 +601,33 @@ int64_t GraphStore::contig_rank(const std::string& chrom) const {
     std::shared_lock lock(impl_->contig_mutex);
     auto it = impl_->contig_rank.find(chrom);
     return it == impl_->contig_rank.end() ? -1 : it->second;
+}
+
+namespace {
+class TupleRow : public RowView {
+  public:
+    explicit TupleRow(kuzu::processor::FlatTuple& t) : t_(t) {}
+    bool is_null(size_t c) const override { return t_.getValue(c)->isNull(); }
+    std::string text(size_t c) const override {
+        return is_null(c) ? std::string() : t_.getValue(c)->getValue<std::string>();
+    }
+    int64_t integer(size_t c) const override { return t_.getValue(c)->getValue<int64_t>(); }
+    double real(size_t c) const override { return t_.getValue(c)->getValue<double>(); }
+
+  private:
+    kuzu::processor::FlatTuple& t_;
+};
+}  // namespace
+
+void GraphStore::scan(const std::string& cypher, const QueryParams& params,
+                      const std::function<void(const RowView&)>& row) {
+    std::shared_lock gate(impl_->commit_gate);
+    kz::Connection conn(impl_->db.get());
+    auto result = impl_->run(conn, cypher, params);
+    while (result->hasNext()) {
+        auto t = result->getNext();
+        row(TupleRow(*t));
+    }
 }
 
 query::ResultTable GraphStore::read_only_query(const std::string& cypher, const QueryParams& params,
@@ -731,10 +784,46 @@ uint64_t GraphStore::last_batch() {
     return r->hasNext() ? std::stoull(r->getNext()->getValue(0)->getValue<std::string>()) : 0;
 }
 
-void GraphStore::set_last_batch(uint64_t batch_id) {
+uint64_t GraphStore::variant_epoch() {
+    const auto value = meta("variant_epoch");
+    return value ? std::stoull(*value) : 0;
+}
+
+std::optional<std::string> GraphStore::meta(const std::string& key) {
+    const auto t = read_only_query("MATCH (m:Meta {key: $k}) RETURN m.value", {{"k", key}});
+    if (t.rows.empty() || t.rows[0][0].is_null()) return std::nullopt;
+    return t.rows[0][0].get<std::string>();
+}
+
+void GraphStore::set_meta(const std::string& key, const std::string& value) {
     CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
-    impl_->run(*impl_->writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
-               {{"b", std::to_string(batch_id)}});
+    impl_->run(*impl_->writer, "MERGE (m:Meta {key: $k}) SET m.value = $v",
+               {{"k", key}, {"v", value}});
+}
+
+void GraphStore::write_embeddings(
+    const std::vector<std::pair<std::string, std::string>>& embeddings) {
+    if (embeddings.empty()) return;
+    Impl& im = *impl_;
+    CommittingWrite lock(im.write_mutex, im.commit_gate);
+    Impl::StagingDir dir(im.staging / ("embeddings-" + std::to_string(::getpid())));
+    StagingFile file(dir.path / "embeddings.csv");
+    for (const auto& [key, text] : embeddings) file.row({key, text});
+    file.close();
+    try {
+        im.run(*im.writer, "BEGIN TRANSACTION");
+        im.run(*im.writer, "LOAD FROM " + file.copy_source() +
+                               " MATCH (v:Variant {id: column0}) SET v.emb = column1");
+        im.run(*im.writer, "COMMIT");
+    } catch (...) {
+        im.writer->query("ROLLBACK");
+        throw;
+    }
+}
+
+void GraphStore::clear_embeddings() {
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
+    impl_->run(*impl_->writer, "MATCH (v:Variant) WHERE v.emb <> '' SET v.emb = ''");
 }
 
 std::vector<SourceRecord> GraphStore::unfinished_sources() {
@@ -773,6 +862,10 @@ void GraphStore::undo_source(SourceRecord& source) {
                {{"n", source.num}});
         im.run(*im.writer, "MATCH (v:Variant) WHERE v.source = $n DETACH DELETE v",
                {{"n", source.num}});
+        // Derived copies of the Variant rows (the variant index) must start again.
+        im.run(*im.writer,
+               "MERGE (m:Meta {key: 'variant_epoch'}) SET m.value = CAST(CAST(coalesce(m.value, "
+               "'0') AS INT64) + 1 AS STRING)");
         source.records_committed = source.batches_committed = source.variants = source.edges = 0;
         source.status = "loading";
         im.run(*im.writer, kSetSource, source_params(source));
@@ -869,6 +962,7 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     const auto t_stage = std::chrono::steady_clock::now();
     Impl::OpenBatch& b = im.open_batch();
     const std::string source_text = std::to_string(source_num);
+    const std::string batch_text = std::to_string(b.id);
     size_t i = begin;
     for (; i < vs.size() && result.new_variants < max_new_variants && result.calls < max_calls;
          ++i) {
@@ -895,7 +989,7 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                             std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
                             std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
                             std::to_string(v.n_alts), std::to_string(v.record_pos),
-                            std::to_string(locus), source_text});
+                            std::to_string(locus), source_text, batch_text, ""});
             ++result.new_variants;
             std::unordered_set<std::string> linked;  // one InGene edge per (gene, feature)
             for (const auto& a : v.annotations) {
@@ -961,6 +1055,7 @@ void GraphStore::discard_batch() {
     }
     im.commit_ended.notify_all();
     im.next_variant_offset -= sealed->totals.new_variants;
+    im.next_batch_id -= 1;
     im.forget(sealed);
 }
 
@@ -976,13 +1071,13 @@ BatchWriteResult GraphStore::seal_batch() {
         b.new_contigs = std::exchange(im.unwritten_contigs, {});
     }
     im.next_variant_offset += b.totals.new_variants;
+    im.next_batch_id += 1;
     im.committing.emplace(b.staged_min_locus, b.staged_max_locus);
     im.sealed = std::move(im.batch);
     return im.sealed->totals;
 }
 
-BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint64_t batch_id,
-                                          const std::function<void()>& before_commit) {
+BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after) {
     Impl& im = *impl_;
     // Not under stage_mutex: stage() may hold it while it waits for this commit.
     auto take_sealed = [&] {
@@ -1023,10 +1118,8 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
             if (b.called_in.rows())
                 im.run(*im.writer, "COPY CalledIn FROM " + b.called_in.copy_source());
             im.run(*im.writer, kSetSource, source_params(src));
-            if (batch_id > 0)
-                im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
-                       {{"b", std::to_string(batch_id)}});
-            if (before_commit) before_commit();
+            im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
+                   {{"b", std::to_string(b.id)}});
             std::unique_lock gate(im.commit_gate);
             im.run(*im.writer, "COMMIT");
             im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
@@ -1053,6 +1146,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after, uint
     if (failure) {
         std::lock_guard lock(im.stage_mutex);
         im.next_variant_offset -= result.new_variants;
+        im.next_batch_id -= 1;
         im.forget(batch);
         std::rethrow_exception(failure);
     }

@@ -77,9 +77,19 @@ class WriteRefused : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// One row of a scan() result, valid during the callback only. Columns by position.
+class RowView {
+  public:
+    virtual ~RowView() = default;
+    virtual bool is_null(size_t column) const = 0;
+    virtual std::string text(size_t column) const = 0;
+    virtual int64_t integer(size_t column) const = 0;
+    virtual double real(size_t column) const = 0;
+};
+
 class GraphStore {
   public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp); positions past
     // kLocusShift - 1 are clamped (no contig is that long).
     static constexpr int64_t kLocusShift = int64_t{1} << 34;
@@ -115,6 +125,12 @@ class GraphStore {
     query::ResultTable read_only_query(const std::string& cypher, const QueryParams& params = {},
                                        const ReadLimits& limits = {});
 
+    // Runs a read-only statement of the product's own (not user Cypher: no plan check) and
+    // hands each row to `row` without converting the result to JSON: the bulk read path
+    // (e.g. the variant index reading a batch's rows).
+    void scan(const std::string& cypher, const QueryParams& params,
+              const std::function<void(const RowView&)>& row);
+
     std::optional<SourceRecord> find_source(const std::string& id);
     // Creates or replaces the Source node; assigns source.num when it is 0.
     void put_source(SourceRecord& source);
@@ -145,14 +161,12 @@ class GraphStore {
     BatchWriteResult seal_batch();
     // Loads every row of the sealed batch (sealing the open one if none is) in ONE transaction,
     // with the Source progress (`source_after`, to which the batch's new variants and edges are
-    // added) and the store-wide batch id (`batch_id`, > 0): all of it commits or none of it.
-    // `before_commit` (if set) runs just before COMMIT: the dual store makes the vector half
-    // durable there, so a throw from it rolls this batch back. The batch is closed either way.
+    // added) and the batch's store-wide id (Meta last_batch; the same id is on each of its
+    // Variant rows): all of it commits or none of it. The batch is closed either way.
     // May run on another thread while stage() fills the next batch (a chunk whose loci reach
     // into the committing batch's waits for its end); when it throws, the caller must discard
     // that next batch too, as it may rely on genes the failed one would have added.
-    BatchWriteResult commit_batch(const SourceRecord& source_after, uint64_t batch_id = 0,
-                                  const std::function<void()>& before_commit = {});
+    BatchWriteResult commit_batch(const SourceRecord& source_after);
     // Drops the open batch and a sealed one not yet committing (nothing of them reaches the
     // store).
     void discard_batch();
@@ -162,9 +176,21 @@ class GraphStore {
     // batch whose rows start a fresh node group straight to disk; rows appended to a group
     // that is partly filled are held in memory and the group is rewritten at the checkpoint.
     int64_t variants_to_node_group_end() const;
-    // The id of the last batch committed with commit_batch (0 when none).
+    // The id of the last batch committed with commit_batch (0 when none). Batch ids grow by
+    // one per committed batch; each Variant row records the id of the batch that added it.
     uint64_t last_batch();
-    void set_last_batch(uint64_t batch_id);
+    // Bumped whenever Variant rows are deleted (undo_source): copies derived from the rows
+    // (the variant index) compare it to know they must be rebuilt rather than extended.
+    uint64_t variant_epoch();
+
+    // Store-wide settings kept in Meta (e.g. the embedder that defines the store's vectors).
+    std::optional<std::string> meta(const std::string& key);
+    void set_meta(const std::string& key, const std::string& value);
+    // Sets Variant.emb (a stored model embedding, see embed/stored_embedding.hpp) for each
+    // (key, text) pair, in one transaction.
+    void write_embeddings(const std::vector<std::pair<std::string, std::string>>& embeddings);
+    // Clears every stored embedding (before the store is embedded with another model).
+    void clear_embeddings();
     // Sources whose load did not finish ("loading").
     std::vector<SourceRecord> unfinished_sources();
     // True when the rows a source's committed batches added are all present (Variant rows

@@ -2,7 +2,7 @@
 // the search.
 #include <cmath>
 
-#include "store/vector_store.hpp"
+#include "index/variant_index.hpp"
 #include "tools/catalogue_parts.hpp"
 #include "tools/tool_args.hpp"
 #include "vcf/region_list.hpp"
@@ -18,8 +18,8 @@ json string_array(const std::string& description) {
     return {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", description}};
 }
 
-store::VectorFilter vector_filter(const json& args) {
-    store::VectorFilter f;
+index::VectorFilter vector_filter(const json& args) {
+    index::VectorFilter f;
     f.chroms = string_list(args, "chroms");
     if (args.contains("region")) f.regions.push_back(parse_one_region(args["region"]));
     for (const auto& c : string_list(args, "classes")) {
@@ -29,8 +29,8 @@ store::VectorFilter vector_filter(const json& args) {
     }
     f.genes = string_list(args, "genes");
     for (const auto& i : string_list(args, "impacts")) {
-        store::Impact impact;
-        if (!store::parse_impact(i, impact)) throw ToolError("unknown impact " + i);
+        index::Impact impact;
+        if (!index::parse_impact(i, impact)) throw ToolError("unknown impact " + i);
         f.impacts.push_back(impact);
     }
     if (args.contains("min_af")) f.min_af = args["min_af"].get<float>();
@@ -55,7 +55,7 @@ Tool similar_variants() {
         {"chroms", string_array("Only these chromosomes")},
         {"region", filter_properties()["region"]},
         {"classes", classes},
-        {"genes", string_array("Only variants whose primary gene is one of these")},
+        {"genes", string_array("Only variants in one of these genes (as variants_in_gene)")},
         {"impacts", impacts},
         {"min_af", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
         {"max_af", {{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
@@ -67,12 +67,12 @@ Tool similar_variants() {
         "quality), nearest first, with Euclidean distance. Filters apply inside the search, "
         "so k results come back whenever k variants match.",
         object_schema(std::move(props), {"variant"}), [](const json& args, ToolContext& context) {
-            auto& vectors = context.vectors();
+            auto& vectors = context.variant_index();
             const std::string key = vcf::canonical_variant_key(args["variant"].get<std::string>());
-            auto query = vectors.get_vector(key);
+            auto query = vectors.vector_of(key);
             if (!query)
                 throw ToolError("variant " + key +
-                                " is not in the vector store (keys are chrom:pos:ref:alt "
+                                " is not in the store (keys are chrom:pos:ref:alt "
                                 "after splitting and trimming; variant_carriers or "
                                 "variants_in_region find the exact key)");
             const int k = args.value("k", 10);
@@ -86,7 +86,7 @@ Tool similar_variants() {
                 table.rows.push_back({static_cast<int64_t>(i + 1), h.key, h.distance, at.chrom,
                                       at.pos, std::string(vcf::to_string(at.vclass)),
                                       at.gene.empty() ? json(nullptr) : json(at.gene),
-                                      std::string(store::to_string(at.impact)),
+                                      std::string(index::to_string(at.impact)),
                                       std::isnan(at.af) ? json(nullptr) : json(at.af)});
             }
             table.total = table.rows.size();

@@ -1,7 +1,8 @@
 #include "tools/tool_context.hpp"
 
 #include "store/graph_store.hpp"
-#include "store/vector_store.hpp"
+#include "index/store_embedder.hpp"
+#include "index/variant_index.hpp"
 #include "tools/tool_registry.hpp"
 
 namespace vcfagent::tools {
@@ -10,13 +11,9 @@ ToolContext::ToolContext(std::filesystem::path db, std::filesystem::path data_di
                          ToolLimits limits)
     : db_(std::move(db)), data_dir_(std::move(data_dir)), limits_(limits) {}
 
-ToolContext::ToolContext(store::GraphStore& graph, store::VectorStore& vectors,
-                         std::filesystem::path data_dir, ToolLimits limits)
-    : db_(graph.dir()),
-      data_dir_(std::move(data_dir)),
-      limits_(limits),
-      borrowed_graph_(&graph),
-      borrowed_vectors_(&vectors) {}
+ToolContext::ToolContext(store::GraphStore& graph, std::filesystem::path data_dir,
+                         ToolLimits limits)
+    : db_(graph.dir()), data_dir_(std::move(data_dir)), limits_(limits), borrowed_graph_(&graph) {}
 
 ToolContext::~ToolContext() = default;
 
@@ -31,15 +28,22 @@ store::GraphStore& ToolContext::graph() {
     return *graph_;
 }
 
-store::VectorStore& ToolContext::vectors() {
-    if (borrowed_vectors_) return *borrowed_vectors_;
+index::VariantIndex& ToolContext::variant_index() {
+    store::GraphStore& g = graph();
     std::lock_guard lock(open_mutex_);
-    if (!vectors_) {
-        store::VectorStoreOptions options;
-        options.read_only = true;
-        vectors_ = store::VectorStore::open(store::vectors_dir(db_), options);
+    if (!index_)
+        index_ = std::make_unique<index::VariantIndex>(
+            g, index::open_store_embedder(g, embed::EmbedderConfig{}, false));
+    return *index_;
+}
+
+void ToolContext::refresh_index() {
+    index::VariantIndex* opened;
+    {
+        std::lock_guard lock(open_mutex_);
+        opened = index_.get();
     }
-    return *vectors_;
+    if (opened) opened->catch_up();
 }
 
 std::filesystem::path ToolContext::allowed_file(const std::string& path) const {

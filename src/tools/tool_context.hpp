@@ -10,8 +10,10 @@
 
 namespace vcfagent::store {
 class GraphStore;
-class VectorStore;
 }  // namespace vcfagent::store
+namespace vcfagent::index {
+class VariantIndex;
+}  // namespace vcfagent::index
 
 namespace vcfagent::tools {
 
@@ -25,19 +27,20 @@ class ToolContext {
   public:
     // `data_dir`: the only directory validate_file / file_stats may read below (empty: none).
     ToolContext(std::filesystem::path db, std::filesystem::path data_dir, ToolLimits limits = {});
-    // Borrows stores someone else opened (the server, when it also ingests: Kuzu allows no
+    // Borrows a graph someone else opened (the server, when it also ingests: Kuzu allows no
     // read-only handle beside its writer). Writes stay refused by the read-only query path.
-    ToolContext(store::GraphStore& graph, store::VectorStore& vectors,
-                std::filesystem::path data_dir, ToolLimits limits = {});
+    ToolContext(store::GraphStore& graph, std::filesystem::path data_dir, ToolLimits limits = {});
     ~ToolContext();
     ToolContext(const ToolContext&) = delete;
     ToolContext& operator=(const ToolContext&) = delete;
 
     // The graph store opened read-only (Kuzu's read-only mode); opened on first use.
     store::GraphStore& graph();
-    // The vector store opened read-only; opened on first use. Throws StoreError when the
-    // store has none.
-    store::VectorStore& vectors();
+    // The variant index of the store, opened (loaded, caught up) on first use with the
+    // store's embedder.
+    index::VariantIndex& variant_index();
+    // Brings an opened variant index up to date with the graph (after a load).
+    void refresh_index();
 
     const std::filesystem::path& db() const { return db_; }
     const ToolLimits& limits() const { return limits_; }
@@ -50,11 +53,10 @@ class ToolContext {
     const std::filesystem::path db_;
     const std::filesystem::path data_dir_;
     const ToolLimits limits_;
-    std::mutex open_mutex_;  // guards graph_ and vectors_ while they are opened
+    std::mutex open_mutex_;  // guards graph_ and index_ while they are opened
     std::unique_ptr<store::GraphStore> graph_;
-    std::unique_ptr<store::VectorStore> vectors_;
+    std::unique_ptr<index::VariantIndex> index_;
     store::GraphStore* const borrowed_graph_ = nullptr;
-    store::VectorStore* const borrowed_vectors_ = nullptr;
 };
 
 }  // namespace vcfagent::tools

@@ -16,6 +16,10 @@ struct VariantBatch {
     int64_t last_line = 0;
     size_t records = 0;
     size_t calls = 0;
+    // The reader's progress when the batch was complete (for progress reports, which must not
+    // ask the reader itself while another thread reads).
+    int64_t records_read = 0;
+    int64_t bytes_read = 0;
     void clear() {
         variants.clear();
         first_line = last_line = 0;

@@ -13,7 +13,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 // Streaming 64-bit content hash (not cryptographic; detects torn and flipped bytes). The
 // value does not depend on how the stream is chunked.
@@ -131,4 +131,4 @@ void atomic_write_file(const std::filesystem::path& path, std::string_view conte
 // system has no hard links.
 void link_or_copy(const std::filesystem::path& src, const std::filesystem::path& dst);
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

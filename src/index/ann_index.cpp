@@ -1,8 +1,8 @@
-#include "store/vector_index.hpp"
+#include "index/ann_index.hpp"
 
 #include <faiss/IndexHNSW.h>
-#include <faiss/IndexIVFPQ.h>
-#include <faiss/clone_index.h>
+#include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexScalarQuantizer.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_io.h>
 
@@ -11,9 +11,8 @@
 #include <random>
 
 #include "common/error.hpp"
-#include "store/vector_distance.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 namespace fs = std::filesystem;
 using idx_t = faiss::Index::idx_t;
@@ -23,7 +22,6 @@ namespace {
 // FAISS warns when a centroid gets fewer training points than this; nlist is bounded so
 // that never happens with the default sample.
 constexpr int kPointsPerCentroid = 39;
-constexpr int kPqCentroids = 256;  // 8-bit sub-quantizers
 
 // A uniform sample of `want` row numbers out of n, ascending (selection sampling), from a
 // fixed seed so a rebuild of the same rows trains the same quantizers.
@@ -45,8 +43,8 @@ std::vector<int64_t> sample_rows(int64_t n, int64_t want) {
 faiss::IndexHNSW* as_hnsw(faiss::Index* index) {
     return dynamic_cast<faiss::IndexHNSW*>(index);
 }
-faiss::IndexIVFPQ* as_ivfpq(faiss::Index* index) {
-    return dynamic_cast<faiss::IndexIVFPQ*>(index);
+faiss::IndexIVF* as_ivf(faiss::Index* index) {
+    return dynamic_cast<faiss::IndexIVF*>(index);
 }
 
 template <typename F>
@@ -72,8 +70,10 @@ std::string_view to_string(IndexKind kind) {
             return "auto";
         case IndexKind::Flat:
             return "flat";
-        case IndexKind::IvfPq:
-            return "ivfpq";
+        case IndexKind::IvfFlat:
+            return "ivfflat";
+        case IndexKind::IvfSq8:
+            return "ivfsq8";
         case IndexKind::Hnsw:
             return "hnsw";
     }
@@ -81,7 +81,8 @@ std::string_view to_string(IndexKind kind) {
 }
 
 bool parse_index_kind(std::string_view name, IndexKind& out) {
-    for (IndexKind k : {IndexKind::Auto, IndexKind::Flat, IndexKind::IvfPq, IndexKind::Hnsw}) {
+    for (IndexKind k : {IndexKind::Auto, IndexKind::Flat, IndexKind::IvfFlat, IndexKind::IvfSq8,
+                        IndexKind::Hnsw}) {
         if (name == to_string(k)) {
             out = k;
             return true;
@@ -92,22 +93,10 @@ bool parse_index_kind(std::string_view name, IndexKind& out) {
 
 int default_nlist(int64_t rows, int train_rows) {
     // sqrt(n) lists: training (sample x nlist) and assigning every row (n x nlist) dominate
-    // index builds during an ingest; 4*sqrt(n) cost 4x that (measured 80 s of vector work on
-    // a 1M-row load) for no recall gain once nprobe scales with nlist and results are re-ranked
-    // exactly.
+    // index builds; 4*sqrt(n) cost 4x that for no recall gain once nprobe scales with nlist.
     const double want = std::sqrt(static_cast<double>(std::max<int64_t>(rows, 1)));
     const int by_training = std::max(1, train_rows / kPointsPerCentroid);
     return std::clamp(static_cast<int>(std::lround(want)), 1, std::min(by_training, 65536));
-}
-
-int default_pq_m(int dim) {
-    // Sub-vectors of ~4 dimensions: 16 bytes per 64-d vector, precise enough for the exact
-    // re-ranking to recover recall@10 >= 0.95.
-    const int target = std::max(1, dim / 4);
-    int best = 1;
-    for (int m = 1; m <= dim; ++m)
-        if (dim % m == 0 && std::abs(m - target) < std::abs(best - target)) best = m;
-    return best;
 }
 
 // Measured on 1M builtin embeddings (nlist 3360): nprobe 32 -> recall@10 0.996, 64 -> 0.999,
@@ -162,18 +151,17 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
                 a->index_ = std::move(h);
                 break;
             }
-            case IndexKind::IvfPq: {
-                if (n < kPqCentroids)
-                    throw StoreError("IVF-PQ needs at least " + std::to_string(kPqCentroids) +
+            case IndexKind::IvfFlat:
+            case IndexKind::IvfSq8: {
+                if (n < kMinIvfRows)
+                    throw StoreError("an IVF index needs at least " + std::to_string(kMinIvfRows) +
                                      " rows to train, got " + std::to_string(n));
-                // k-means cost grows with sample x nlist: sample ~40 points per wanted list
-                // (and enough for the 256 PQ centroids), no more.
+                // k-means cost grows with sample x nlist: sample ~40 points per wanted list.
                 const int64_t want_lists = params.ivf_nlist > 0
                                                ? params.ivf_nlist
                                                : default_nlist(n, params.train_sample_max);
-                const int64_t sample = std::min<int64_t>(
-                    params.train_sample_max,
-                    std::max<int64_t>(want_lists, kPqCentroids) * (kPointsPerCentroid + 1));
+                const int64_t sample = std::min<int64_t>(params.train_sample_max,
+                                                         want_lists * (kPointsPerCentroid + 1));
                 const auto rows = sample_rows(n, sample);
                 std::vector<float> train(rows.size() * static_cast<size_t>(dim));
                 for (size_t i = 0; i < rows.size(); ++i)
@@ -181,26 +169,23 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
                 const int nlist = params.ivf_nlist > 0
                                       ? params.ivf_nlist
                                       : default_nlist(n, static_cast<int>(rows.size()));
-                const int m = params.pq_m > 0 ? params.pq_m : default_pq_m(dim);
-                if (dim % m != 0)
-                    throw StoreError("IVF-PQ sub-vector count " + std::to_string(m) +
-                                     " does not divide the dimension " + std::to_string(dim));
                 auto quantizer = new faiss::IndexFlatL2(dim);
-                auto ivf = std::make_unique<faiss::IndexIVFPQ>(quantizer, dim, nlist, m, 8);
+                std::unique_ptr<faiss::IndexIVF> ivf;
+                if (kind == IndexKind::IvfFlat)
+                    ivf = std::make_unique<faiss::IndexIVFFlat>(quantizer, dim, nlist);
+                else
+                    ivf = std::make_unique<faiss::IndexIVFScalarQuantizer>(
+                        quantizer, dim, nlist, faiss::ScalarQuantizer::QT_8bit);
                 ivf->own_fields = true;
                 // The sample is sized for the centroids; silence FAISS's advisory warning for
                 // small collections where fewer points are all there is.
                 ivf->cp.min_points_per_centroid = 1;
-                ivf->pq.cp.min_points_per_centroid = 1;
                 // 10 Lloyd iterations instead of 25: the centroids only route queries to
-                // lists (recall is recovered by nprobe and exact re-ranking), and training
-                // dominates the build time.
+                // lists (recall is recovered by nprobe), and training dominates the build.
                 ivf->cp.niter = 10;
                 ivf->train(static_cast<idx_t>(rows.size()), train.data());
                 add_runs(*ivf);
                 ivf->nprobe = params.ivf_nprobe > 0 ? params.ivf_nprobe : default_nprobe(nlist);
-                a->raw_ = std::make_unique<faiss::IndexFlatL2>(dim);
-                add_runs(*a->raw_);
                 a->index_ = std::move(ivf);
                 a->trained_rows_ = n;
                 break;
@@ -215,50 +200,17 @@ int64_t AnnIndex::size() const {
     return index_->ntotal;
 }
 
-const faiss::IndexFlat& AnnIndex::raw_table() const {
-    switch (kind_) {
-        case IndexKind::IvfPq:
-            return *raw_;
-        case IndexKind::Hnsw:
-            return *static_cast<const faiss::IndexFlat*>(
-                static_cast<const faiss::IndexHNSW*>(index_.get())->storage);
-        default:
-            return *static_cast<const faiss::IndexFlat*>(index_.get());
-    }
-}
-
-const float* AnnIndex::vector(int64_t row) const {
-    return raw_table().get_xb() + static_cast<size_t>(row) * dim_;
+const float* AnnIndex::flat_vectors() const {
+    auto* flat = dynamic_cast<const faiss::IndexFlat*>(index_.get());
+    return flat ? flat->get_xb() : nullptr;
 }
 
 void AnnIndex::add(const float* x, int64_t n) {
     if (n <= 0) return;
     faiss_call("add", [&] {
         index_->add(n, x);
-        if (raw_) raw_->add(n, x);
         return 0;
     });
-}
-
-std::unique_ptr<AnnIndex> AnnIndex::clone() const {
-    std::unique_ptr<AnnIndex> a(new AnnIndex(kind_, dim_, params_));
-    faiss_call("clone", [&] {
-        if (auto* h = dynamic_cast<const faiss::IndexHNSWFlat*>(index_.get())) {
-            // FAISS 1.7.3's clone_index turns an IndexHNSWFlat into a plain IndexHNSW, which
-            // write_index cannot serialise; copy the graph and the flat storage instead.
-            auto copy = std::make_unique<faiss::IndexHNSWFlat>();
-            static_cast<faiss::IndexHNSW&>(*copy) = static_cast<const faiss::IndexHNSW&>(*h);
-            copy->storage = new faiss::IndexFlat(*static_cast<const faiss::IndexFlat*>(h->storage));
-            copy->own_fields = true;
-            a->index_ = std::move(copy);
-            return 0;
-        }
-        a->index_.reset(faiss::clone_index(index_.get()));
-        if (raw_) a->raw_.reset(static_cast<faiss::IndexFlat*>(faiss::clone_index(raw_.get())));
-        return 0;
-    });
-    a->trained_rows_ = trained_rows_;
-    return a;
 }
 
 void AnnIndex::reserve(int64_t rows) {
@@ -266,28 +218,22 @@ void AnnIndex::reserve(int64_t rows) {
 }
 
 int AnnIndex::nlist() const {
-    auto* ivf = as_ivfpq(index_.get());
+    auto* ivf = as_ivf(index_.get());
     return ivf ? static_cast<int>(ivf->nlist) : 0;
 }
 
 int AnnIndex::nprobe_default() const {
-    auto* ivf = as_ivfpq(index_.get());
+    auto* ivf = as_ivf(index_.get());
     return ivf ? static_cast<int>(ivf->nprobe) : 0;
-}
-
-int AnnIndex::pq_m() const {
-    auto* ivf = as_ivfpq(index_.get());
-    return ivf ? static_cast<int>(ivf->pq.M) : 0;
 }
 
 void AnnIndex::set_search_defaults(const IndexParams& params) {
     params_.hnsw_ef_search = params.hnsw_ef_search;
     params_.hnsw_ef_max = params.hnsw_ef_max;
-    params_.refine_factor = params.refine_factor;
     params_.ivf_nprobe = params.ivf_nprobe;
     if (auto* h = as_hnsw(index_.get()))
         h->hnsw.efSearch = std::max(params.hnsw_ef_max, 2 * params.hnsw_ef_search);
-    if (auto* ivf = as_ivfpq(index_.get()))
+    if (auto* ivf = as_ivf(index_.get()))
         if (params.ivf_nprobe > 0) ivf->nprobe = params.ivf_nprobe;
 }
 
@@ -325,12 +271,11 @@ void AnnIndex::search(const float* query, int k, const faiss::IDSelector* sel, d
             sp = std::move(p);
             break;
         }
-        case IndexKind::IvfPq: {
+        case IndexKind::IvfFlat:
+        case IndexKind::IvfSq8: {
             auto p = std::make_unique<faiss::SearchParametersIVF>();
             const int base = tuning.nprobe > 0 ? tuning.nprobe : nprobe_default();
             const int nl = nlist();
-            fetch = static_cast<int>(
-                std::min<int64_t>(static_cast<int64_t>(k) * std::max(1, params_.refine_factor), n));
             // The filter is checked inside each probed list, so probing more lists only
             // matters when the probed ones would hold too few accepted rows: aim for four
             // times the candidates wanted (lists hold n / nlist rows on average).
@@ -351,76 +296,70 @@ void AnnIndex::search(const float* query, int k, const faiss::IDSelector* sel, d
     out.reserve(static_cast<size_t>(fetch));
     for (int i = 0; i < fetch; ++i) {
         if (ids[i] < 0) continue;
-        float d = dist[i];
-        // PQ distances are approximate: re-rank with the stored vector.
-        if (kind_ == IndexKind::IvfPq) d = l2_squared(query, vector(ids[i]), dim_);
-        out.push_back({ids[i], d});
+        out.push_back({ids[i], dist[i]});
     }
     std::sort(out.begin(), out.end());
     if (out.size() > static_cast<size_t>(k)) out.resize(static_cast<size_t>(k));
 }
 
 size_t AnnIndex::memory_bytes() const {
-    size_t bytes = static_cast<size_t>(raw_table().ntotal) * dim_ * sizeof(float);
+    size_t bytes = 0;
+    if (auto* flat = dynamic_cast<const faiss::IndexFlatCodes*>(index_.get()))
+        bytes += flat->codes.capacity();
     if (auto* h = as_hnsw(index_.get())) {
+        bytes += static_cast<size_t>(h->ntotal) * dim_ * sizeof(float);
         bytes += h->hnsw.neighbors.capacity() * sizeof(int) + h->hnsw.levels.capacity() * 4 +
                  h->hnsw.offsets.capacity() * 8;
     }
-    if (auto* ivf = as_ivfpq(index_.get())) {
+    if (auto* ivf = as_ivf(index_.get())) {
         bytes += static_cast<size_t>(ivf->ntotal) * (ivf->code_size + sizeof(idx_t));
         bytes += static_cast<size_t>(ivf->nlist) * dim_ * sizeof(float);
-        bytes += ivf->pq.centroids.size() * sizeof(float);
     }
     return bytes;
 }
 
-IndexFile AnnIndex::save(const fs::path& dir, const std::string& prefix) const {
-    const std::string name = prefix + ".faiss";
-    HashingWriter w(dir / name);
+FileDigest AnnIndex::save(const fs::path& path) const {
+    HashingWriter w(path);
     faiss_call("write_index", [&] {
         faiss::write_index(index_.get(), &w);
         return 0;
     });
-    return {name, w.finish()};
+    return w.finish();
 }
 
-std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& dir, IndexKind kind, const IndexFile& file,
-                                         const IndexParams& params, int64_t trained_rows,
-                                         std::unique_ptr<faiss::IndexFlatL2> raw) {
+std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& path, IndexKind kind,
+                                         const FileDigest& digest, const IndexParams& params,
+                                         int64_t trained_rows) {
     std::unique_ptr<AnnIndex> a(new AnnIndex(kind, 0, params));
-    const fs::path path = dir / file.name;
-    verify_file(path, file.digest);
+    verify_file(path, digest);
     {
         FileReader r(path);
         a->index_.reset(faiss_call("read_index", [&] { return faiss::read_index(&r); }));
     }
     a->dim_ = a->index_->d;
-    auto wrong_type = [&] {
-        throw StoreError(path.string() + " does not hold a " + std::string(to_string(kind)) +
-                         " index");
-    };
+    bool right_type = false;
     switch (kind) {
         case IndexKind::Auto:
-            wrong_type();
             break;
         case IndexKind::Flat:
-            if (!dynamic_cast<faiss::IndexFlatL2*>(a->index_.get())) wrong_type();
+            right_type = dynamic_cast<faiss::IndexFlatL2*>(a->index_.get()) != nullptr;
             break;
         case IndexKind::Hnsw:
-            if (!dynamic_cast<faiss::IndexHNSWFlat*>(a->index_.get())) wrong_type();
+            right_type = dynamic_cast<faiss::IndexHNSWFlat*>(a->index_.get()) != nullptr;
             break;
-        case IndexKind::IvfPq: {
-            if (!as_ivfpq(a->index_.get())) wrong_type();
-            if (!raw || raw->d != a->dim_ || raw->ntotal != a->index_->ntotal)
-                throw StoreError(path.string() +
-                                 ": the stored vectors do not match its IVF-PQ index");
-            a->raw_ = std::move(raw);
+        case IndexKind::IvfFlat:
+            right_type = dynamic_cast<faiss::IndexIVFFlat*>(a->index_.get()) != nullptr;
             break;
-        }
+        case IndexKind::IvfSq8:
+            right_type = dynamic_cast<faiss::IndexIVFScalarQuantizer*>(a->index_.get()) != nullptr;
+            break;
     }
+    if (!right_type)
+        throw StoreError(path.string() + " does not hold a " + std::string(to_string(kind)) +
+                         " index");
     a->trained_rows_ = trained_rows;
     a->set_search_defaults(params);
     return a;
 }
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

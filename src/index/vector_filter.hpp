@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "store/vector_attributes.hpp"
+#include "index/variant_attributes.hpp"
 #include "vcf/region_list.hpp"
 #include "vcf/variant.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 // Fields combine with AND; the values listed within one field combine with OR. An empty
 // field does not constrain.
@@ -21,10 +21,10 @@ struct VectorFilter {
     std::vector<std::string> chroms;         // exact contig names ("chr22" also matches "22")
     std::vector<vcf::Region> regions;        // 1-based inclusive on the variant's pos
     std::vector<vcf::VariantClass> classes;  // variant classes
-    std::vector<std::string> genes;          // primary gene symbols (case-insensitive)
+    std::vector<std::string> genes;          // gene symbols, exact (any InGene gene)
     std::vector<Impact> impacts;             // worst impact
     std::optional<float> min_af, max_af;     // inclusive; rows without AF never match
-    std::vector<uint32_t> sources;           // source ids
+    std::vector<uint32_t> sources;           // source numbers (Source.num)
     bool empty() const;
 };
 
@@ -59,9 +59,8 @@ class RowBitmap {
     size_t rows_;
 };
 
-// Rows that satisfy `filter` and are not set in `deleted`.
-RowBitmap select_rows(const AttributeColumns& columns, const RowBitmap& deleted,
-                      const VectorFilter& filter);
+// Rows that satisfy `filter`.
+RowBitmap select_rows(const AttributeColumns& columns, const VectorFilter& filter);
 
 // FAISS view of a bitmap for an index whose local id 0 is row `offset` (the delta index
 // numbers its rows from 0).
@@ -75,4 +74,4 @@ class BitmapSelector : public faiss::IDSelector {
     int64_t offset_;
 };
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

@@ -1,7 +1,9 @@
 #pragma once
-// The attributes people filter similarity searches by, kept as compact columns beside the
-// vectors: one array per attribute indexed by row id, strings dictionary-encoded. A million
-// rows cost ~26 bytes each here, with no per-row heap objects.
+// The attributes people filter similarity searches by, cached from the graph as compact
+// columns beside the ANN index: one array per attribute indexed by row id, strings
+// dictionary-encoded, no per-row heap objects. A variant's genes are its InGene edges, as in
+// `query gene`: the first is its primary gene (shown in results), the others are kept in a
+// short side list, so a gene filter matches any of them.
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -9,10 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/vector_io.hpp"
+#include "index/index_io.hpp"
 #include "vcf/variant.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 // Predicted impact, ordered so that a larger value is worse (SnpEff/VEP IMPACT).
 enum class Impact : uint8_t { None = 0, Modifier, Low, Moderate, High };
@@ -21,16 +23,14 @@ std::string_view to_string(Impact impact);
 bool parse_impact(std::string_view name, Impact& out);
 // The worst impact over a variant's annotations (None without annotations).
 Impact worst_impact(const vcf::Variant& v);
-// The primary gene: the first annotation naming one (SnpEff and VEP list the most severe
-// consequence first); empty when none does.
-std::string_view primary_gene(const vcf::Variant& v);
+
 
 // A decoded row, for results.
 struct VariantAttributes {
     std::string chrom;
     int64_t pos = 0;
     vcf::VariantClass vclass = vcf::VariantClass::Snv;
-    std::string gene;  // "" when unknown
+    std::string gene;  // the primary gene; "" when none
     Impact impact = Impact::None;
     float af = std::numeric_limits<float>::quiet_NaN();
     uint32_t source = 0;
@@ -60,26 +60,23 @@ class AttributeColumns {
     void append(const vcf::Variant& v, uint32_t source);
     size_t size() const { return pos_.size(); }
     VariantAttributes row(int64_t r) const;
-    // Keeps only rows whose keep[r] is true, preserving order.
-    void compact(const std::vector<uint8_t>& keep);
     void reserve(size_t rows);
 
     const std::vector<uint32_t>& chrom() const { return chrom_; }
     const std::vector<int64_t>& pos() const { return pos_; }
     const std::vector<uint8_t>& vclass() const { return vclass_; }
     const std::vector<uint32_t>& gene() const { return gene_; }
+    // (row << 32 | gene code) of every gene after a row's first, in row order.
+    const std::vector<uint64_t>& other_genes() const { return other_genes_; }
     const std::vector<uint8_t>& impact() const { return impact_; }
     const std::vector<float>& af() const { return af_; }
     const std::vector<uint32_t>& source() const { return source_; }
     const StringDictionary& chroms() const { return chroms_; }
     const StringDictionary& genes() const { return genes_; }
 
-    // Rows [begin, end) of every column (dictionaries are written separately).
-    void write_rows(HashingWriter& w, size_t begin, size_t end) const;
-    // Appends `rows` rows read from a file written by write_rows.
-    void read_rows_append(FileReader& r, size_t rows);
-    void write_dictionaries(HashingWriter& w) const;
-    void read_dictionaries(FileReader& r);
+    // Every column and dictionary; read() replaces the contents with what write() wrote.
+    void write(HashingWriter& w) const;
+    void read(FileReader& r);
     // Memory held by the columns and dictionaries, in bytes (approximate for dictionaries).
     size_t memory_bytes() const;
 
@@ -90,9 +87,10 @@ class AttributeColumns {
     std::vector<int64_t> pos_;
     std::vector<uint8_t> vclass_;
     std::vector<uint32_t> gene_;
+    std::vector<uint64_t> other_genes_;
     std::vector<uint8_t> impact_;
     std::vector<float> af_;
     std::vector<uint32_t> source_;
 };
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

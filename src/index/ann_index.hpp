@@ -1,8 +1,9 @@
 #pragma once
-// One FAISS ANN index over rows [0, size()) of the vector store, with the raw vectors kept
-// exactly once: inside the flat index, inside HNSW's flat storage, or (IVF-PQ, whose codes
-// are lossy) in a flat table beside it that re-ranks candidates with exact distances. Every
-// search therefore returns exact squared L2 distances, whatever the index kind.
+// One FAISS ANN index over rows [0, size()) of the variant index. Exact flat below a size,
+// otherwise an inverted file (IVF) with exact (IVF-Flat) or 8-bit scalar-quantised codes
+// (IVF-SQ8, a quarter of the memory, distances within the quantiser's step), or HNSW. The
+// index holds no second copy of the vectors: they are derived from the graph and recomputed
+// there when needed (see variant_index.hpp).
 #include <faiss/Index.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/impl/IDSelector.h>
@@ -15,13 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "store/vector_io.hpp"
+#include "index/index_io.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
-enum class IndexKind : uint8_t { Auto, Flat, IvfPq, Hnsw };
+enum class IndexKind : uint8_t { Auto, Flat, IvfFlat, IvfSq8, Hnsw };
 std::string_view to_string(IndexKind kind);
-// "auto" | "flat" | "ivfpq" | "hnsw"; false for anything else.
+// "auto" | "flat" | "ivfflat" | "ivfsq8" | "hnsw"; false for anything else.
 bool parse_index_kind(std::string_view name, IndexKind& out);
 
 struct IndexParams {
@@ -34,8 +35,6 @@ struct IndexParams {
     int hnsw_ef_max = 512;
     int ivf_nlist = 0;      // 0: ~sqrt(rows), bounded by the training sample
     int ivf_nprobe = 0;     // 0: chosen from nlist (see default_nprobe)
-    int pq_m = 0;           // sub-vectors; 0: a divisor of the dimension near dim/4
-    int refine_factor = 8;  // IVF-PQ candidates per wanted result, re-ranked exactly
     int train_sample_max = 131072;
 };
 
@@ -53,17 +52,14 @@ struct Neighbor {
     }
 };
 
-// A file written for an index: its name inside the version directory and its digest.
-struct IndexFile {
-    std::string name;
-    FileDigest digest;
-};
-
 // Rows stored contiguously, row-major: `n` vectors starting at `x`.
 struct VectorRun {
     const float* x = nullptr;
     int64_t n = 0;
 };
+
+// Fewest rows an IVF index is trained on (the quantiser needs enough points per list).
+inline constexpr int64_t kMinIvfRows = 1024;
 
 class AnnIndex {
   public:
@@ -79,11 +75,10 @@ class AnnIndex {
     IndexKind kind() const { return kind_; }
     int dim() const { return dim_; }
     int64_t size() const;
-    // The exact stored vector of a row.
-    const float* vector(int64_t row) const;
-    // Appends rows (numbered from size()); an IVF-PQ index keeps its trained quantizers.
+    // The stored vectors of a flat index (size() rows); nullptr for other kinds.
+    const float* flat_vectors() const;
+    // Appends rows (numbered from size()); an IVF index keeps its trained quantizers.
     void add(const float* x, int64_t n);
-    std::unique_ptr<AnnIndex> clone() const;
     void reserve(int64_t rows);
 
     // Up to k nearest rows accepted by sel (nullptr: all), ascending distance. `selectivity`
@@ -91,42 +86,33 @@ class AnnIndex {
     void search(const float* query, int k, const faiss::IDSelector* sel, double selectivity,
                 const SearchTuning& tuning, std::vector<Neighbor>& out) const;
 
-    // Rows indexed by the trained structures (IVF-PQ), for deciding when to retrain.
+    // Rows the IVF quantiser was trained for, for deciding when to retrain.
     int64_t trained_rows() const { return trained_rows_; }
     int nlist() const;
     int nprobe_default() const;
-    int pq_m() const;
     const IndexParams& params() const { return params_; }
     void set_search_defaults(const IndexParams& params);
     size_t memory_bytes() const;
 
-    // Writes `<prefix>.faiss` into dir. An IVF-PQ index's exact vectors are not in it: the
-    // vector store persists every row's vector once, in its row segments.
-    IndexFile save(const std::filesystem::path& dir, const std::string& prefix) const;
-    // Reads a file written by save(), verified against its digest before parsing. IVF-PQ
-    // takes its exact vectors (`raw`, one per indexed row) from the caller; other kinds
-    // ignore `raw`.
-    static std::unique_ptr<AnnIndex> load(const std::filesystem::path& dir, IndexKind kind,
-                                          const IndexFile& file, const IndexParams& params,
-                                          int64_t trained_rows,
-                                          std::unique_ptr<faiss::IndexFlatL2> raw = nullptr);
+    // Writes the index to `path` (a new file); returns its digest.
+    FileDigest save(const std::filesystem::path& path) const;
+    // Reads a file written by save(), verified against its digest before parsing.
+    static std::unique_ptr<AnnIndex> load(const std::filesystem::path& path, IndexKind kind,
+                                          const FileDigest& digest, const IndexParams& params,
+                                          int64_t trained_rows);
 
   private:
     AnnIndex(IndexKind kind, int dim, const IndexParams& params);
-    const faiss::IndexFlat& raw_table() const;
-
     IndexKind kind_;
     int dim_;
     IndexParams params_;
     std::unique_ptr<faiss::Index> index_;
-    std::unique_ptr<faiss::IndexFlat> raw_;  // IVF-PQ only
     int64_t trained_rows_ = 0;
 };
 
 // Picks defaults from the collection size: nlist ~ sqrt(n) bounded so every list gets
-// enough training points; m a divisor of dim near dim/4.
+// enough training points.
 int default_nlist(int64_t rows, int train_rows);
-int default_pq_m(int dim);
 int default_nprobe(int nlist);
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

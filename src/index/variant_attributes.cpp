@@ -1,11 +1,11 @@
-#include "store/vector_attributes.hpp"
+#include "index/variant_attributes.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "common/error.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 namespace {
 
@@ -16,19 +16,6 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-template <typename T>
-void compact_column(std::vector<T>& col, const std::vector<uint8_t>& keep) {
-    size_t out = 0;
-    for (size_t i = 0; i < col.size(); ++i)
-        if (keep[i]) col[out++] = col[i];
-    col.resize(out);
-    col.shrink_to_fit();
-}
-
-template <typename T>
-void write_slice(HashingWriter& w, const std::vector<T>& col, size_t begin, size_t end) {
-    write_array(w, col.data() + begin, end - begin);
-}
 
 }  // namespace
 
@@ -69,12 +56,6 @@ Impact worst_impact(const vcf::Variant& v) {
         if (!a.impact.empty() && parse_impact(a.impact, i)) worst = std::max(worst, i);
     }
     return worst;
-}
-
-std::string_view primary_gene(const vcf::Variant& v) {
-    for (const auto& a : v.annotations)
-        if (!a.gene.empty()) return a.gene;
-    return {};
 }
 
 StringDictionary::StringDictionary() {
@@ -119,7 +100,21 @@ void AttributeColumns::append(const vcf::Variant& v, uint32_t source) {
     chrom_.push_back(chroms_.intern(v.chrom));
     pos_.push_back(v.pos);
     vclass_.push_back(static_cast<uint8_t>(v.vclass));
-    gene_.push_back(genes_.intern(primary_gene(v)));
+    uint32_t primary = 0;
+    const uint64_t row = pos_.size() - 1;
+    for (const auto& a : v.annotations) {
+        if (a.gene.empty()) continue;
+        const uint32_t code = genes_.intern(a.gene);
+        if (primary == 0) {
+            primary = code;
+        } else if (code != primary) {
+            const uint64_t packed = row << 32 | code;
+            if (std::find(other_genes_.rbegin(), other_genes_.rend(), packed) ==
+                other_genes_.rend())
+                other_genes_.push_back(packed);
+        }
+    }
+    gene_.push_back(primary);
     impact_.push_back(static_cast<uint8_t>(worst_impact(v)));
     af_.push_back(v.af);
     source_.push_back(source);
@@ -137,16 +132,6 @@ VariantAttributes AttributeColumns::row(int64_t r) const {
     return a;
 }
 
-void AttributeColumns::compact(const std::vector<uint8_t>& keep) {
-    compact_column(chrom_, keep);
-    compact_column(pos_, keep);
-    compact_column(vclass_, keep);
-    compact_column(gene_, keep);
-    compact_column(impact_, keep);
-    compact_column(af_, keep);
-    compact_column(source_, keep);
-}
-
 void AttributeColumns::reserve(size_t rows) {
     chrom_.reserve(rows);
     pos_.reserve(rows);
@@ -157,52 +142,62 @@ void AttributeColumns::reserve(size_t rows) {
     source_.reserve(rows);
 }
 
-void AttributeColumns::write_rows(HashingWriter& w, size_t begin, size_t end) const {
-    write_slice(w, chrom_, begin, end);
-    write_slice(w, pos_, begin, end);
-    write_slice(w, vclass_, begin, end);
-    write_slice(w, gene_, begin, end);
-    write_slice(w, impact_, begin, end);
-    write_slice(w, af_, begin, end);
-    write_slice(w, source_, begin, end);
+void AttributeColumns::write(HashingWriter& w) const {
+    chroms_.write(w);
+    genes_.write(w);
+    const size_t n = size();
+    write_array(w, chrom_.data(), n);
+    write_array(w, pos_.data(), n);
+    write_array(w, vclass_.data(), n);
+    write_array(w, gene_.data(), n);
+    write_array(w, impact_.data(), n);
+    write_array(w, af_.data(), n);
+    write_array(w, source_.data(), n);
+    write_array(w, other_genes_.data(), other_genes_.size());
 }
 
-void AttributeColumns::read_rows_append(FileReader& r, size_t rows) {
-    const size_t first = size();
-    read_array_append(r, chrom_, rows);
-    read_array_append(r, pos_, rows);
-    read_array_append(r, vclass_, rows);
-    read_array_append(r, gene_, rows);
-    read_array_append(r, impact_, rows);
-    read_array_append(r, af_, rows);
-    read_array_append(r, source_, rows);
+void AttributeColumns::read(FileReader& r) {
+    *this = AttributeColumns();
+    chroms_.read(r);
+    genes_.read(r);
+    const auto n = read_pod<uint64_t>(r);
+    auto column = [&](auto& col, uint64_t count) {
+        col.resize(count);
+        if (count) r.read(col.data(), count * sizeof(col[0]));
+    };
+    column(chrom_, n);
+    auto counted = [&](auto& col) {
+        const auto count = read_pod<uint64_t>(r);
+        if (count != n) throw_count_mismatch(r.path(), count, n);
+        column(col, count);
+    };
+    counted(pos_);
+    counted(vclass_);
+    counted(gene_);
+    counted(impact_);
+    counted(af_);
+    counted(source_);
+    column(other_genes_, read_pod<uint64_t>(r));
     // Codes index the dictionaries, so a bad code would read out of bounds later.
-    for (size_t i = first; i < chrom_.size(); ++i) {
+    for (size_t i = 0; i < n; ++i) {
         if (chrom_[i] >= chroms_.size() || gene_[i] >= genes_.size() ||
             vclass_[i] > static_cast<uint8_t>(vcf::VariantClass::NoAlt) ||
             impact_[i] > static_cast<uint8_t>(Impact::High))
             throw StoreError(r.path().string() + ": row " + std::to_string(i) +
                              " holds an out-of-range attribute code");
     }
-}
-
-void AttributeColumns::write_dictionaries(HashingWriter& w) const {
-    chroms_.write(w);
-    genes_.write(w);
-}
-
-void AttributeColumns::read_dictionaries(FileReader& r) {
-    chroms_.read(r);
-    genes_.read(r);
+    for (uint64_t packed : other_genes_)
+        if ((packed >> 32) >= n || (packed & 0xffffffffu) >= genes_.size())
+            throw StoreError(r.path().string() + ": a gene entry is out of range");
 }
 
 size_t AttributeColumns::memory_bytes() const {
     size_t bytes = chrom_.capacity() * 4 + pos_.capacity() * 8 + vclass_.capacity() +
                    gene_.capacity() * 4 + impact_.capacity() + af_.capacity() * 4 +
-                   source_.capacity() * 4;
+                   source_.capacity() * 4 + other_genes_.capacity() * 8;
     for (const auto* d : {&chroms_, &genes_})
         for (uint32_t c = 0; c < d->size(); ++c) bytes += 2 * (d->name(c).size() + 48);
     return bytes;
 }
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

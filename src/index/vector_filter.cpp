@@ -1,10 +1,10 @@
-#include "store/vector_filter.hpp"
+#include "index/vector_filter.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 namespace {
 
@@ -64,13 +64,12 @@ size_t RowBitmap::count(size_t begin, size_t end) const {
     return n;
 }
 
-RowBitmap select_rows(const AttributeColumns& cols, const RowBitmap& deleted,
-                      const VectorFilter& f) {
+RowBitmap select_rows(const AttributeColumns& cols, const VectorFilter& f) {
     const size_t n = cols.size();
     RowBitmap out(n);
     auto& words = out.words();
-    // Start from "all live rows", then clear rows failing each constrained field.
-    for (size_t w = 0; w < words.size(); ++w) words[w] = ~deleted.words()[w];
+    // Start from every row, then clear rows failing each constrained field.
+    for (auto& w : words) w = ~uint64_t{0};
     out.resize(n);  // clears the bits past the last row that the negation set
 
     // Evaluates a predicate for whole 64-row words with a branch-free inner loop (the
@@ -128,16 +127,16 @@ RowBitmap select_rows(const AttributeColumns& cols, const RowBitmap& deleted,
         apply([&](size_t r) { return allowed[vclass[r]] != 0; });
     }
     if (!f.genes.empty()) {
+        // Symbols match exactly, as `query gene` matches Gene.symbol.
         auto genes = code_mask(cols.genes().size());
-        std::vector<std::string> wanted;
-        for (const auto& g : f.genes) wanted.push_back(upper(g));
-        // Dictionary scan (thousands of symbols), not a row scan.
-        for (uint32_t code = 1; code < cols.genes().size(); ++code)
-            if (std::find(wanted.begin(), wanted.end(), upper(cols.genes().name(code))) !=
-                wanted.end())
+        for (const auto& g : f.genes)
+            if (const uint32_t code = cols.genes().find(g); code != StringDictionary::kNotFound)
                 genes[code] = 1;
+        RowBitmap other(n);
+        for (const uint64_t packed : cols.other_genes())
+            if (genes[packed & 0xffffffffu]) other.set(static_cast<int64_t>(packed >> 32));
         const auto& gene = cols.gene();
-        apply([&](size_t r) { return genes[gene[r]] != 0; });
+        apply([&](size_t r) { return genes[gene[r]] != 0 || other.test(static_cast<int64_t>(r)); });
     }
     if (!f.impacts.empty()) {
         uint8_t allowed[256] = {};
@@ -165,4 +164,4 @@ RowBitmap select_rows(const AttributeColumns& cols, const RowBitmap& deleted,
     return out;
 }
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

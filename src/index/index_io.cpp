@@ -1,4 +1,4 @@
-#include "store/vector_io.hpp"
+#include "index/index_io.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include "common/error.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 namespace fs = std::filesystem;
 
@@ -248,4 +248,4 @@ void link_or_copy(const fs::path& src, const fs::path& dst) {
     fsync_fd_path(dst, O_RDONLY);
 }
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

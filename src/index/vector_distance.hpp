@@ -5,8 +5,8 @@
 // AVX2 at run time where the CPU has it).
 #include <cstddef>
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 float l2_squared(const float* a, const float* b, size_t dim);
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

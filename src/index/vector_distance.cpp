@@ -1,6 +1,6 @@
-#include "store/vector_distance.hpp"
+#include "index/vector_distance.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 // An AVX2 clone chosen at load time by an ifunc resolver; ThreadSanitizer instruments the
 // resolver, which then runs before its runtime is up and crashes, so TSan builds keep one.
@@ -21,4 +21,4 @@ VCF_AGENT_DISTANCE_CLONES float l2_squared(const float* a, const float* b,
     return sum;
 }
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

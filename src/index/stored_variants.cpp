@@ -1,0 +1,107 @@
+#include "index/stored_variants.hpp"
+
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+
+namespace vcfagent::index {
+
+namespace {
+
+constexpr const char* kColumns =
+    "v.id, v.chrom, v.pos, v.ref, v.alt, v.rsid, v.qual, v.filter, v.vtype, v.af, v.end_pos, "
+    "v.svtype, v.svlen, v.n_alts, v.rec_pos, v.source, v.batch, v.emb";
+
+bool is_transition(char a, char b) {
+    auto pair = [&](char x, char y) { return (a == x && b == y) || (a == y && b == x); };
+    return pair('A', 'G') || pair('C', 'T');
+}
+
+float real_or_nan(const store::RowView& r, size_t c) {
+    return r.is_null(c) ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(r.real(c));
+}
+int64_t integer_or(const store::RowView& r, size_t c, int64_t otherwise) {
+    return r.is_null(c) ? otherwise : r.integer(c);
+}
+
+StoredVariant from_row(const store::RowView& r) {
+    StoredVariant s;
+    auto& v = s.variant;
+    v.key = r.text(0);
+    v.chrom = r.text(1);
+    v.pos = r.integer(2);
+    v.ref = r.text(3);
+    v.alt = r.text(4);
+    v.id = r.text(5);
+    v.qual = real_or_nan(r, 6);
+    v.filter = r.text(7);
+    if (!vcf::parse_variant_class(r.text(8), v.vclass)) v.vclass = vcf::VariantClass::Complex;
+    v.af = real_or_nan(r, 9);
+    v.end = integer_or(r, 10, v.pos);
+    v.svtype = r.text(11);
+    v.svlen = integer_or(r, 12, 0);
+    v.n_alts = static_cast<int>(integer_or(r, 13, 1));
+    v.record_pos = integer_or(r, 14, v.pos);
+    v.transition = v.vclass == vcf::VariantClass::Snv && v.ref.size() == 1 &&
+                   v.alt.size() == 1 && is_transition(v.ref[0], v.alt[0]);
+    s.source = static_cast<uint32_t>(integer_or(r, 15, 0));
+    s.batch = static_cast<uint64_t>(integer_or(r, 16, 0));
+    s.emb = r.text(17);
+    return s;
+}
+
+}  // namespace
+
+std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const std::string& where,
+                                                size_t limit) {
+    std::vector<StoredVariant> out;
+    const std::string tail = limit ? " LIMIT " + std::to_string(limit) : "";
+    graph.scan("MATCH (v:Variant) WHERE " + where + " RETURN " + kColumns + tail, {},
+               [&](const store::RowView& r) { out.push_back(from_row(r)); });
+    if (out.empty()) return out;
+    std::unordered_map<std::string_view, size_t> at;
+    at.reserve(out.size());
+    for (size_t i = 0; i < out.size(); ++i) at.emplace(out[i].variant.key, i);
+    auto annotate = [&](const store::RowView& r) {
+        auto it = at.find(r.text(0));
+        if (it == at.end()) return;
+        vcf::Annotation a;
+        a.gene = r.text(1);
+        a.consequence = r.text(2);
+        a.impact = r.text(3);
+        out[it->second].variant.annotations.push_back(std::move(a));
+    };
+    constexpr const char* kAnnotations =
+        "-[e:InGene]->(g:Gene) RETURN v.id, g.symbol, e.consequence, e.impact";
+    if (limit == 0) {
+        graph.scan("MATCH (v:Variant)" + std::string(kAnnotations).insert(22, " WHERE " + where),
+                   {}, annotate);
+    } else {
+        // A limited read (a page of `where`): look its keys up instead of re-running `where`.
+        nlohmann::json keys = nlohmann::json::array();
+        for (const auto& s : out) keys.push_back(s.variant.key);
+        graph.scan("UNWIND $keys AS k MATCH (v:Variant {id: k})" + std::string(kAnnotations),
+                   {{"keys", keys}}, annotate);
+    }
+    return out;
+}
+
+std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const std::string& key) {
+    std::vector<StoredVariant> found;
+    graph.scan(std::string("MATCH (v:Variant {id: $k}) RETURN ") + kColumns, {{"k", key}},
+               [&](const store::RowView& r) { found.push_back(from_row(r)); });
+    if (found.empty()) return std::nullopt;
+    graph.scan("MATCH (v:Variant {id: $k})-[e:InGene]->(g:Gene) RETURN g.symbol, e.consequence, "
+               "e.impact",
+               {{"k", key}}, [&](const store::RowView& r) {
+                   vcf::Annotation a;
+                   a.gene = r.text(0);
+                   a.consequence = r.text(1);
+                   a.impact = r.text(2);
+                   found.front().variant.annotations.push_back(std::move(a));
+               });
+    return std::move(found.front());
+}
+
+}  // namespace vcfagent::index

@@ -1,0 +1,32 @@
+#pragma once
+// Variants as the graph holds them, read back for what is derived from them: the variant
+// index's vectors and filter columns, and model embeddings computed after the load. Each is
+// rebuilt into a vcf::VariantSite with its InGene edges as annotations (consequence, impact,
+// gene; in the order they were loaded), so the builtin embedder and the filter columns see
+// exactly what `query` sees.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "store/graph_store.hpp"
+#include "vcf/variant.hpp"
+
+namespace vcfagent::index {
+
+struct StoredVariant {
+    vcf::Variant variant;  // site fields and annotations; no calls
+    uint32_t source = 0;   // Source.num of the load that added it
+    uint64_t batch = 0;    // the batch that added it
+    std::string emb;       // stored model embedding text ("" when none)
+};
+
+// Variants whose rows satisfy `where` (a Cypher predicate on `v`, with literals, so Kuzu can
+// skip node groups by their zone maps), in the store's row order, with their annotations.
+std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const std::string& where,
+                                                size_t limit = 0);
+
+// The stored variant with this key, if any.
+std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const std::string& key);
+
+}  // namespace vcfagent::index

@@ -1,0 +1,408 @@
+#include "index/variant_index.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/elapsed.hpp"
+#include "common/error.hpp"
+#include "embed/stored_embedding.hpp"
+#include "index/index_io.hpp"
+#include "index/stored_variants.hpp"
+
+namespace vcfagent::index {
+
+namespace fs = std::filesystem;
+
+namespace {
+constexpr int kFormat = 1;
+constexpr const char* kStamp = "stamp.json";
+constexpr const char* kRowsMagic = "VCFAGENT-INDEX-ROWS";
+// Rows read from the graph per page: a page is whole batches, so the span of batches grows
+// or shrinks to keep pages near this size (bounded memory for any batch size).
+constexpr size_t kPageRows = 65536;
+
+// An advisory lock on DB/index/LOCK, held while the files are written; try-only.
+class FileLock {
+  public:
+    explicit FileLock(const fs::path& path) {
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ >= 0 && ::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~FileLock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool held() const { return fd_ >= 0; }
+
+  private:
+    int fd_ = -1;
+};
+
+nlohmann::json digest_json(const std::string& name, const FileDigest& d) {
+    return {{"name", name}, {"size", d.size}, {"hash", hash_hex(d.hash)}};
+}
+FileDigest digest_of(const nlohmann::json& j) {
+    FileDigest d;
+    d.size = j.at("size").get<uint64_t>();
+    d.hash = std::stoull(j.at("hash").get<std::string>(), nullptr, 16);
+    return d;
+}
+}  // namespace
+
+struct VariantIndex::Rows {
+    std::unique_ptr<AnnIndex> ann;  // null while empty
+    AttributeColumns attributes;
+    std::string key_bytes;           // every key, concatenated
+    std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
+    uint64_t batch = 0;              // last graph batch covered
+    uint64_t epoch = 0;              // the graph's variant epoch they were read at
+    uint64_t generation = 0;         // names the files of a save
+
+    size_t size() const { return key_ends.size(); }
+    std::string key(int64_t r) const {
+        const uint64_t begin = r == 0 ? 0 : key_ends[r - 1];
+        return key_bytes.substr(begin, key_ends[r] - begin);
+    }
+};
+
+fs::path VariantIndex::dir_of(const fs::path& db) {
+    return db / "index";
+}
+
+size_t VariantIndex::stamped_rows(const fs::path& db) {
+    std::ifstream in(dir_of(db) / kStamp);
+    if (!in) return 0;
+    const auto stamp = nlohmann::json::parse(in, nullptr, false);
+    return stamp.is_object() ? stamp.value("rows", size_t{0}) : 0;
+}
+
+VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embedder> embedder,
+                           IndexOptions options)
+    : graph_(graph),
+      embedder_(std::move(embedder)),
+      options_(std::move(options)),
+      dir_(dir_of(graph.dir())) {
+    std::string why_not;
+    rows_ = load_files(why_not);
+    if (!rows_ && !why_not.empty()) open_note_ = why_not + "; rebuilt it from the graph";
+    catch_up();
+}
+
+VariantIndex::~VariantIndex() = default;
+
+IndexKind VariantIndex::target_kind(size_t rows) const {
+    if (options_.kind != IndexKind::Auto) return options_.kind;
+    return rows < options_.flat_max_rows ? IndexKind::Flat : IndexKind::IvfSq8;
+}
+
+std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_not) const {
+    const fs::path stamp_path = dir_ / kStamp;
+    if (!fs::exists(stamp_path)) return nullptr;
+    try {
+        std::ifstream in(stamp_path);
+        const auto stamp = nlohmann::json::parse(in);
+        if (stamp.at("format").get<int>() != kFormat) {
+            why_not = "the index files have another format";
+            return nullptr;
+        }
+        if (stamp.at("embedder").get<std::string>() != embedder_->info().to_string()) {
+            why_not = "the index files were made with " + stamp.at("embedder").get<std::string>();
+            return nullptr;
+        }
+        auto rows = std::make_unique<Rows>();
+        rows->batch = stamp.at("batch").get<uint64_t>();
+        rows->epoch = stamp.at("epoch").get<uint64_t>();
+        rows->generation = stamp.at("generation").get<uint64_t>();
+        const auto count = stamp.at("rows").get<uint64_t>();
+        {
+            const auto& f = stamp.at("rows_file");
+            const fs::path path = dir_ / f.at("name").get<std::string>();
+            verify_file(path, digest_of(f));
+            FileReader r(path);
+            read_header(r, kRowsMagic, kFormat);
+            rows->attributes.read(r);
+            rows->key_bytes = read_string(r);
+            read_array_append(r, rows->key_ends, count);
+            r.expect_end();
+            if (rows->attributes.size() != count ||
+                (count && rows->key_ends.back() != rows->key_bytes.size()))
+                throw StoreError(path.string() + ": row counts disagree");
+        }
+        if (count > 0) {
+            IndexKind kind;
+            const auto& f = stamp.at("ann_file");
+            if (!parse_index_kind(stamp.at("kind").get<std::string>(), kind))
+                throw StoreError("unknown index kind in " + stamp_path.string());
+            rows->ann = AnnIndex::load(dir_ / f.at("name").get<std::string>(), kind, digest_of(f),
+                                       options_.params, stamp.at("trained_rows").get<int64_t>());
+            if (rows->ann->size() != static_cast<int64_t>(count) ||
+                rows->ann->dim() != embedder_->dimension())
+                throw StoreError("the ANN index does not match its rows");
+        }
+        return rows;
+    } catch (const std::exception& e) {
+        why_not = std::string("the index files could not be used (") + e.what() + ")";
+        return nullptr;
+    }
+}
+
+bool VariantIndex::save(const Rows& rows) const {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    FileLock lock(dir_ / "LOCK");
+    if (!lock.held()) return false;  // another process is writing them
+    const std::string gen = std::to_string(rows.generation);
+    nlohmann::json stamp = {{"format", kFormat},
+                            {"embedder", embedder_->info().to_string()},
+                            {"batch", rows.batch},
+                            {"epoch", rows.epoch},
+                            {"generation", rows.generation},
+                            {"rows", rows.size()}};
+    const std::string rows_name = "rows-" + gen + ".bin";
+    fs::remove(dir_ / rows_name, ec);
+    {
+        HashingWriter w(dir_ / rows_name);
+        write_header(w, kRowsMagic, kFormat);
+        rows.attributes.write(w);
+        write_string(w, rows.key_bytes);
+        write_array(w, rows.key_ends.data(), rows.key_ends.size());
+        stamp["rows_file"] = digest_json(rows_name, w.finish());
+    }
+    if (rows.ann) {
+        const std::string ann_name = "ann-" + gen + ".faiss";
+        fs::remove(dir_ / ann_name, ec);
+        stamp["ann_file"] = digest_json(ann_name, rows.ann->save(dir_ / ann_name));
+        stamp["kind"] = std::string(to_string(rows.ann->kind()));
+        stamp["trained_rows"] = rows.ann->trained_rows();
+    }
+    atomic_write_file(dir_ / kStamp, stamp.dump(2));
+    // Files of earlier saves are no longer named by the stamp.
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name == kStamp || name == "LOCK" || name == rows_name ||
+            (stamp.contains("ann_file") && name == stamp["ann_file"]["name"]))
+            continue;
+        fs::remove(entry.path(), ec);
+    }
+    return true;
+}
+
+void VariantIndex::add_vectors(Rows& rows, const float* x, int64_t n) const {
+    if (n <= 0) return;
+    const int dim = embedder_->dimension();
+    const auto total = static_cast<size_t>((rows.ann ? rows.ann->size() : 0) + n);
+    IndexKind want = target_kind(total);
+    if ((want == IndexKind::IvfFlat || want == IndexKind::IvfSq8) &&
+        total < static_cast<size_t>(kMinIvfRows))
+        want = IndexKind::Flat;  // too few rows to train lists
+    if (!rows.ann) {
+        rows.ann = AnnIndex::build(want, dim, {{x, n}}, options_.params);
+        return;
+    }
+    if (rows.ann->kind() == IndexKind::Flat && want != IndexKind::Flat) {
+        // The flat index holds the vectors so far: train the new kind on them and the new rows.
+        rows.ann = AnnIndex::build(want, dim, {{rows.ann->flat_vectors(), rows.ann->size()}, {x, n}},
+                                   options_.params);
+        return;
+    }
+    rows.ann->add(x, n);
+}
+
+CatchUpReport VariantIndex::catch_up() {
+    std::lock_guard serial(catch_up_mutex_);
+    const uint64_t epoch = graph_.variant_epoch();
+    bool rebuild;
+    {
+        std::shared_lock read(rows_mutex_);
+        rebuild = !rows_ || rows_->epoch != epoch || rows_->batch > graph_.last_batch() ||
+                  (options_.kind != IndexKind::Auto && rows_->ann &&
+                   rows_->ann->kind() != options_.kind && rows_->size() >= options_.flat_max_rows);
+    }
+    auto report = extend(rebuild);
+    bool retrain = false;
+    {
+        std::shared_lock read(rows_mutex_);
+        const auto& ann = rows_->ann;
+        retrain = ann && ann->trained_rows() > 0 &&
+                  ann->size() > options_.retrain_growth * ann->trained_rows();
+    }
+    if (retrain) {
+        const auto again = extend(true);
+        report.rebuilt = true;
+        report.rows_added = again.rows_added;
+        report.seconds += again.seconds;
+        report.saved = again.saved;
+    }
+    return report;
+}
+
+CatchUpReport VariantIndex::extend(bool rebuild) {
+    const auto t0 = std::chrono::steady_clock::now();
+    CatchUpReport report;
+    report.rebuilt = rebuild;
+    const uint64_t last = graph_.last_batch();
+    const uint64_t epoch = graph_.variant_epoch();
+    // A rebuild fills a private copy and swaps it in at the end; an extension appends to the
+    // live rows page by page (searches see whole pages only).
+    std::unique_ptr<Rows> fresh;
+    uint64_t from;
+    {
+        std::shared_lock read(rows_mutex_);
+        if (rebuild || !rows_) {
+            fresh = std::make_unique<Rows>();
+            fresh->generation = rows_ ? rows_->generation + 1 : 1;
+            from = 0;
+        } else {
+            if (rows_->batch >= last) return report;
+            from = rows_->batch + 1;
+        }
+    }
+    const int dim = embedder_->dimension();
+    const bool stored = embedder_->info().kind != "builtin";
+    uint64_t span = 1;
+    std::vector<float> vectors;
+    std::vector<vcf::Variant> variants;
+    for (uint64_t lo = from; lo <= last;) {
+        const uint64_t hi = std::min(last, lo + span - 1);
+        auto page = read_stored_variants(graph_, "v.batch >= " + std::to_string(lo) +
+                                                     " AND v.batch <= " + std::to_string(hi));
+        vectors.assign(page.size() * static_cast<size_t>(dim), 0.0f);
+        if (stored) {
+            size_t missing = 0;
+            for (size_t i = 0; i < page.size(); ++i)
+                if (!embed::decode_embedding(page[i].emb,
+                                             std::span<float>(vectors.data() + i * dim, dim)))
+                    ++missing;
+            if (missing > 0) {
+                // Model embeddings are computed after the rows commit (embed/fill); stop
+                // before this page so a later catch-up, after they are stored, takes it.
+                report.unembedded = missing;
+                break;
+            }
+        } else {
+            variants.clear();
+            variants.reserve(page.size());
+            for (auto& s : page) variants.push_back(std::move(s.variant));
+            embedder_->embed(variants, vectors.data());
+            for (size_t i = 0; i < page.size(); ++i) page[i].variant = std::move(variants[i]);
+        }
+        {
+            std::unique_lock write(rows_mutex_, std::defer_lock);
+            if (!fresh) write.lock();
+            Rows& rows = fresh ? *fresh : *rows_;
+            for (const auto& s : page) {
+                rows.attributes.append(s.variant, s.source);
+                rows.key_bytes += s.variant.key;
+                rows.key_ends.push_back(rows.key_bytes.size());
+            }
+            add_vectors(rows, vectors.data(), static_cast<int64_t>(page.size()));
+            rows.batch = hi;
+            rows.epoch = epoch;
+        }
+        report.rows_added += page.size();
+        if (page.size() < kPageRows / 4)
+            span *= 2;
+        else if (page.size() > kPageRows * 2 && span > 1)
+            span /= 2;
+        lo = hi + 1;
+    }
+    {
+        std::unique_lock write(rows_mutex_);
+        if (fresh) {
+            fresh->epoch = epoch;
+            rows_ = std::move(fresh);
+        }
+        if (report.rows_added > 0 || report.rebuilt) rows_->generation += 1;
+    }
+    if (options_.persist && (report.rows_added > 0 || report.rebuilt)) {
+        try {
+            std::shared_lock read(rows_mutex_);
+            report.saved = save(*rows_);
+        } catch (const std::exception& e) {
+            open_note_ = std::string("could not save the index files: ") + e.what();
+        }
+    }
+    report.seconds = seconds_since(t0);
+    return report;
+}
+
+std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
+                                            const VectorFilter& filter,
+                                            const SearchTuning& tuning) const {
+    if (static_cast<int>(query.size()) != embedder_->dimension())
+        throw InputError("query vector", 0,
+                         "has " + std::to_string(query.size()) + " values; the store's vectors (" +
+                             embedder_->info().to_string() + ") have " +
+                             std::to_string(embedder_->dimension()),
+                         kExitInvalid);
+    std::shared_lock read(rows_mutex_);
+    std::vector<VectorHit> hits;
+    if (!rows_ || !rows_->ann || k <= 0) return hits;
+    std::vector<Neighbor> found;
+    if (filter.empty()) {
+        rows_->ann->search(query.data(), k, nullptr, 1.0, tuning, found);
+    } else {
+        const RowBitmap bits = select_rows(rows_->attributes, filter);
+        const size_t matching = bits.count();
+        if (matching == 0) return hits;
+        BitmapSelector selector(bits, 0);
+        rows_->ann->search(query.data(), k, &selector,
+                           static_cast<double>(matching) / static_cast<double>(rows_->size()),
+                           tuning, found);
+    }
+    hits.reserve(found.size());
+    for (const auto& n : found)
+        hits.push_back({rows_->key(n.row), n.distance, rows_->attributes.row(n.row)});
+    return hits;
+}
+
+std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key) {
+    auto stored = read_stored_variant(graph_, key);
+    if (!stored) return std::nullopt;
+    std::vector<float> v(static_cast<size_t>(embedder_->dimension()));
+    if (embedder_->info().kind != "builtin") {
+        if (!embed::decode_embedding(stored->emb, v)) return std::nullopt;
+        return v;
+    }
+    embedder_->embed(std::span<const vcf::Variant>(&stored->variant, 1), v.data());
+    return v;
+}
+
+size_t VariantIndex::size() const {
+    std::shared_lock read(rows_mutex_);
+    return rows_ ? rows_->size() : 0;
+}
+
+int VariantIndex::dimension() const {
+    return embedder_->dimension();
+}
+
+IndexStats VariantIndex::stats() const {
+    std::shared_lock read(rows_mutex_);
+    IndexStats s;
+    s.dimension = embedder_->dimension();
+    s.embedder = embedder_->info().to_string();
+    if (!rows_) return s;
+    s.rows = rows_->size();
+    s.batch = rows_->batch;
+    s.memory_bytes = rows_->attributes.memory_bytes() + rows_->key_bytes.capacity() +
+                     rows_->key_ends.capacity() * 8;
+    if (rows_->ann) {
+        s.kind = rows_->ann->kind();
+        s.nlist = rows_->ann->nlist();
+        s.nprobe = rows_->ann->nprobe_default();
+        s.memory_bytes += rows_->ann->memory_bytes();
+    }
+    return s;
+}
+
+}  // namespace vcfagent::index

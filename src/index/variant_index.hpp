@@ -1,0 +1,126 @@
+#pragma once
+// The variant index: an ANN index (FAISS) with filter columns over the store's variants. It
+// is a cache derived from the graph, which is the only store of record: every row comes from
+// a Variant row (its vector recomputed by the builtin embedder, or decoded from the model
+// embedding stored with it), so the index can always be thrown away and rebuilt.
+//
+// Files under DB/index/ are stamped with the last graph batch they cover, the store's variant
+// epoch (GraphStore::variant_epoch) and its embedder. Opening loads them when whole and current
+// and then catches up with the batches committed since; files that are missing, damaged or
+// made for other rows are rebuilt from the graph. The stamp is replaced atomically after the
+// files it names are durable, so a process killed while saving leaves the previous stamp.
+//
+// Thread-safety: search, vector_of, size and stats may run from any number of threads, also
+// during catch_up, which appends under an exclusive lock one page at a time; catch_up calls
+// serialise among themselves. Several processes may open one store's index: each keeps its
+// own copy in memory, and only one at a time writes the files (an flock on DB/index/LOCK; the
+// others skip saving).
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "embed/embedder.hpp"
+#include "index/ann_index.hpp"
+#include "index/variant_attributes.hpp"
+#include "index/vector_filter.hpp"
+#include "store/graph_store.hpp"
+
+namespace vcfagent::index {
+
+struct IndexOptions {
+    // Auto: exact flat below flat_max_rows, IVF-SQ8 at and above (see README "Measured").
+    // Anything else replaces what the files recorded (rebuilding them if they differ).
+    IndexKind kind = IndexKind::Auto;
+    IndexParams params;
+    size_t flat_max_rows = 50000;
+    // An IVF index is retrained (rebuilt from the graph) once it holds this many times the rows
+    // it was trained on.
+    int retrain_growth = 10;
+    bool persist = true;  // write the files after a catch-up (false: memory only)
+};
+
+struct VectorHit {
+    std::string key;
+    float distance = 0;  // squared Euclidean distance (approximate within IVF-SQ8's step)
+    VariantAttributes attributes;
+};
+
+struct IndexStats {
+    size_t rows = 0;
+    uint64_t batch = 0;  // last graph batch covered
+    IndexKind kind = IndexKind::Flat;
+    int nlist = 0, nprobe = 0;
+    int dimension = 0;
+    size_t memory_bytes = 0;
+    std::string embedder;
+};
+
+struct CatchUpReport {
+    size_t rows_added = 0;
+    bool rebuilt = false;
+    size_t unembedded = 0;  // rows left out: their model embedding is not stored yet
+    double seconds = 0;
+    bool saved = false;
+};
+
+class VariantIndex {
+  public:
+    // DB/index: where the index files of a --db directory live.
+    static std::filesystem::path dir_of(const std::filesystem::path& db);
+    // Rows the saved files of a store cover, from their stamp alone (0 when there are none).
+    static size_t stamped_rows(const std::filesystem::path& db);
+
+    // Loads the files (see above) and catches up with the graph. `embedder` is the store's
+    // (index::open_store_embedder).
+    VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embedder> embedder,
+                 IndexOptions options = {});
+    ~VariantIndex();
+    VariantIndex(const VariantIndex&) = delete;
+    VariantIndex& operator=(const VariantIndex&) = delete;
+
+    // Adds the rows of the batches the graph committed since the index's stamp (rebuilding
+    // when the stamp is not for the graph's rows), then saves the files if persisting.
+    CatchUpReport catch_up();
+
+    // The k nearest rows to `query` passing `filter`, nearest first.
+    std::vector<VectorHit> search(std::span<const float> query, int k,
+                                  const VectorFilter& filter = {},
+                                  const SearchTuning& tuning = {}) const;
+    // The vector of a stored variant, computed as its index row was; nullopt when the graph
+    // has no such variant (or, for a model embedder, no stored embedding of it).
+    std::optional<std::vector<float>> vector_of(const std::string& key);
+
+    size_t size() const;
+    int dimension() const;
+    IndexStats stats() const;
+    embed::Embedder& embedder() { return *embedder_; }
+    // Non-empty when opening found the files unusable and rebuilt them (says why).
+    const std::string& open_note() const { return open_note_; }
+
+  private:
+    struct Rows;
+    std::unique_ptr<Rows> load_files(std::string& why_not) const;
+    CatchUpReport extend(bool rebuild);
+    bool save(const Rows& rows) const;
+    IndexKind target_kind(size_t rows) const;
+    // Adds n vectors (and their attribute rows already appended by the caller) to rows.ann,
+    // switching flat -> IVF when the size calls for it.
+    void add_vectors(Rows& rows, const float* x, int64_t n) const;
+
+    store::GraphStore& graph_;
+    std::unique_ptr<embed::Embedder> embedder_;
+    IndexOptions options_;
+    std::filesystem::path dir_;
+    std::string open_note_;
+    std::mutex catch_up_mutex_;            // serialises catch_up (and the files' writer)
+    mutable std::shared_mutex rows_mutex_;  // guards rows_: shared to read, exclusive to change
+    std::unique_ptr<Rows> rows_;
+};
+
+}  // namespace vcfagent::index

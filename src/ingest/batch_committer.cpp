@@ -1,0 +1,45 @@
+#include "ingest/batch_committer.hpp"
+
+#include "common/error.hpp"
+
+namespace vcfagent::ingest {
+
+BatchCommitter::~BatchCommitter() {
+    if (committing_.valid()) committing_.wait();
+}
+
+store::BatchWriteResult BatchCommitter::commit(const store::SourceRecord& source_after) {
+    if (committing_.valid())
+        throw StoreError("ingest: the previous batch's commit was not waited for");
+    store::BatchWriteResult staged;
+    try {
+        staged = graph_.seal_batch();
+    } catch (...) {
+        graph_.discard_batch();
+        throw;
+    }
+    committing_ = std::async(concurrent_ ? std::launch::async : std::launch::deferred,
+                             [this, source_after] { return graph_.commit_batch(source_after); });
+    if (!concurrent_) committing_.wait();  // runs it here, now
+    return staged;
+}
+
+std::optional<store::BatchWriteResult> BatchCommitter::wait() {
+    if (!committing_.valid()) return std::nullopt;
+    try {
+        return committing_.get();
+    } catch (...) {
+        graph_.discard_batch();
+        throw;
+    }
+}
+
+void BatchCommitter::discard() {
+    try {
+        wait();
+    } catch (...) {  // wait() dropped the open batch with the failed one
+    }
+    graph_.discard_batch();
+}
+
+}  // namespace vcfagent::ingest
