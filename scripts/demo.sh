@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled real VCF (1000 Genomes chr22 subset, 5 samples): validate,
-# statistics, ingest into the default dual store (./vcf-agent-db: Kuzu graph + FAISS vectors),
+# statistics, ingest into the default store (./vcf-agent-db: the Kuzu graph, and the FAISS
+# similarity index derived from it),
 # then a few questions and a similarity search.
 #   DB=dir bash scripts/demo.sh   uses another store directory.
 set -euo pipefail

@@ -1,7 +1,8 @@
-// concurrent_clients: in-process clients reading both stores while an ingest writes them.
-// Opens a store::DualStore on a fresh directory, runs ingest::ingest_file of FILE on one
-// thread, and N client threads that loop until the ingest finishes: a top-k vector search for
-// the stored vector of a random key (skipped while that key is not stored yet) and a region
+// concurrent_clients: in-process clients reading the store while an ingest writes it.
+// Opens a store::GraphStore on a fresh directory, runs ingest::ingest_file of FILE on one
+// thread (the variant index catching up after each of its commits on another), and N client
+// threads that loop until the ingest finishes: a top-k search of the variant index for the
+// vector of a random key (skipped while that key is not indexed yet) and a region
 // query on the graph (GraphStore::read_only_query via query::GraphQueries). Every exception a
 // client sees is an error; the first few messages are printed verbatim.
 //
@@ -31,7 +32,9 @@
 #include "common/elapsed.hpp"
 #include "ingest/ingest_job.hpp"
 #include "query/graph_queries.hpp"
-#include "store/dual_store.hpp"
+#include "embed/embedder.hpp"
+#include "index/variant_index.hpp"
+#include "store/graph_store.hpp"
 #include "vcf/reader.hpp"
 #include "vcf/variant_batches.hpp"
 
@@ -132,8 +135,8 @@ int main(int argc, char** argv) {
 
     int rc = 0;
     try {
-        store::DualStoreOptions sopt;
-        store::DualStore stores(dir, sopt);
+        store::GraphStore graph(dir);
+        index::VariantIndex variant_index(graph, embed::make_embedder({}));
         std::atomic<bool> done{false};
         std::atomic<int64_t> searches{0}, graph_queries{0}, skipped{0}, errors{0};
         std::mutex err_mutex;
@@ -146,12 +149,24 @@ int main(int argc, char** argv) {
             try {
                 ingest::IngestOptions opt;
                 opt.batch_records = static_cast<size_t>(a.batch_size);
-                report = ingest::ingest_file(stores, a.file, opt, {}, &partial);
+                report = ingest::ingest_file(graph, a.file, opt, {}, &partial);
             } catch (const std::exception& e) {
                 ingest_error = e.what();
                 report = partial;
             }
             done = true;
+        });
+        std::thread indexer([&] {
+            while (!done) {
+                try {
+                    variant_index.catch_up();
+                } catch (const std::exception& e) {
+                    std::lock_guard lock(err_mutex);
+                    if (first_errors.size() < 5)
+                        first_errors.push_back(std::string("index catch-up: ") + e.what());
+                    ++errors;
+                }
+            }
         });
 
         const auto record_error = [&](const char* what, const std::exception& e) {
@@ -166,13 +181,15 @@ int main(int argc, char** argv) {
             clients.emplace_back([&, c] {
                 std::mt19937_64 rng(1234 + static_cast<uint64_t>(c));
                 std::uniform_int_distribution<size_t> pick(0, keys.size() - 1);
-                query::GraphQueries gq(stores.graph());
+                query::GraphQueries gq(graph);
                 while (!done.load(std::memory_order_relaxed)) {
                     const Key& key = keys[pick(rng)];
                     try {
-                        const auto vec = stores.vectors().get_vector(key.key);
+                        const auto vec = variant_index.size() > 0
+                                             ? variant_index.vector_of(key.key)
+                                             : std::nullopt;
                         if (vec) {
-                            const auto hits = stores.vectors().search(*vec, a.k);
+                            const auto hits = variant_index.search(*vec, a.k);
                             (void)hits;
                             ++searches;
                         } else {
@@ -196,6 +213,7 @@ int main(int argc, char** argv) {
             });
         }
         writer.join();
+        indexer.join();
         for (auto& t : clients) t.join();
         const double secs = seconds_since(t0);
 

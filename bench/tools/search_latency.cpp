@@ -1,11 +1,16 @@
-// search_latency: top-k search latency of an existing vector store under concurrent clients.
-// Opens DB_DIR's vector store read-only, takes the stored vectors of --queries random keys of
-// FILE (the file that was ingested into DB_DIR) as queries, then runs --threads threads that
-// each search for random queries from that set for --seconds, timing every search.
+// search_latency: top-k search latency of a store's variant index under concurrent clients,
+// and its recall. Opens DB_DIR's graph read-only and its variant index (loading the files, or
+// catching up / rebuilding them: the time is printed as open_s), takes the vectors of
+// --queries random keys of FILE (the file that was ingested into DB_DIR) as queries, then runs
+// --threads threads that each search for random queries from that set for --seconds, timing
+// every search. recall@k compares --recall queries with an exact flat index rebuilt from the
+// graph in memory (0 skips it).
 //
-//   search_latency DB_DIR FILE [--threads 32] [--seconds 10] [--queries 10000] [--k 10]
+//   search_latency DB_DIR FILE [--threads 32] [--seconds 10] [--queries 2000] [--k 10]
+//                  [--recall 200]
 //
-// Prints one line "rows=... threads=... queries=... p50_ms=... p95_ms=... p99_ms=... qps=...".
+// Prints one line "rows=... index=... threads=... queries=... p50_ms=... p95_ms=... p99_ms=...
+// qps=... recall=... open_s=...".
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,7 +23,11 @@
 #include <vector>
 
 #include "common/elapsed.hpp"
-#include "store/vector_store.hpp"
+#include <set>
+
+#include "index/store_embedder.hpp"
+#include "index/variant_index.hpp"
+#include "store/graph_store.hpp"
 #include "vcf/reader.hpp"
 #include "vcf/variant_batches.hpp"
 
@@ -31,15 +40,16 @@ struct Args {
     std::string db, file;
     int threads = 32;
     double seconds = 10;
-    size_t queries = 10000;
+    size_t queries = 2000;
     int k = 10;
+    size_t recall = 200;
 };
 
 [[noreturn]] void usage(const std::string& msg) {
     std::fprintf(
         stderr,
         "search_latency: %s\nusage: search_latency DB_DIR FILE [--threads N] [--seconds S] "
-        "[--queries Q] [--k K]\n",
+        "[--queries Q] [--k K] [--recall R]\n",
         msg.c_str());
     std::exit(2);
 }
@@ -63,6 +73,8 @@ Args parse(int argc, char** argv) {
             a.queries = static_cast<size_t>(std::atoll(v.c_str()));
         else if (s == "--k")
             a.k = std::atoi(v.c_str());
+        else if (s == "--recall")
+            a.recall = static_cast<size_t>(std::atoll(v.c_str()));
         else
             usage("unknown option " + s);
     }
@@ -102,12 +114,16 @@ double percentile(const std::vector<double>& sorted, double p) {
 int main(int argc, char** argv) {
     const Args a = parse(argc, argv);
     try {
-        store::VectorStoreOptions vo;
-        vo.read_only = true;
-        auto vs = store::VectorStore::open(store::vectors_dir(a.db), vo);
+        store::GraphStoreOptions go;
+        go.read_only = true;
+        store::GraphStore graph(a.db, go);
+        const auto t_open = Clock::now();
+        auto vs = std::make_unique<index::VariantIndex>(
+            graph, index::open_store_embedder(graph, embed::EmbedderConfig{}, false));
+        const double open_s = seconds_since(t_open);
         std::vector<std::vector<float>> queries;
         for (const auto& key : sample_keys(a.file, a.queries))
-            if (auto v = vs->get_vector(key)) queries.push_back(std::move(*v));
+            if (auto v = vs->vector_of(key)) queries.push_back(std::move(*v));
         if (queries.empty()) {
             std::fprintf(stderr, "search_latency: no key of %s is in the store\n", a.file.c_str());
             return 2;
@@ -140,17 +156,33 @@ int main(int argc, char** argv) {
         }
         for (auto& t : threads) t.join();
         const double secs = seconds_since(t0);
+        double recall = -1;
+        if (a.recall > 0) {
+            index::IndexOptions exact;
+            exact.kind = index::IndexKind::Flat;
+            exact.persist = false;
+            index::VariantIndex truth(
+                graph, index::open_store_embedder(graph, embed::EmbedderConfig{}, false), exact);
+            size_t found = 0, wanted = 0;
+            for (size_t q = 0; q < std::min(a.recall, queries.size()); ++q) {
+                std::set<std::string> keys;
+                for (const auto& h : truth.search(queries[q], a.k)) keys.insert(h.key);
+                for (const auto& h : vs->search(queries[q], a.k)) found += keys.count(h.key);
+                wanted += keys.size();
+            }
+            recall = wanted ? static_cast<double>(found) / static_cast<double>(wanted) : 0;
+        }
         std::vector<double> all;
         for (const auto& l : lat) all.insert(all.end(), l.begin(), l.end());
         std::sort(all.begin(), all.end());
         std::printf(
             "rows=%zu index=%s threads=%d queries=%zu errors=%lld p50_ms=%.3f p95_ms=%.3f "
             "p99_ms=%.3f "
-            "qps=%.0f\n",
-            vs->size(), std::string(store::to_string(vs->stats().main_index)).c_str(), a.threads,
+            "qps=%.0f recall=%.4f open_s=%.2f\n",
+            vs->size(), std::string(index::to_string(vs->stats().kind)).c_str(), a.threads,
             all.size(), static_cast<long long>(errors.load()), percentile(all, 0.50),
             percentile(all, 0.95), percentile(all, 0.99),
-            secs > 0 ? static_cast<double>(all.size()) / secs : 0.0);
+            secs > 0 ? static_cast<double>(all.size()) / secs : 0.0, recall, open_s);
         return errors > 0 ? 1 : 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "search_latency: %s\n", e.what());

@@ -1,10 +1,11 @@
-// vector_search_bench: the vector store at scale. For each index kind (flat, ivfpq, hnsw) it
-// reports build time, memory (RSS growth and the store's own accounting), single-thread query
+// vector_search_bench: the variant index's ANN kinds at scale. For each index kind (flat,
+// ivfflat, ivfsq8, hnsw) it reports build time, memory (RSS growth and the index's own
+// accounting, filter columns included), single-thread query
 // latency p50/p95/p99, QPS with several threads, recall@10 against exact search, and filtered
 // search latency/recall. Vectors come from the builtin embedder applied to synthetic variants
 // (a realistic embedding distribution), or from a Gaussian mixture with --data clustered.
 //
-//   vector_search_bench [--n 1000000] [--dim 64] [--queries 1000] [--kinds flat,ivfpq,hnsw]
+//   vector_search_bench [--n 1000000] [--dim 64] [--queries 1000] [--kinds flat,ivfsq8,hnsw]
 //                       [--data builtin|clustered] [--threads 2] [--seconds 3] [--dir DIR]
 //                       [--ef 32,64,128] [--nprobe 64,128]   (extra settings to measure)
 #include <faiss/IndexFlat.h>
@@ -28,7 +29,9 @@
 
 #include "common/elapsed.hpp"
 #include "embed/embedder.hpp"
-#include "store/vector_store.hpp"
+#include "index/ann_index.hpp"
+#include "index/variant_attributes.hpp"
+#include "index/vector_filter.hpp"
 #include "vcf/variant_key.hpp"
 
 namespace {
@@ -41,7 +44,7 @@ struct Args {
     size_t n = 1000000;
     int dim = 64;
     size_t queries = 1000;
-    std::vector<std::string> kinds = {"flat", "ivfpq", "hnsw"};
+    std::vector<std::string> kinds = {"flat", "ivfflat", "ivfsq8", "hnsw"};
     std::string data = "builtin";
     int threads = 2;
     double seconds = 3;
@@ -161,7 +164,7 @@ double percentile(std::vector<double> v, double p) {
 
 struct FilterCase {
     std::string name;
-    store::VectorFilter filter;
+    index::VectorFilter filter;
 };
 
 }  // namespace
@@ -200,7 +203,7 @@ int main(int argc, char** argv) {
         else {
             std::fprintf(stderr,
                          "usage: vector_search_bench [--n N] [--dim D] [--queries Q] [--kinds "
-                         "flat,ivfpq,hnsw] [--data builtin|clustered] [--threads T] [--seconds S] "
+                         "flat,ivfflat,ivfsq8,hnsw] [--data builtin|clustered] [--threads T] [--seconds S] "
                          "[--dir DIR] [--ef 64,128] [--nprobe 64,128]\n");
             return 2;
         }
@@ -248,7 +251,7 @@ int main(int argc, char** argv) {
     filters[0].name = "chrom=chr7 (~4.5%)";
     filters[0].filter.chroms = {"chr7"};
     filters[1].name = "impact=HIGH (~3%)";
-    filters[1].filter.impacts = {store::Impact::High};
+    filters[1].filter.impacts = {index::Impact::High};
     filters[2].name = "class=INS,DEL,af<=0.01 (~10%)";
     filters[2].filter.classes = {vcf::VariantClass::Insertion, vcf::VariantClass::Deletion};
     filters[2].filter.max_af = 0.01f;
@@ -261,48 +264,64 @@ int main(int argc, char** argv) {
     std::printf("\n%-6s %9s %9s %10s %9s %8s %8s %8s %9s %9s\n", "index", "build_s", "rss_MB",
                 "store_MB", "recall10", "p50_ms", "p95_ms", "p99_ms", "qps_1t", "qps_Nt");
     for (const auto& kind_name : a.kinds) {
-        store::IndexKind kind;
-        if (!store::parse_index_kind(kind_name, kind) || kind == store::IndexKind::Auto) {
+        index::IndexKind kind;
+        if (!index::parse_index_kind(kind_name, kind) || kind == index::IndexKind::Auto) {
             std::fprintf(stderr, "unknown index kind %s\n", kind_name.c_str());
             return 2;
         }
         const fs::path dir = base / kind_name;
         fs::remove_all(dir);
+        fs::create_directories(dir);
         malloc_trim(0);
         const size_t rss0 = rss_bytes();
-        store::VectorStoreOptions o;
-        o.index = kind;
-        o.delta_merge_rows = a.n + 1;  // bulk load: one build at the end
-        const embed::EmbedderInfo info{a.data == "builtin" ? "builtin" : "synthetic", "v1", dim,
-                                       ""};
         t = Clock::now();
-        auto st = store::VectorStore::open_or_create(dir, info, o);
-        for (size_t i = 0; i < a.n; i += batch) {
-            const size_t count = std::min(batch, a.n - i);
-            vs.clear();
-            for (size_t r = 0; r < count; ++r) vs.push_back(synthetic_variant(1, i + r));
-            st->add(vs, data.data() + i * dim, 1);
-        }
+        // What the variant index holds: the ANN index and the filter columns (keys aside).
+        index::AttributeColumns columns;
+        columns.reserve(a.n);
+        for (size_t i = 0; i < a.n; ++i) columns.append(synthetic_variant(1, i), 1);
         const double add_s = seconds_since(t);
-        st->compact();
+        std::unique_ptr<index::AnnIndex> ann =
+            index::AnnIndex::build(kind, dim, {{data.data(), static_cast<int64_t>(a.n)}}, {});
         const double build_s = seconds_since(t);
         const size_t rss1 = rss_bytes();
-        const auto stats = st->stats();
+        const size_t memory = ann->memory_bytes() + columns.memory_bytes();
         t = Clock::now();
-        st->commit(1);
+        const auto digest = ann->save(dir / "ann.faiss");
         const double commit_s = seconds_since(t);
-        size_t disk = 0;
-        for (const auto& e : fs::recursive_directory_iterator(dir))
-            if (e.is_regular_file()) disk += e.file_size();
+        const size_t disk = digest.size;
         double open_s = 0;
         {
-            // What a CLI search pays before its first query: verify + load the files.
-            store::VectorStoreOptions ro;
-            ro.read_only = true;
+            // What a search process pays before its first query: verify + load the file.
             t = Clock::now();
-            auto reopened = store::VectorStore::open(dir, ro);
+            auto reopened = index::AnnIndex::load(dir / "ann.faiss", kind, digest, {},
+                                                  ann->trained_rows());
             open_s = seconds_since(t);
         }
+        struct Hit {
+            std::string key;
+            float distance;
+        };
+        auto search = [&](const float* q, int k, const index::VectorFilter& f,
+                          const index::SearchTuning& tuning) {
+            std::vector<index::Neighbor> found;
+            if (f.empty()) {
+                ann->search(q, k, nullptr, 1.0, tuning, found);
+            } else {
+                const auto bits = index::select_rows(columns, f);
+                index::BitmapSelector selector(bits, 0);
+                ann->search(q, k, &selector,
+                            static_cast<double>(bits.count()) / static_cast<double>(a.n), tuning,
+                            found);
+            }
+            std::vector<Hit> hits;
+            for (const auto& n : found) hits.push_back({key_of(n.row), n.distance});
+            return hits;
+        };
+        auto search_span = [&](std::span<const float> q, int k,
+                               const index::VectorFilter& f = {},
+                               const index::SearchTuning& tuning = {}) {
+            return search(q.data(), k, f, tuning);
+        };
 
         // Single-thread latency and recall.
         std::vector<double> lat;
@@ -311,7 +330,7 @@ int main(int argc, char** argv) {
         for (size_t q = 0; q < a.queries; ++q) {
             const auto q0 = Clock::now();
             const auto hits =
-                st->search(std::span<const float>(queries.data() + q * dim, dim), a.k);
+                search_span(std::span<const float>(queries.data() + q * dim, dim), a.k);
             lat.push_back(seconds_since(q0) * 1e3);
             for (const auto& h : hits) recall += truth_keys[q].count(h.key);
         }
@@ -326,7 +345,7 @@ int main(int argc, char** argv) {
                 pool.emplace_back([&, th] {
                     size_t q = static_cast<size_t>(th) * 7919;
                     while (!stop) {
-                        st->search(
+                        search_span(
                             std::span<const float>(queries.data() + (q % a.queries) * dim, dim),
                             a.k);
                         ++q;
@@ -343,22 +362,21 @@ int main(int argc, char** argv) {
 
         std::printf("%-6s %9.1f %9.0f %10.0f %9.4f %8.3f %8.3f %8.3f %9.0f %9.0f\n",
                     kind_name.c_str(), build_s, (static_cast<double>(rss1) - rss0) / 1e6,
-                    static_cast<double>(stats.memory_bytes) / 1e6, recall, percentile(lat, 0.5),
+                    static_cast<double>(memory) / 1e6, recall, percentile(lat, 0.5),
                     percentile(lat, 0.95), percentile(lat, 0.99), qps1, qpsn);
-        std::printf("       add %.1f s + index %.1f s; commit %.1f s, %.0f MB on disk; open %.1f s",
+        std::printf("       columns %.1f s + index %.1f s; save %.1f s, %.0f MB on disk; open %.1f s",
                     add_s, build_s - add_s, commit_s, static_cast<double>(disk) / 1e6, open_s);
-        if (kind == store::IndexKind::IvfPq)
-            std::printf("; nlist %d nprobe %d m %d", stats.nlist, stats.nprobe, stats.pq_m);
+        if (ann->nlist() > 0) std::printf("; nlist %d nprobe %d", ann->nlist(), ann->nprobe_default());
         std::printf("\n");
 
         // Other search settings on the same index. "dist-recall" counts results no farther
         // than the true k-th neighbour, which forgives ties among equidistant rows.
-        auto sweep = [&](const char* name, int value, const store::SearchTuning& tuning) {
+        auto sweep = [&](const char* name, int value, const index::SearchTuning& tuning) {
             std::vector<double> l;
             double rk = 0, rd = 0;
             for (size_t q = 0; q < a.queries; ++q) {
                 const auto q0 = Clock::now();
-                const auto hits = st->search(std::span<const float>(queries.data() + q * dim, dim),
+                const auto hits = search_span(std::span<const float>(queries.data() + q * dim, dim),
                                              a.k, {}, tuning);
                 l.push_back(seconds_since(q0) * 1e3);
                 const float kth = std::sqrt(truth_dist[q * a.k + a.k - 1]) * 1.0001f + 1e-6f;
@@ -374,35 +392,35 @@ int main(int argc, char** argv) {
                 rd / static_cast<double>(a.queries * a.k), percentile(l, 0.5), percentile(l, 0.95),
                 percentile(l, 0.99));
         };
-        if (kind == store::IndexKind::Hnsw)
+        if (kind == index::IndexKind::Hnsw)
             for (int ef : a.ef_sweep) {
-                store::SearchTuning tu;
+                index::SearchTuning tu;
                 tu.ef_search = ef;
                 sweep("ef", ef, tu);
             }
-        if (kind == store::IndexKind::IvfPq)
+        if (kind == index::IndexKind::IvfFlat || kind == index::IndexKind::IvfSq8)
             for (int np : a.nprobe_sweep) {
-                store::SearchTuning tu;
+                index::SearchTuning tu;
                 tu.nprobe = np;
                 sweep("nprobe", np, tu);
             }
 
         // Filtered searches: latency, k results, recall against the flat index's answers.
         const bool have_truth = !filtered_truth.empty();
-        if (kind == store::IndexKind::Flat) filtered_truth.assign(filters.size(), {});
+        if (kind == index::IndexKind::Flat) filtered_truth.assign(filters.size(), {});
         for (size_t fi = 0; fi < filters.size(); ++fi) {
             std::vector<double> flat_lat;
             double frecall = 0;
             size_t short_results = 0;
             for (size_t q = 0; q < filtered_queries; ++q) {
                 const auto q0 = Clock::now();
-                const auto hits = st->search(std::span<const float>(queries.data() + q * dim, dim),
+                const auto hits = search_span(std::span<const float>(queries.data() + q * dim, dim),
                                              a.k, filters[fi].filter);
                 flat_lat.push_back(seconds_since(q0) * 1e3);
                 short_results += hits.size() < static_cast<size_t>(a.k);
                 std::set<std::string> keys;
                 for (const auto& h : hits) keys.insert(h.key);
-                if (kind == store::IndexKind::Flat) {
+                if (kind == index::IndexKind::Flat) {
                     filtered_truth[fi].push_back(keys);
                 } else if (have_truth) {
                     for (const auto& key : keys) frecall += filtered_truth[fi][q].count(key);
@@ -410,13 +428,13 @@ int main(int argc, char** argv) {
             }
             std::printf("       filter %-30s p50 %.3f ms p95 %.3f ms", filters[fi].name.c_str(),
                         percentile(flat_lat, 0.5), percentile(flat_lat, 0.95));
-            if (kind != store::IndexKind::Flat && have_truth)
+            if (kind != index::IndexKind::Flat && have_truth)
                 std::printf(" recall10 %.4f",
                             frecall / static_cast<double>(filtered_queries * a.k));
             std::printf(" short %zu\n", short_results);
         }
         std::fflush(stdout);
-        st.reset();
+        ann.reset();
         fs::remove_all(dir);
         // Hand freed pages back so the next index's RSS growth is its own.
         malloc_trim(0);

@@ -10,11 +10,12 @@
 #include "cli/command_registry.hpp"
 #include "cli/common_options.hpp"
 #include "cli/progress_bar.hpp"
+#include "common/elapsed.hpp"
 #include "common/error.hpp"
-#include "ingest/ingest_job.hpp"
 #include "index/embedding_fill.hpp"
 #include "index/store_embedder.hpp"
 #include "index/variant_index.hpp"
+#include "ingest/ingest_job.hpp"
 #include "ingest/pedigree_load.hpp"
 #include "vcf/pedigree.hpp"
 
@@ -126,8 +127,6 @@ int run(const IngestArgs& a) {
     mallopt(M_MMAP_THRESHOLD, 256 << 10);
     store::GraphStore graph(a.db, gopt);
     if (!graph.open_note().empty()) std::cerr << "vcf-agent: " << graph.open_note() << "\n";
-    for (const auto& note : ingest::roll_back_damaged_loads(graph))
-        std::cerr << "vcf-agent: " << note << "\n";
     // The store's embedder is settled before loading: a different one fails now, not after.
     std::unique_ptr<embed::Embedder> embedder;
     if (!a.no_vectors) embedder = index::open_store_embedder(graph, a.embedder, a.embedder_given);
@@ -167,22 +166,17 @@ int run(const IngestArgs& a) {
         // Model embeddings of the new rows are computed and stored first; the index then
         // reads them (builtin vectors are computed from the rows as the index reads them).
         const auto fill = index::fill_embeddings(graph, *embedder);
+        const auto t_index = std::chrono::steady_clock::now();
         index::VariantIndex variant_index(graph, std::move(embedder));
+        const double index_seconds = seconds_since(t_index);
         const auto stats = variant_index.stats();
         if (!variant_index.open_note().empty())
             std::cerr << "vcf-agent: " << variant_index.open_note() << "\n";
-        if (a.format == "json")
-            std::cout << nlohmann::json{{"index",
-                                         {{"rows", stats.rows},
-                                          {"kind", std::string(index::to_string(stats.kind))},
-                                          {"embedder", stats.embedder},
-                                          {"embedded", fill.embedded},
-                                          {"embed_seconds", fill.seconds}}}}
-                             .dump()
-                      << "\n";
-        else
-            std::cout << "index: " << stats.rows << " variants ("
-                      << index::to_string(stats.kind) << ", " << stats.embedder << ")\n";
+        // On stderr, beside the progress: stdout keeps one report per file.
+        std::cerr << "index: " << stats.rows << " variants (" << index::to_string(stats.kind)
+                  << ", " << stats.embedder << ") up to date in " << index_seconds << " s";
+        if (fill.embedded) std::cerr << "; " << fill.embedded << " model embeddings stored";
+        std::cerr << "\n";
     }
     return kExitOk;
 }

@@ -1,5 +1,5 @@
 // vcf-agent search --db DIR (--like KEY | --text "..." | --vector "0.1,...") [-k N] [filters]:
-// "find variants like this one" over the vector store, with attribute filters applied inside
+// "find variants like this one" over the variant index, with attribute filters applied inside
 // the ANN search.
 #include <cctype>
 #include <cmath>

@@ -31,7 +31,7 @@ int exit_code() { return g_exit_code; }
 
 int main(int argc, char** argv) {
     using namespace vcfagent;
-    CLI::App app{"vcf-agent: ingest VCF/BCF into a graph + vector store and query it", "vcf-agent"};
+    CLI::App app{"vcf-agent: ingest VCF/BCF into a graph store with a similarity index and query it", "vcf-agent"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("vcf-agent ") + kVersion);
     hts_set_log_level(HTS_LOG_OFF);  // our own errors name file and line; htslib's are noise

@@ -2,7 +2,7 @@
 // Reduction of embeddings from a model's natural size to the configured dimension: PCA
 // (faiss::PCAMatrix, trained on a sample) or truncation to the leading components for
 // Matryoshka-trained models. Outputs are L2-normalised. Persisted with FAISS's own
-// VectorTransform format so the vector store can keep it beside its index.
+// VectorTransform format so the store can record it with its embedder.
 #include <cstddef>
 #include <memory>
 #include <string>

@@ -1,7 +1,7 @@
 #pragma once
 // One interface for every way of turning a variant into a vector: the offline builtin
 // feature embedding and the HTTP embedders (Ollama, OpenAI-compatible). Chosen by
-// configuration; the vector store records which one built it (EmbedderInfo) and refuses a
+// configuration; the store records which one made its vectors (EmbedderInfo) and refuses a
 // search with a different one.
 #include <cstddef>
 #include <memory>
@@ -54,7 +54,7 @@ public:
 
     // Dimension reduction (HTTP embedders whose config.dimension < the model's natural size).
     // A PCA reducer must be trained (train) or restored (load_reducer) before embed() works;
-    // the vector store persists reducer() beside its index. Builtin: none of this applies.
+    // the store records reducer() with its embedder. Builtin: none of this applies.
     virtual bool needs_training() const { return false; }
     // Embeds the sample at the natural size and fits the reducer on it (no-op when none is
     // needed). Needs more variants than the output dimension; thousands are better.

@@ -23,7 +23,7 @@ FillReport fill_embeddings(store::GraphStore& graph, embed::Embedder& embedder,
     std::vector<vcf::Variant> variants;
     std::vector<float> vectors;
     for (;;) {
-        auto page = read_stored_variants(graph, "v.emb = ''", page_rows);
+        auto page = read_stored_variants(graph, "v.emb IS NULL", page_rows);
         if (page.empty()) break;
         if (page.front().variant.key == previous_first)
             throw StoreError("storing embeddings in " + graph.dir().string() +
@@ -32,7 +32,7 @@ FillReport fill_embeddings(store::GraphStore& graph, embed::Embedder& embedder,
         variants.clear();
         for (auto& s : page) variants.push_back(std::move(s.variant));
         if (!recorded) {
-            if (embedder.needs_training() && !embedder.reducer()) embedder.train(variants);
+            if (embedder.needs_training()) embedder.train(variants);
             record_store_embedder(graph, embedder);
             recorded = true;
         }

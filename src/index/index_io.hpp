@@ -1,8 +1,8 @@
 #pragma once
-// Durable, checksummed files for the vector store. Every file of a version directory is
-// written through a HashingWriter so the manifest can record its size and content hash, and
-// verified against that digest before anything parses it, proving the bytes are the committed ones:
-// a torn or corrupted version is detected at open instead of yielding wrong neighbours.
+// Durable, checksummed files for the variant index. Every file the stamp names is written
+// through a HashingWriter so the stamp can record its size and content hash, and verified
+// against that digest before anything parses it: a torn or corrupted file is detected at open
+// (and the index rebuilt from the graph) instead of yielding wrong neighbours.
 #include <faiss/impl/io.h>
 
 #include <cstdint>

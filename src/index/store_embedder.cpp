@@ -54,14 +54,16 @@ std::unique_ptr<embed::Embedder> open_store_embedder(store::GraphStore& graph,
     embed::EmbedderConfig config = requested;
     config.kind = recorded->kind;
     config.model = recorded->model;
-    config.dimension = recorded->dimension;
+    // Without a reduction the model's natural size is the store's: asking for it (dimension 0)
+    // keeps a reducer out of the way.
+    config.dimension = recorded->reduction.empty() ? 0 : recorded->dimension;
     if (!recorded->reduction.empty()) config.reduction = recorded->reduction;
     auto embedder = embed::make_embedder(config);
     if (requested_given) {
         const auto asked = embed::make_embedder(requested)->info();
-        if (!(asked == embedder->info()))
+        if (!(asked == *recorded))
             throw StoreError("store " + graph.dir().string() + " holds vectors of " +
-                             embedder->info().to_string() + ", not " + asked.to_string() +
+                             recorded->to_string() + ", not " + asked.to_string() +
                              "; re-embed it with `vcf-agent embed --db " + graph.dir().string() +
                              " --embedder ...` to switch");
     }
@@ -69,7 +71,7 @@ std::unique_ptr<embed::Embedder> open_store_embedder(store::GraphStore& graph,
         const auto reducer = graph.meta(kReducerKey);
         if (!reducer)
             throw StoreError("store " + graph.dir().string() + " records " +
-                             embedder->info().to_string() + " but not its trained reducer");
+                             recorded->to_string() + " but not its trained reducer");
         TempFile file("vcf-agent-reducer");
         std::ofstream(file.path, std::ios::binary) << embed::base64_decode(*reducer);
         embedder->load_reducer(file.path.string());

@@ -18,7 +18,7 @@ struct StoredVariant {
     vcf::Variant variant;  // site fields and annotations; no calls
     uint32_t source = 0;   // Source.num of the load that added it
     uint64_t batch = 0;    // the batch that added it
-    std::string emb;       // stored model embedding text ("" when none)
+    std::string emb;       // stored model embedding text ("" when none: Variant.emb is NULL)
 };
 
 // Variants whose rows satisfy `where` (a Cypher predicate on `v`, with literals, so Kuzu can

@@ -13,7 +13,9 @@
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "embed/stored_embedding.hpp"
+#include "index/compute_threads.hpp"
 #include "index/index_io.hpp"
+#include "index/store_embedder.hpp"
 #include "index/stored_variants.hpp"
 
 namespace vcfagent::index {
@@ -91,6 +93,8 @@ VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embe
       embedder_(std::move(embedder)),
       options_(std::move(options)),
       dir_(dir_of(graph.dir())) {
+    const auto recorded = recorded_embedder(graph_);
+    identity_ = recorded ? *recorded : embedder_->info();
     std::string why_not;
     rows_ = load_files(why_not);
     if (!rows_ && !why_not.empty()) open_note_ = why_not + "; rebuilt it from the graph";
@@ -114,7 +118,7 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
             why_not = "the index files have another format";
             return nullptr;
         }
-        if (stamp.at("embedder").get<std::string>() != embedder_->info().to_string()) {
+        if (stamp.at("embedder").get<std::string>() != identity_.to_string()) {
             why_not = "the index files were made with " + stamp.at("embedder").get<std::string>();
             return nullptr;
         }
@@ -145,7 +149,7 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
             rows->ann = AnnIndex::load(dir_ / f.at("name").get<std::string>(), kind, digest_of(f),
                                        options_.params, stamp.at("trained_rows").get<int64_t>());
             if (rows->ann->size() != static_cast<int64_t>(count) ||
-                rows->ann->dim() != embedder_->dimension())
+                rows->ann->dim() != identity_.dimension)
                 throw StoreError("the ANN index does not match its rows");
         }
         return rows;
@@ -162,7 +166,7 @@ bool VariantIndex::save(const Rows& rows) const {
     if (!lock.held()) return false;  // another process is writing them
     const std::string gen = std::to_string(rows.generation);
     nlohmann::json stamp = {{"format", kFormat},
-                            {"embedder", embedder_->info().to_string()},
+                            {"embedder", identity_.to_string()},
                             {"batch", rows.batch},
                             {"epoch", rows.epoch},
                             {"generation", rows.generation},
@@ -198,7 +202,7 @@ bool VariantIndex::save(const Rows& rows) const {
 
 void VariantIndex::add_vectors(Rows& rows, const float* x, int64_t n) const {
     if (n <= 0) return;
-    const int dim = embedder_->dimension();
+    const int dim = identity_.dimension;
     const auto total = static_cast<size_t>((rows.ann ? rows.ann->size() : 0) + n);
     IndexKind want = target_kind(total);
     if ((want == IndexKind::IvfFlat || want == IndexKind::IvfSq8) &&
@@ -266,8 +270,8 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             from = rows_->batch + 1;
         }
     }
-    const int dim = embedder_->dimension();
-    const bool stored = embedder_->info().kind != "builtin";
+    const int dim = identity_.dimension;
+    const bool stored = identity_.kind != "builtin";
     uint64_t span = 1;
     std::vector<float> vectors;
     std::vector<vcf::Variant> variants;
@@ -338,12 +342,15 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
 std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
                                             const VectorFilter& filter,
                                             const SearchTuning& tuning) const {
-    if (static_cast<int>(query.size()) != embedder_->dimension())
+    if (static_cast<int>(query.size()) != identity_.dimension)
         throw InputError("query vector", 0,
-                         "has " + std::to_string(query.size()) + " values; the store's vectors (" +
-                             embedder_->info().to_string() + ") have " +
-                             std::to_string(embedder_->dimension()),
+                         "has " + std::to_string(query.size()) +
+                             " dimensions; the store's vectors (" + identity_.to_string() +
+                             ") have " + std::to_string(identity_.dimension),
                          kExitInvalid);
+    FifoAdmission::Slot slot(search_admission_);
+    // One query per call: an OpenMP team would only add start-up cost.
+    ComputeThreadLimit one_thread(1, false);
     std::shared_lock read(rows_mutex_);
     std::vector<VectorHit> hits;
     if (!rows_ || !rows_->ann || k <= 0) return hits;
@@ -368,8 +375,8 @@ std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
 std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key) {
     auto stored = read_stored_variant(graph_, key);
     if (!stored) return std::nullopt;
-    std::vector<float> v(static_cast<size_t>(embedder_->dimension()));
-    if (embedder_->info().kind != "builtin") {
+    std::vector<float> v(static_cast<size_t>(identity_.dimension));
+    if (identity_.kind != "builtin") {
         if (!embed::decode_embedding(stored->emb, v)) return std::nullopt;
         return v;
     }
@@ -383,14 +390,14 @@ size_t VariantIndex::size() const {
 }
 
 int VariantIndex::dimension() const {
-    return embedder_->dimension();
+    return identity_.dimension;
 }
 
 IndexStats VariantIndex::stats() const {
     std::shared_lock read(rows_mutex_);
     IndexStats s;
-    s.dimension = embedder_->dimension();
-    s.embedder = embedder_->info().to_string();
+    s.dimension = identity_.dimension;
+    s.embedder = identity_.to_string();
     if (!rows_) return s;
     s.rows = rows_->size();
     s.batch = rows_->batch;

@@ -27,6 +27,7 @@
 
 #include "embed/embedder.hpp"
 #include "index/ann_index.hpp"
+#include "index/fifo_admission.hpp"
 #include "index/variant_attributes.hpp"
 #include "index/vector_filter.hpp"
 #include "store/graph_store.hpp"
@@ -115,12 +116,18 @@ class VariantIndex {
 
     store::GraphStore& graph_;
     std::unique_ptr<embed::Embedder> embedder_;
+    // The store's embedding space as the graph records it (the embedder's own info() when it
+    // records none): read once, so opening never has to ask an embedding server.
+    embed::EmbedderInfo identity_;
     IndexOptions options_;
     std::filesystem::path dir_;
     std::string open_note_;
     std::mutex catch_up_mutex_;            // serialises catch_up (and the files' writer)
     mutable std::shared_mutex rows_mutex_;  // guards rows_: shared to read, exclusive to change
     std::unique_ptr<Rows> rows_;
+    // Searches run at most hardware_slots() at a time, admitted in arrival order (see
+    // fifo_admission.hpp for the p95 this buys under many concurrent clients).
+    mutable FifoAdmission search_admission_{hardware_slots()};
 };
 
 }  // namespace vcfagent::index

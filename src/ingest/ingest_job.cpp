@@ -35,17 +35,6 @@ void adapt_batch_calls(std::atomic<size_t>& batch_calls, const IngestOptions& op
 
 }  // namespace
 
-std::vector<std::string> roll_back_damaged_loads(store::GraphStore& graph) {
-    std::vector<std::string> notes;
-    for (auto& source : graph.unfinished_sources()) {
-        if (graph.source_rows_intact(source)) continue;
-        graph.undo_source(source);
-        notes.push_back("rolled back the interrupted load of " + source.path +
-                        " (the graph had lost rows of its last batch); ingest it again to finish");
-    }
-    return notes;
-}
-
 IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                          const IngestOptions& options, const ProgressFn& progress,
                          IngestReport* partial) {
@@ -218,7 +207,7 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                 batch_variants += static_cast<int64_t>(staged.end - at);
                 at = staged.end;
                 // A batch also ends after a node group's worth of variants, new or not (a file
-                // whose variants are mostly in the store already, or --no-graph).
+                // whose variants are mostly in the store already).
                 if (graph.staged_new_variants() >= graph.variants_to_node_group_end() ||
                     batch_variants >= store::GraphStore::kNodeGroupRows ||
                     batch_call_count >= static_cast<int64_t>(batch_calls.load()))

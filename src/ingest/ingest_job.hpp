@@ -74,11 +74,6 @@ struct IngestReport {
 // Progress callback: records read so far, bytes read, total bytes (-1 unknown).
 using ProgressFn = std::function<void(int64_t records, int64_t bytes, int64_t total)>;
 
-// Kuzu 0.11.3 can lose the rows of the last committed COPY when the process dies during the
-// next batch's COPY (its Source/Meta updates survive). Such a load is rolled back whole (its
-// next ingest loads it again); returns a note per load rolled back. For writers, at open.
-std::vector<std::string> roll_back_damaged_loads(store::GraphStore& graph);
-
 // Throws InputError on bad input after committing the batches before the bad record; the
 // report of committed work is then in `partial`.
 IngestReport ingest_file(store::GraphStore& graph, const std::string& path,

@@ -1,5 +1,5 @@
 #pragma once
-// The graph half of the dual store: Variant -CarriedBy-> Sample (one edge per non-reference call)
+// The graph store, the only store of record: Variant -CarriedBy-> Sample (one edge per non-reference call)
 // and Variant -InGene-> Gene, plus Source (what was loaded) and Meta (schema version), held in an
 // embedded Kuzu database. This is the only place that talks to Kuzu, so swapping the engine (e.g.
 // for its fork) is one file.
@@ -163,10 +163,13 @@ class GraphStore {
     // with the Source progress (`source_after`, to which the batch's new variants and edges are
     // added) and the batch's store-wide id (Meta last_batch; the same id is on each of its
     // Variant rows): all of it commits or none of it. The batch is closed either way.
+    // `before_commit` runs just before COMMIT: a test seam (holding it keeps the commit in
+    // progress; throwing from it fails the batch).
     // May run on another thread while stage() fills the next batch (a chunk whose loci reach
     // into the committing batch's waits for its end); when it throws, the caller must discard
     // that next batch too, as it may rely on genes the failed one would have added.
-    BatchWriteResult commit_batch(const SourceRecord& source_after);
+    BatchWriteResult commit_batch(const SourceRecord& source_after,
+                                  const std::function<void()>& before_commit = {});
     // Drops the open batch and a sealed one not yet committing (nothing of them reaches the
     // store).
     void discard_batch();
@@ -186,8 +189,8 @@ class GraphStore {
     // Store-wide settings kept in Meta (e.g. the embedder that defines the store's vectors).
     std::optional<std::string> meta(const std::string& key);
     void set_meta(const std::string& key, const std::string& value);
-    // Sets Variant.emb (a stored model embedding, see embed/stored_embedding.hpp) for each
-    // (key, text) pair, in one transaction.
+    // Sets Variant.emb (a stored model embedding, see embed/stored_embedding.hpp; NULL until
+    // one is stored) for each (key, text) pair, in one transaction.
     void write_embeddings(const std::vector<std::pair<std::string, std::string>>& embeddings);
     // Clears every stored embedding (before the store is embedded with another model).
     void clear_embeddings();
@@ -211,6 +214,9 @@ class GraphStore {
     const std::string& open_note() const { return open_note_; }
 
   private:
+    // At a writer's open: undoes each unfinished load whose committed rows are not all there.
+    void roll_back_damaged_loads();
+
     struct Impl;
     std::filesystem::path dir_;
     std::string open_note_;

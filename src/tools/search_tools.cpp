@@ -1,4 +1,4 @@
-// "Variants like this one": nearest neighbours in the vector store, filters applied inside
+// "Variants like this one": nearest neighbours in the variant index, filters applied inside
 // the search.
 #include <cmath>
 

@@ -62,7 +62,7 @@ struct SampleCall {
     std::string gt;   // the original GT text of the record, e.g. "1|2"
 };
 
-// A split variant without its genotype calls: what the vector store and the embedders read.
+// A split variant without its genotype calls: what the variant index and the embedders read.
 struct VariantSite {
     std::string chrom;
     int64_t pos = 0;  // 1-based, after trimming to the minimal representation

@@ -1,7 +1,7 @@
 #pragma once
 // Allele normalisation, classification and the stable variant key `chrom:pos:ref:alt`.
 // The same variant seen in two files (or split from differently-shaped multi-allelic records)
-// gets the same key, so it becomes one node in the graph and one row in the vector store.
+// gets the same key, so it becomes one node in the graph and one row of the variant index.
 #include <cstdint>
 #include <string>
 #include <string_view>

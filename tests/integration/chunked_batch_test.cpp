@@ -9,7 +9,7 @@
 #include <string>
 
 #include "ingest/ingest_job.hpp"
-#include "store/dual_store.hpp"
+#include "store/graph_store.hpp"
 #include "store/graph_store.hpp"
 #include "support/graph_referee.hpp"
 #include "support/test_env.hpp"
@@ -39,14 +39,12 @@ Loaded load(const std::string& db, const std::string& vcf, size_t chunk_calls,
             size_t batch_records) {
     Loaded out;
     {
-        store::DualStoreOptions sopt;
-        sopt.write_vectors = false;
-        store::DualStore stores(db, sopt);
+        store::GraphStore graph(db);
         ingest::IngestOptions opt;
         opt.chunk_calls = chunk_calls;
         opt.batch_records = batch_records;
-        out.report = ingest::ingest_file(stores, vcf, opt, {});
-        auto t = stores.graph().read_only_query(
+        out.report = ingest::ingest_file(graph, vcf, opt, {});
+        auto t = graph.read_only_query(
             "MATCH (v:Variant)-[c:CarriedBy]->(s:Sample) RETURN v.id, s.id, c.gt "
             "ORDER BY v.id, s.id");
         for (const auto& row : t.rows)
@@ -131,7 +129,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     EXPECT_EQ(first.end, 1u);
     EXPECT_EQ(first.records, 0);  // the record's second ALT is not staged yet
     EXPECT_EQ(graph.staged_new_variants(), 1);
-    auto written = graph.commit_batch(source, 1);
+    auto written = graph.commit_batch(source);
     EXPECT_EQ(written.new_variants, 1);
     EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 1);
 
@@ -149,7 +147,7 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     // Re-staging the committed ALT finds it in the store: only the other two are new.
     auto again = graph.stage(chunk, 0, kNoLimit, kNoLimit, {}, source);
     EXPECT_EQ(again.new_variants, 2);
-    graph.commit_batch(source, 2);
+    graph.commit_batch(source);
     EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 3);
 }
 

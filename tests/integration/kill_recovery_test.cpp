@@ -1,7 +1,8 @@
-// A real child process ingesting a file is killed with SIGKILL at random points. After each
-// kill the store opens, the graph's Variant count equals the vector store's row count and the
-// Source progress promises exactly the rows present; a final re-run completes the load to the
-// same counts as an uninterrupted one. The input is synthetic (annotated, 20 samples, seeded):
+// A real child process ingesting a file (its graph load, then its variant index catch-up) is
+// killed with SIGKILL at random points. After each kill the store opens for writing (`embed`,
+// which repairs what the kill left and brings the index up to date), the index holds exactly
+// the graph's variants, and the Source progress promises exactly the rows present; a final
+// re-run completes the load to the same counts as an uninterrupted one. The input is synthetic (annotated, 20 samples, seeded):
 // on it a killed Kuzu 0.11.3 reopens with a primary-key index that disagrees with its rows,
 // which the store must repair (without the repair every run of this test failed).
 #include <gtest/gtest.h>
@@ -54,6 +55,8 @@ TEST(KillRecoveryTest, SigkillAtRandomPointsThenRerunMatchesAnUninterruptedLoad)
         landed += run_agent_killed_after(ingest(db), at);
         SCOPED_TRACE("seed " + std::to_string(seed) + ", kill " + std::to_string(i) + " after " +
                      std::to_string(at) + " s");
+        auto opened = run_agent({"embed", "--db", db});
+        ASSERT_EQ(opened.exit_code, 0) << opened.err;
         const auto c = store_counts(db);
         ASSERT_FALSE(c.empty());
         EXPECT_EQ(c.at("Variant"), c.at("vectors"));

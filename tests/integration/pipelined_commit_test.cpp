@@ -85,7 +85,7 @@ TEST(PipelinedCommitTest, ChunkReachingIntoTheCommittingBatchWaitsAndThenFindsIt
     std::promise<void> release;
     auto released = release.get_future().share();
     auto committing = std::async(std::launch::async, [&] {
-        return f.graph.commit_batch(f.source, 1, [&] { released.wait(); });
+        return f.graph.commit_batch(f.source, [&] { released.wait(); });
     });
 
     // Outside the committing batch's loci: staged at once, while the commit is held.
@@ -100,7 +100,7 @@ TEST(PipelinedCommitTest, ChunkReachingIntoTheCommittingBatchWaitsAndThenFindsIt
     const auto staged = staging.get();
     EXPECT_EQ(staged.new_variants, 1);  // 1:250 only
     EXPECT_EQ(f.graph.staged_new_variants(), 2);
-    f.graph.commit_batch(f.source, 2);
+    f.graph.commit_batch(f.source);
     const auto c = counts(f.graph);
     EXPECT_EQ(c.at("Variant"), 4);
     EXPECT_EQ(c.at("CarriedBy"), 4);  // 1:200 carried once, not twice
@@ -114,9 +114,9 @@ TEST(PipelinedCommitTest, FailedCommitLeavesNothingAndTheNextBatchIsStagedAgain)
     std::promise<void> release;
     auto released = release.get_future().share();
     auto committing = std::async(std::launch::async, [&] {
-        return f.graph.commit_batch(f.source, 1, [&] {
+        return f.graph.commit_batch(f.source, [&] {
             released.wait();
-            throw std::runtime_error("vector half failed");
+            throw std::runtime_error("commit failed");
         });
     });
     // Staged meanwhile: GENE1 is taken as known, since the committing batch adds it.
@@ -132,7 +132,7 @@ TEST(PipelinedCommitTest, FailedCommitLeavesNothingAndTheNextBatchIsStagedAgain)
 
     // Staged again, the second batch must add GENE1 itself.
     EXPECT_EQ(f.stage(chunk_of({variant(500, "GENE1")})).new_variants, 1);
-    f.graph.commit_batch(f.source, 1);
+    f.graph.commit_batch(f.source);
     c = counts(f.graph);
     EXPECT_EQ(c.at("Variant"), 1);
     EXPECT_EQ(c.at("Gene"), 1);

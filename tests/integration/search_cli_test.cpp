@@ -1,6 +1,7 @@
-// `vcf-agent embed` + `vcf-agent search` end to end: a variant taken from bcftools output is
-// its own nearest neighbour at distance 0, filters hold, re-embedding is a no-op, and the
-// HTTP embedder path (--text) works against a loopback embedding server.
+// `vcf-agent ingest` + `vcf-agent search` end to end: a variant taken from bcftools output is
+// its own nearest neighbour at distance 0, filters hold, the variant index is a cache (deleted
+// or damaged, it is rebuilt from the graph with the same neighbours), and the HTTP embedder
+// path (stored embeddings, --text) works against a loopback embedding server.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -50,7 +51,7 @@ class SearchCli : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         dir_ = new TempDir();
-        const auto r = run_agent({"embed", data_path("chr22.vcf.gz"), "--db", db()});
+        const auto r = run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db()});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         embed_err_ = new std::string(r.err);
     }
@@ -82,12 +83,79 @@ TEST_F(SearchCli, LikeReturnsTheVariantItselfFirstAndKResults) {
     }
 }
 
-TEST_F(SearchCli, EmbedReportsWhatItDid) {
-    EXPECT_NE(embed_err_->find("added"), std::string::npos) << *embed_err_;
-    // Re-embedding the same file adds nothing.
-    const auto r = run_agent({"embed", data_path("chr22.vcf.gz"), "--db", db()});
+TEST_F(SearchCli, IngestReportsTheIndex) {
+    EXPECT_NE(embed_err_->find("index: 10376 variants (flat, builtin"), std::string::npos)
+        << *embed_err_;
+}
+
+// The index files are a cache: gone or damaged, the next search rebuilds them from the graph
+// and answers with the same neighbours.
+TEST(SearchCliIndexCache, DeletedOrDamagedIndexIsRebuiltWithTheSameNeighbours) {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    ASSERT_EQ(run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db}).exit_code, 0);
+    const std::vector<std::string> keys = {"22:50300078:A:G", "22:50300101:G:A"};
+    auto neighbours = [&] {
+        std::string all;
+        for (const auto& key : keys) {
+            auto r = run_agent({"search", "--db", db, "--like", key, "-k", "20", "-O", "tsv"});
+            EXPECT_EQ(r.exit_code, 0) << r.err;
+            EXPECT_EQ(tsv_rows(r.out).size(), 20u);
+            all += r.out;
+        }
+        return all;
+    };
+    const std::string before = neighbours();
+    const std::string index_dir = db + "/index";
+    ASSERT_EQ(run_shell("rm -rf " + index_dir).exit_code, 0);
+    EXPECT_EQ(neighbours(), before);
+    EXPECT_EQ(store_counts(db).at("vectors"), 10376);  // the search saved the rebuilt files
+    // Truncate the ANN file the stamp names: detected, rebuilt, same answers.
+    ASSERT_EQ(run_shell("for f in " + index_dir + "/ann-*.faiss; do truncate -s 1000 $f; done")
+                  .exit_code,
+              0);
+    auto r = run_agent({"search", "--db", db, "--like", keys[0], "-k", "20", "-O", "tsv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find(" 0 added"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("rebuilt it from the graph"), std::string::npos) << r.err;
+    EXPECT_EQ(neighbours(), before);
+    // Flip bytes inside the rows file: the same.
+    ASSERT_EQ(run_shell("for f in " + index_dir +
+                        "/rows-*.bin; do printf 'XXXX' | dd of=$f bs=1 seek=100 conv=notrunc "
+                        "2>/dev/null; done")
+                  .exit_code,
+              0);
+    EXPECT_EQ(neighbours(), before);
+}
+
+// A second load extends the index (no rebuild) to every variant of both files.
+TEST(SearchCliIndexCache, LaterLoadsExtendTheIndex) {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    ASSERT_EQ(run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db}).exit_code, 0);
+    auto r = run_agent({"ingest", data_path("hapmap_exome_chr22.vcf.gz"), "--db", db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto c = store_counts(db);
+    EXPECT_EQ(c.at("vectors"), c.at("Variant"));
+    EXPECT_GT(c.at("Variant"), 10376);
+    // A variant only the second file has is found as its own nearest neighbour.
+    const auto first = run_shell("bcftools view -H " + data_path("hapmap_exome_chr22.vcf.gz") +
+                                 " | head -1 | cut -f1,2,4,5");
+    std::istringstream in(first.out);
+    std::string chrom, pos, ref, alt;
+    in >> chrom >> pos >> ref >> alt;
+    r = run_agent({"search", "--db", db, "--like", chrom + ":" + pos + ":" + ref + ":" + alt,
+                   "-k", "1", "-O", "tsv"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(tsv_rows(r.out)[0][1], chrom + ":" + pos + ":" + ref + ":" + alt);
+    // --no-vectors leaves the index files alone; the next search catches up.
+    const std::string db2 = dir.file("db2");
+    ASSERT_EQ(run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db2, "--no-vectors"})
+                  .exit_code,
+              0);
+    EXPECT_EQ(store_counts(db2).at("vectors"), 0);
+    r = run_agent({"search", "--db", db2, "--like", "22:50300078:A:G", "-k", "1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(store_counts(db2).at("vectors"), 10376);
 }
 
 TEST_F(SearchCli, JsonOutputAndFilters) {
@@ -129,7 +197,7 @@ TEST_F(SearchCli, JsonOutputAndFilters) {
 TEST_F(SearchCli, ClearErrors) {
     auto r = run_agent({"search", "--db", db(), "--like", "22:1:A:G"});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.err.find("not in the vector store"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not in the store"), std::string::npos) << r.err;
     r = run_agent({"search", "--db", db(), "--text", "a missense variant in a kinase"});
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.err.find("HTTP embedder"), std::string::npos) << r.err;
@@ -141,10 +209,10 @@ TEST_F(SearchCli, ClearErrors) {
     EXPECT_NE(r.err.find("exactly one of"), std::string::npos) << r.err;
     r = run_agent({"search", "--db", dir_->file("nowhere"), "--like", "22:1:A:G"});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.err.find("no vector store"), std::string::npos) << r.err;
-    // Embedding into a store built by another embedder is refused, naming both.
+    EXPECT_NE(r.err.find("no store"), std::string::npos) << r.err;
+    // Loading with another embedder than the store's is refused, naming both.
     FakeEmbeddingServer server;
-    r = run_agent({"embed", data_path("valid-4.1.vcf"), "--db", db(), "--embedder", "ollama",
+    r = run_agent({"ingest", data_path("valid-4.1.vcf"), "--db", db(), "--embedder", "ollama",
                    "--endpoint", server.url()});
     EXPECT_NE(r.exit_code, 0);
     EXPECT_NE(r.err.find("builtin"), std::string::npos) << r.err;
@@ -157,7 +225,7 @@ TEST(SearchCliHttp, TextSearchUsesTheStoresEmbedder) {
     FakeEmbeddingServer server(o);
     TempDir dir;
     const std::string db = dir.file("db");
-    auto r = run_agent({"embed", data_path("test.snpeff.vcf"), "--db", db, "--embedder", "ollama",
+    auto r = run_agent({"ingest", data_path("test.snpeff.vcf"), "--db", db, "--embedder", "ollama",
                         "--endpoint", server.url()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     r = run_agent({"search", "--db", db, "--text", "frameshift in a gene", "-k", "3", "--endpoint",
@@ -165,7 +233,7 @@ TEST(SearchCliHttp, TextSearchUsesTheStoresEmbedder) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["results"].size(), 3u);
-    // --like needs no embedder at all.
+    // --like reads the stored embedding: no embedding server needed.
     const std::string key = j["results"][0]["key"];
     r = run_agent({"search", "--db", db, "--like", key, "-k", "1", "-O", "tsv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -194,7 +194,7 @@ TEST_F(ToolsTest, SimilarVariantsReturnsTheVariantItselfFirstAndHonoursFilters) 
     for (const auto& row : del.result["rows"]) EXPECT_EQ(row["class"], "DEL");
     auto missing = call_tool(db(), "similar_variants", {{"variant", "22:1:A:C"}});
     EXPECT_NE(missing.exit_code, 0);
-    EXPECT_NE(missing.error.find("not in the vector store"), std::string::npos) << missing.error;
+    EXPECT_NE(missing.error.find("not in the store"), std::string::npos) << missing.error;
 }
 
 TEST_F(ToolsTest, BadArgumentsGiveErrorsAModelCanCorrect) {

@@ -26,7 +26,7 @@ CommandResult run_shell(const std::string& command_line);
 CommandResult run_agent(const std::vector<std::string>& args, const std::string& stdin_text = "");
 
 // Node/edge counts per table of a store (`vcf-agent stats --db DIR -O json`, which includes
-// the vector store's rows as "vectors"). Throws when the command fails.
+// the rows the variant index files cover as "vectors"). Throws when the command fails.
 std::map<std::string, int64_t> store_counts(const std::string& db);
 
 // Starts vcf-agent with the given arguments (output discarded), sends it SIGKILL after

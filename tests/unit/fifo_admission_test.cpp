@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "store/fifo_admission.hpp"
+#include "index/fifo_admission.hpp"
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 namespace {
 
 TEST(FifoAdmission, NeverAdmitsMoreThanItsSlots) {
@@ -53,4 +53,4 @@ TEST(FifoAdmission, AdmitsWaitersInArrivalOrder) {
 }
 
 }  // namespace
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

@@ -1,4 +1,4 @@
-#include "store/compute_threads.hpp"
+#include "index/compute_threads.hpp"
 
 #include <omp.h>
 
@@ -8,7 +8,7 @@ void openblas_set_num_threads(int) __attribute__((weak));
 int openblas_get_num_threads(void) __attribute__((weak));
 }
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 ComputeThreadLimit::ComputeThreadLimit(int n, bool blas_too) {
     if (n <= 0) return;
@@ -25,4 +25,4 @@ ComputeThreadLimit::~ComputeThreadLimit() {
     if (saved_blas_ > 0) openblas_set_num_threads(saved_blas_);
 }
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

@@ -1,9 +1,9 @@
-#include "store/fifo_admission.hpp"
+#include "index/fifo_admission.hpp"
 
 #include <algorithm>
 #include <thread>
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 FifoAdmission::FifoAdmission(size_t slots) : free_(std::max<size_t>(1, slots)) {}
 
@@ -33,10 +33,9 @@ void FifoAdmission::release() {
 
 size_t hardware_slots() {
     // Two per hardware thread: a slot handed to a sleeping waiter takes a wake-up before it
-    // runs, and the spare slots keep the cores busy meanwhile. Measured (32 clients, 1M-row
-    // IVF-PQ, 2 cores): 1 slot/core p95 6.5 ms at 5,700 QPS; 2 slots/core p95 5.0-5.4 ms at
-    // 6,600-7,300 QPS; 4 slots/core no better.
+    // runs, and the spare slots keep the cores busy meanwhile. Measured with 32 clients on 2
+    // cores (README "Measured"): 2 slots/core beat 1, and 4 were no better.
     return 2 * std::max<size_t>(1, std::thread::hardware_concurrency());
 }
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

@@ -9,7 +9,7 @@
 #include <deque>
 #include <mutex>
 
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 class FifoAdmission {
   public:
@@ -45,4 +45,4 @@ class FifoAdmission {
 // Slots for CPU-bound searches on this machine: two per hardware thread.
 size_t hardware_slots();
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index

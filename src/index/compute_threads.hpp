@@ -4,7 +4,7 @@
 // Why: with one query per search call an OpenMP team only adds start-up cost, and while the
 // graph store loads on the same cores, idle OpenMP/BLAS workers spin-wait and take the CPU
 // the graph needs (measured: over a third of an ingest's cycles spent spinning on 2 cores).
-namespace vcfagent::store {
+namespace vcfagent::index {
 
 class ComputeThreadLimit {
   public:
@@ -20,4 +20,4 @@ class ComputeThreadLimit {
     int saved_blas_ = 0;
 };
 
-}  // namespace vcfagent::store
+}  // namespace vcfagent::index
