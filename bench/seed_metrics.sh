@@ -7,7 +7,7 @@
 # `bcftools view -Ou -o /dev/null` on the same file; (2) genotype edges/s ingesting 1M x 100;
 # (3) peak RSS of the 1M x 100 and 100k x 100 ingests and their ratio; (4) in-process clients
 # searching and querying the graph during an ingest (bench/tools/concurrent_clients.cpp);
-# (5) top-10 search latency over row 1's 1M-row vector store under concurrent clients
+# (5) top-10 search latency over row 1's 1M-variant index under concurrent clients
 # (bench/tools/search_latency.cpp); (6) embed_throughput's batched-async speed-up.
 # A failing row prints "error: ..." and the run goes on. The table also goes to
 # WORKDIR/seed-metrics.md.

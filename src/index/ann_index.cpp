@@ -300,6 +300,50 @@ void AnnIndex::search(const float* query, int k, const faiss::IDSelector* sel, d
     }
     std::sort(out.begin(), out.end());
     if (out.size() > static_cast<size_t>(k)) out.resize(static_cast<size_t>(k));
+    // A filter whose rows lie away from the query (a gene's variants sit together in the
+    // embedding space) can leave the probed lists or the graph walk short of k accepted rows
+    // although k exist: then every accepted row is compared, so k come back whenever k match.
+    const auto matching = static_cast<int64_t>(std::llround(selectivity * static_cast<double>(n)));
+    if (sel && static_cast<int64_t>(out.size()) < std::min<int64_t>(k, matching))
+        exhaustive_search(query, k, *selector, out);
+}
+
+void AnnIndex::exhaustive_search(const float* query, int k, faiss::IDSelector& sel,
+                                 std::vector<Neighbor>& out) const {
+    out.clear();
+    if (auto* ivf = as_ivf(index_.get())) {
+        // Every list, with the selector: distances only for accepted rows.
+        faiss::SearchParametersIVF p;
+        p.nprobe = ivf->nlist;
+        p.sel = &sel;
+        std::vector<float> dist(static_cast<size_t>(k));
+        std::vector<idx_t> ids(static_cast<size_t>(k));
+        faiss_call("search", [&] {
+            index_->search(1, query, k, dist.data(), ids.data(), &p);
+            return 0;
+        });
+        for (int i = 0; i < k; ++i)
+            if (ids[i] >= 0) out.push_back({ids[i], dist[i]});
+    } else {
+        // Flat storage (the flat index itself, or HNSW's): compare the accepted rows exactly.
+        const faiss::IndexFlat* flat = dynamic_cast<const faiss::IndexFlat*>(index_.get());
+        if (auto* h = as_hnsw(index_.get())) flat = dynamic_cast<const faiss::IndexFlat*>(h->storage);
+        if (!flat) return;
+        const float* xb = flat->get_xb();
+        for (int64_t r = 0; r < flat->ntotal; ++r) {
+            if (!sel.is_member(r)) continue;
+            const float* x = xb + r * dim_;
+            float d = 0;
+            for (int j = 0; j < dim_; ++j) d += (x[j] - query[j]) * (x[j] - query[j]);
+            out.push_back({r, d});
+            if (out.size() > static_cast<size_t>(4 * k)) {
+                std::nth_element(out.begin(), out.begin() + k, out.end());
+                out.resize(static_cast<size_t>(k));
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    if (out.size() > static_cast<size_t>(k)) out.resize(static_cast<size_t>(k));
 }
 
 size_t AnnIndex::memory_bytes() const {

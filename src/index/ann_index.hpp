@@ -103,6 +103,9 @@ class AnnIndex {
 
   private:
     AnnIndex(IndexKind kind, int dim, const IndexParams& params);
+    // Every row `sel` accepts is a candidate (all IVF lists; every stored vector otherwise).
+    void exhaustive_search(const float* query, int k, faiss::IDSelector& sel,
+                           std::vector<Neighbor>& out) const;
     IndexKind kind_;
     int dim_;
     IndexParams params_;

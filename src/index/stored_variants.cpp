@@ -87,6 +87,39 @@ std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const 
     return out;
 }
 
+void for_each_stored_variant(store::GraphStore& graph, const std::string& where,
+                             size_t chunk_rows,
+                             const std::function<void(std::vector<StoredVariant>&)>& chunk) {
+    std::unordered_map<std::string, std::vector<vcf::Annotation>> annotations;
+    graph.scan("MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE " + where +
+                   " RETURN v.id, g.symbol, e.consequence, e.impact",
+               {}, [&](const store::RowView& r) {
+                   vcf::Annotation a;
+                   a.gene = r.text(1);
+                   a.consequence = r.text(2);
+                   a.impact = r.text(3);
+                   annotations[r.text(0)].push_back(std::move(a));
+               });
+    std::vector<StoredVariant> buffer;
+    buffer.reserve(chunk_rows);
+    auto flush = [&] {
+        if (buffer.empty()) return;
+        chunk(buffer);
+        buffer.clear();
+    };
+    graph.scan("MATCH (v:Variant) WHERE " + where + " RETURN " + kColumns, {},
+               [&](const store::RowView& r) {
+                   buffer.push_back(from_row(r));
+                   auto it = annotations.find(buffer.back().variant.key);
+                   if (it != annotations.end()) {
+                       buffer.back().variant.annotations = std::move(it->second);
+                       annotations.erase(it);
+                   }
+                   if (buffer.size() >= chunk_rows) flush();
+               });
+    flush();
+}
+
 std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const std::string& key) {
     std::vector<StoredVariant> found;
     graph.scan(std::string("MATCH (v:Variant {id: $k}) RETURN ") + kColumns, {{"k", key}},

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -29,6 +30,8 @@ constexpr const char* kRowsMagic = "VCFAGENT-INDEX-ROWS";
 // Rows read from the graph per page: a page is whole batches, so the span of batches grows
 // or shrinks to keep pages near this size (bounded memory for any batch size).
 constexpr size_t kPageRows = 65536;
+// Variants embedded and added at a time within a page: bounds the rows held in memory.
+constexpr size_t kChunkRows = 8192;
 
 // An advisory lock on DB/index/LOCK, held while the files are written; try-only.
 class FileLock {
@@ -275,49 +278,73 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
     uint64_t span = 1;
     std::vector<float> vectors;
     std::vector<vcf::Variant> variants;
-    for (uint64_t lo = from; lo <= last;) {
-        const uint64_t hi = std::min(last, lo + span - 1);
-        auto page = read_stored_variants(graph_, "v.batch >= " + std::to_string(lo) +
-                                                     " AND v.batch <= " + std::to_string(hi));
-        vectors.assign(page.size() * static_cast<size_t>(dim), 0.0f);
-        if (stored) {
-            size_t missing = 0;
-            for (size_t i = 0; i < page.size(); ++i)
-                if (!embed::decode_embedding(page[i].emb,
-                                             std::span<float>(vectors.data() + i * dim, dim)))
-                    ++missing;
-            if (missing > 0) {
-                // Model embeddings are computed after the rows commit (embed/fill); stop
-                // before this page so a later catch-up, after they are stored, takes it.
-                report.unembedded = missing;
-                break;
+    try {
+        for (uint64_t lo = from; lo <= last;) {
+            const uint64_t hi = std::min(last, lo + span - 1);
+            const std::string where =
+                "v.batch >= " + std::to_string(lo) + " AND v.batch <= " + std::to_string(hi);
+            if (stored) {
+                // Model embeddings are computed after the rows commit (embedding_fill): stop
+                // before a page that lacks some, so a later catch-up takes it once they are in.
+                size_t missing = 0;
+                graph_.scan("MATCH (v:Variant) WHERE " + where +
+                                " AND v.emb IS NULL RETURN count(*)",
+                            {}, [&](const store::RowView& r) {
+                                missing = static_cast<size_t>(r.integer(0));
+                            });
+                if (missing > 0) {
+                    report.unembedded = missing;
+                    break;
+                }
             }
-        } else {
-            variants.clear();
-            variants.reserve(page.size());
-            for (auto& s : page) variants.push_back(std::move(s.variant));
-            embedder_->embed(variants, vectors.data());
-            for (size_t i = 0; i < page.size(); ++i) page[i].variant = std::move(variants[i]);
-        }
-        {
-            std::unique_lock write(rows_mutex_, std::defer_lock);
-            if (!fresh) write.lock();
-            Rows& rows = fresh ? *fresh : *rows_;
-            for (const auto& s : page) {
-                rows.attributes.append(s.variant, s.source);
-                rows.key_bytes += s.variant.key;
-                rows.key_ends.push_back(rows.key_bytes.size());
+            size_t page_rows = 0;
+            for_each_stored_variant(graph_, where, kChunkRows, [&](std::vector<StoredVariant>& chunk) {
+                vectors.assign(chunk.size() * static_cast<size_t>(dim), 0.0f);
+                if (stored) {
+                    for (size_t i = 0; i < chunk.size(); ++i)
+                        if (!embed::decode_embedding(chunk[i].emb,
+                                                     std::span<float>(vectors.data() + i * dim, dim)))
+                            throw StoreError("variant " + chunk[i].variant.key +
+                                             " has a stored embedding of the wrong size");
+                } else {
+                    variants.clear();
+                    for (auto& sv : chunk) variants.push_back(std::move(sv.variant));
+                    embedder_->embed(variants, vectors.data());
+                    for (size_t i = 0; i < chunk.size(); ++i) chunk[i].variant = std::move(variants[i]);
+                }
+                std::unique_lock write(rows_mutex_, std::defer_lock);
+                if (!fresh) write.lock();
+                Rows& rows = fresh ? *fresh : *rows_;
+                for (const auto& sv : chunk) {
+                    rows.attributes.append(sv.variant, sv.source);
+                    rows.key_bytes += sv.variant.key;
+                    rows.key_ends.push_back(rows.key_bytes.size());
+                }
+                add_vectors(rows, vectors.data(), static_cast<int64_t>(chunk.size()));
+                page_rows += chunk.size();
+            });
+            {
+                std::unique_lock write(rows_mutex_, std::defer_lock);
+                if (!fresh) write.lock();
+                Rows& rows = fresh ? *fresh : *rows_;
+                rows.batch = hi;
+                rows.epoch = epoch;
             }
-            add_vectors(rows, vectors.data(), static_cast<int64_t>(page.size()));
-            rows.batch = hi;
-            rows.epoch = epoch;
+            report.rows_added += page_rows;
+            if (page_rows < kPageRows / 4)
+                span *= 2;
+            else if (page_rows > kPageRows * 2 && span > 1)
+                span /= 2;
+            lo = hi + 1;
         }
-        report.rows_added += page.size();
-        if (page.size() < kPageRows / 4)
-            span *= 2;
-        else if (page.size() > kPageRows * 2 && span > 1)
-            span /= 2;
-        lo = hi + 1;
+    } catch (...) {
+        // A live extension may have taken part of a page: the rows no longer match any stamp,
+        // so the next catch-up rebuilds them.
+        if (!fresh) {
+            std::unique_lock write(rows_mutex_);
+            rows_->epoch = std::numeric_limits<uint64_t>::max();
+        }
+        throw;
     }
     {
         std::unique_lock write(rows_mutex_);
