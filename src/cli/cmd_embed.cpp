@@ -30,6 +30,7 @@ struct EmbedArgs {
 
 void run_embed(const EmbedArgs& a) {
     index::IndexOptions options;
+    options.build_threads = 0;  // nothing else runs in this process
     if (!index::parse_index_kind(a.index, options.kind))
         throw InputError("--index " + a.index, 0, "expected auto, flat, ivfflat, ivfsq8 or hnsw",
                          kExitUsage);

@@ -167,7 +167,9 @@ int run(const IngestArgs& a) {
         // reads them (builtin vectors are computed from the rows as the index reads them).
         const auto fill = index::fill_embeddings(graph, *embedder);
         const auto t_index = std::chrono::steady_clock::now();
-        index::VariantIndex variant_index(graph, std::move(embedder));
+        index::IndexOptions index_options;
+        index_options.build_threads = 0;  // the load is over: the cores are the index's
+        index::VariantIndex variant_index(graph, std::move(embedder), index_options);
         const double index_seconds = seconds_since(t_index);
         const auto stats = variant_index.stats();
         if (!variant_index.open_note().empty())

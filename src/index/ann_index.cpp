@@ -92,9 +92,11 @@ bool parse_index_kind(std::string_view name, IndexKind& out) {
 }
 
 int default_nlist(int64_t rows, int train_rows) {
-    // sqrt(n) lists: training (sample x nlist) and assigning every row (n x nlist) dominate
-    // index builds; 4*sqrt(n) cost 4x that for no recall gain once nprobe scales with nlist.
-    const double want = std::sqrt(static_cast<double>(std::max<int64_t>(rows, 1)));
+    // sqrt(n)/2 lists: assigning every row to its list (n x nlist distances through BLAS) is
+    // most of an index build, and Debian's generic BLAS makes it the bottleneck (perf: 60% of
+    // a 1M-row rebuild at sqrt(n) lists); with nprobe scaled to nlist the recall holds
+    // (README "Measured").
+    const double want = std::sqrt(static_cast<double>(std::max<int64_t>(rows, 1))) / 2;
     const int by_training = std::max(1, train_rows / kPointsPerCentroid);
     return std::clamp(static_cast<int>(std::lround(want)), 1, std::min(by_training, 65536));
 }
@@ -119,10 +121,26 @@ std::unique_ptr<AnnIndex> AnnIndex::empty_flat(int dim) {
 std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
                                           const std::vector<VectorRun>& runs,
                                           const IndexParams& params) {
+    return make(kind, dim, runs, 0, true, params);
+}
+
+std::unique_ptr<AnnIndex> AnnIndex::trained(IndexKind kind, int dim,
+                                            const std::vector<VectorRun>& sample,
+                                            int64_t expected_rows, const IndexParams& params) {
+    return make(kind, dim, sample, expected_rows, false, params);
+}
+
+std::unique_ptr<AnnIndex> AnnIndex::make(IndexKind kind, int dim,
+                                         const std::vector<VectorRun>& runs,
+                                         int64_t expected_rows, bool add_them,
+                                         const IndexParams& params) {
     std::unique_ptr<AnnIndex> a(new AnnIndex(kind, dim, params));
     int64_t n = 0;
     for (const auto& run : runs) n += run.n;
+    // The rows the index is sized for: those given, or those announced.
+    const int64_t rows_for = std::max(n, expected_rows);
     auto add_runs = [&](faiss::Index& index) {
+        if (!add_them) return;
         reserve_codes(index, n);
         for (const auto& run : runs)
             if (run.n > 0) index.add(run.n, run.x);
@@ -159,7 +177,7 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
                 // k-means cost grows with sample x nlist: sample ~40 points per wanted list.
                 const int64_t want_lists = params.ivf_nlist > 0
                                                ? params.ivf_nlist
-                                               : default_nlist(n, params.train_sample_max);
+                                               : default_nlist(rows_for, params.train_sample_max);
                 const int64_t sample = std::min<int64_t>(params.train_sample_max,
                                                          want_lists * (kPointsPerCentroid + 1));
                 const auto rows = sample_rows(n, sample);
@@ -168,7 +186,7 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
                     std::copy_n(row(rows[i]), dim, train.data() + i * dim);
                 const int nlist = params.ivf_nlist > 0
                                       ? params.ivf_nlist
-                                      : default_nlist(n, static_cast<int>(rows.size()));
+                                      : default_nlist(rows_for, static_cast<int>(rows.size()));
                 auto quantizer = new faiss::IndexFlatL2(dim);
                 std::unique_ptr<faiss::IndexIVF> ivf;
                 if (kind == IndexKind::IvfFlat)
@@ -187,7 +205,7 @@ std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
                 add_runs(*ivf);
                 ivf->nprobe = params.ivf_nprobe > 0 ? params.ivf_nprobe : default_nprobe(nlist);
                 a->index_ = std::move(ivf);
-                a->trained_rows_ = n;
+                a->trained_rows_ = rows_for;
                 break;
             }
         }

@@ -69,6 +69,11 @@ class AnnIndex {
     static std::unique_ptr<AnnIndex> build(IndexKind kind, int dim,
                                            const std::vector<VectorRun>& runs,
                                            const IndexParams& params);
+    // An empty index of `kind` ready for add(): an IVF kind is trained on `sample` (a sample
+    // of the rows to come, spread over all of them) and sized for `expected_rows`.
+    static std::unique_ptr<AnnIndex> trained(IndexKind kind, int dim,
+                                             const std::vector<VectorRun>& sample,
+                                             int64_t expected_rows, const IndexParams& params);
     static std::unique_ptr<AnnIndex> empty_flat(int dim);
     ~AnnIndex();
 
@@ -103,6 +108,10 @@ class AnnIndex {
 
   private:
     AnnIndex(IndexKind kind, int dim, const IndexParams& params);
+    static std::unique_ptr<AnnIndex> make(IndexKind kind, int dim,
+                                          const std::vector<VectorRun>& runs,
+                                          int64_t expected_rows, bool add_them,
+                                          const IndexParams& params);
     // Every row `sel` accepts is a candidate (all IVF lists; every stored vector otherwise).
     void exhaustive_search(const float* query, int k, faiss::IDSelector& sel,
                            std::vector<Neighbor>& out) const;

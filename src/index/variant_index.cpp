@@ -32,6 +32,8 @@ constexpr const char* kRowsMagic = "VCFAGENT-INDEX-ROWS";
 constexpr size_t kPageRows = 65536;
 // Variants embedded and added at a time within a page: bounds the rows held in memory.
 constexpr size_t kChunkRows = 8192;
+// Rows an IVF quantiser is trained on (about: a sample of every M-th position).
+constexpr size_t kTrainSampleRows = 65536;
 
 // An advisory lock on DB/index/LOCK, held while the files are written; try-only.
 class FileLock {
@@ -205,27 +207,67 @@ bool VariantIndex::save(const Rows& rows) const {
 
 void VariantIndex::add_vectors(Rows& rows, const float* x, int64_t n) const {
     if (n <= 0) return;
+    if (rows.ann) {
+        rows.ann->add(x, n);
+        return;
+    }
+    // No trained kind was prepared (prepare_kind): a small index is exact flat (or HNSW).
+    const IndexKind kind = options_.kind == IndexKind::Hnsw ? IndexKind::Hnsw : IndexKind::Flat;
+    rows.ann = AnnIndex::build(kind, identity_.dimension, {{x, n}}, options_.params);
+}
+
+std::unique_ptr<AnnIndex> VariantIndex::prepare_kind(const Rows& rows, const std::string& range,
+                                                     size_t new_rows) {
+    const size_t expected = rows.size() + new_rows;
+    const IndexKind want = target_kind(expected);
+    const bool ivf = want == IndexKind::IvfFlat || want == IndexKind::IvfSq8;
+    if (!ivf || expected < static_cast<size_t>(kMinIvfRows)) return nullptr;
+    if (rows.ann && rows.ann->kind() == want) return nullptr;  // trained already
+    // Train on a sample spread over all the new rows (every M-th position, so every contig
+    // and region is in it), not on the first rows, which are one contig of a sorted file.
+    const size_t every = std::max<size_t>(1, new_rows / kTrainSampleRows);
+    const std::string where =
+        every > 1 ? range + " AND v.pos % " + std::to_string(every) + " = 0" : range;
     const int dim = identity_.dimension;
-    const auto total = static_cast<size_t>((rows.ann ? rows.ann->size() : 0) + n);
-    IndexKind want = target_kind(total);
-    if ((want == IndexKind::IvfFlat || want == IndexKind::IvfSq8) &&
-        total < static_cast<size_t>(kMinIvfRows))
-        want = IndexKind::Flat;  // too few rows to train lists
-    if (!rows.ann) {
-        rows.ann = AnnIndex::build(want, dim, {{x, n}}, options_.params);
+    std::vector<float> sample;
+    for_each_stored_variant(graph_, where, kChunkRows, [&](std::vector<StoredVariant>& chunk) {
+        const size_t at = sample.size();
+        sample.resize(at + chunk.size() * static_cast<size_t>(dim));
+        vectors_of(chunk, sample.data() + at);
+    });
+    // The flat rows so far are part of the sample too.
+    std::vector<VectorRun> runs{{sample.data(), static_cast<int64_t>(sample.size() / dim)}};
+    if (rows.ann && rows.ann->flat_vectors()) runs.push_back({rows.ann->flat_vectors(), rows.ann->size()});
+    int64_t sample_rows = 0;
+    for (const auto& r : runs) sample_rows += r.n;
+    if (sample_rows < kMinIvfRows) return nullptr;
+    auto ann = AnnIndex::trained(want, dim, runs, static_cast<int64_t>(expected), options_.params);
+    if (rows.ann && rows.ann->flat_vectors()) ann->add(rows.ann->flat_vectors(), rows.ann->size());
+    return ann;
+}
+
+void VariantIndex::vectors_of(std::vector<StoredVariant>& chunk, float* out) const {
+    const int dim = identity_.dimension;
+    if (identity_.kind != "builtin") {
+        for (size_t i = 0; i < chunk.size(); ++i)
+            if (!embed::decode_embedding(chunk[i].emb, std::span<float>(out + i * dim, dim)))
+                throw StoreError("variant " + chunk[i].variant.key +
+                                 " has no stored embedding of the store's size");
         return;
     }
-    if (rows.ann->kind() == IndexKind::Flat && want != IndexKind::Flat) {
-        // The flat index holds the vectors so far: train the new kind on them and the new rows.
-        rows.ann = AnnIndex::build(want, dim, {{rows.ann->flat_vectors(), rows.ann->size()}, {x, n}},
-                                   options_.params);
-        return;
-    }
-    rows.ann->add(x, n);
+    std::vector<vcf::Variant> variants;
+    variants.reserve(chunk.size());
+    for (auto& sv : chunk) variants.push_back(std::move(sv.variant));
+    embedder_->embed(variants, out);
+    for (size_t i = 0; i < chunk.size(); ++i) chunk[i].variant = std::move(variants[i]);
 }
 
 CatchUpReport VariantIndex::catch_up() {
     std::lock_guard serial(catch_up_mutex_);
+    // Beside a graph writer, idle OpenMP/BLAS workers spin between FAISS calls and took a
+    // quarter of the cycles on 2 cores (perf): such catch-ups run on one thread. Only this
+    // thread sets the process-wide BLAS limit (catch-ups are serialised).
+    ComputeThreadLimit threads(options_.build_threads, true);
     const uint64_t epoch = graph_.variant_epoch();
     bool rebuild;
     {
@@ -234,22 +276,7 @@ CatchUpReport VariantIndex::catch_up() {
                   (options_.kind != IndexKind::Auto && rows_->ann &&
                    rows_->ann->kind() != options_.kind && rows_->size() >= options_.flat_max_rows);
     }
-    auto report = extend(rebuild);
-    bool retrain = false;
-    {
-        std::shared_lock read(rows_mutex_);
-        const auto& ann = rows_->ann;
-        retrain = ann && ann->trained_rows() > 0 &&
-                  ann->size() > options_.retrain_growth * ann->trained_rows();
-    }
-    if (retrain) {
-        const auto again = extend(true);
-        report.rebuilt = true;
-        report.rows_added = again.rows_added;
-        report.seconds += again.seconds;
-        report.saved = again.saved;
-    }
-    return report;
+    return extend(rebuild);
 }
 
 CatchUpReport VariantIndex::extend(bool rebuild) {
@@ -273,45 +300,77 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             from = rows_->batch + 1;
         }
     }
-    const int dim = identity_.dimension;
+    auto count_rows = [&](const std::string& where) {
+        size_t n = 0;
+        graph_.scan("MATCH (v:Variant) WHERE " + where + " RETURN count(*)", {},
+                    [&](const store::RowView& r) { n = static_cast<size_t>(r.integer(0)); });
+        return n;
+    };
+    auto range_of = [](uint64_t lo, uint64_t hi) {
+        return "v.batch >= " + std::to_string(lo) + " AND v.batch <= " + std::to_string(hi);
+    };
+    size_t new_rows = count_rows(range_of(from, last));
+    if (!fresh) {
+        // An IVF index trained for far fewer rows than it would hold is retrained: rebuilt.
+        std::shared_lock read(rows_mutex_);
+        const auto& ann = rows_->ann;
+        if (ann && ann->trained_rows() > 0 &&
+            rows_->size() + new_rows >
+                static_cast<size_t>(options_.retrain_growth) * static_cast<size_t>(ann->trained_rows())) {
+            fresh = std::make_unique<Rows>();
+            fresh->generation = rows_->generation + 1;
+            from = 0;
+            report.rebuilt = true;
+        }
+    }
+    if (fresh && from == 0) new_rows = count_rows(range_of(0, last));
     const bool stored = identity_.kind != "builtin";
+    if (stored) {
+        // Model embeddings are computed after the rows commit (embedding_fill): index only the
+        // batches whose rows all have one; a later catch-up takes the rest once they are in.
+        const size_t missing = count_rows(range_of(from, last) + " AND v.emb IS NULL");
+        if (missing > 0) {
+            report.unembedded = missing;
+            new_rows -= std::min(new_rows, missing);
+        }
+    }
+    {
+        // The trained kind for the rows to come, prepared before any is added (a live
+        // extension swaps it in under the lock).
+        std::shared_lock read(rows_mutex_);
+        const Rows& current = fresh ? *fresh : *rows_;
+        read.unlock();
+        auto prepared = prepare_kind(current, range_of(from, last), new_rows);
+        std::unique_lock write(rows_mutex_, std::defer_lock);
+        if (!fresh) write.lock();
+        Rows& rows = fresh ? *fresh : *rows_;
+        if (prepared) rows.ann = std::move(prepared);
+        // Room for the new rows at once, instead of doubling (and copying) column by column.
+        const size_t total = rows.size() + new_rows;
+        rows.attributes.reserve(total);
+        rows.key_ends.reserve(total);
+        if (!rows.key_ends.empty())
+            rows.key_bytes.reserve(rows.key_bytes.size() * total / rows.key_ends.size() + 64);
+        else
+            rows.key_bytes.reserve(new_rows * 16);
+    }
+    const int dim = identity_.dimension;
     uint64_t span = 1;
     std::vector<float> vectors;
-    std::vector<vcf::Variant> variants;
     try {
         for (uint64_t lo = from; lo <= last;) {
             const uint64_t hi = std::min(last, lo + span - 1);
             const std::string where =
                 "v.batch >= " + std::to_string(lo) + " AND v.batch <= " + std::to_string(hi);
-            if (stored) {
-                // Model embeddings are computed after the rows commit (embedding_fill): stop
-                // before a page that lacks some, so a later catch-up takes it once they are in.
-                size_t missing = 0;
-                graph_.scan("MATCH (v:Variant) WHERE " + where +
-                                " AND v.emb IS NULL RETURN count(*)",
-                            {}, [&](const store::RowView& r) {
-                                missing = static_cast<size_t>(r.integer(0));
-                            });
-                if (missing > 0) {
-                    report.unembedded = missing;
-                    break;
-                }
-            }
+            if (stored && count_rows(where + " AND v.emb IS NULL") > 0) break;
+            // A page's vectors go to FAISS in one add (one list assignment); its keys and
+            // filter columns are appended chunk by chunk (searches see only indexed rows).
             size_t page_rows = 0;
+            vectors.clear();
             for_each_stored_variant(graph_, where, kChunkRows, [&](std::vector<StoredVariant>& chunk) {
-                vectors.assign(chunk.size() * static_cast<size_t>(dim), 0.0f);
-                if (stored) {
-                    for (size_t i = 0; i < chunk.size(); ++i)
-                        if (!embed::decode_embedding(chunk[i].emb,
-                                                     std::span<float>(vectors.data() + i * dim, dim)))
-                            throw StoreError("variant " + chunk[i].variant.key +
-                                             " has a stored embedding of the wrong size");
-                } else {
-                    variants.clear();
-                    for (auto& sv : chunk) variants.push_back(std::move(sv.variant));
-                    embedder_->embed(variants, vectors.data());
-                    for (size_t i = 0; i < chunk.size(); ++i) chunk[i].variant = std::move(variants[i]);
-                }
+                const size_t at = vectors.size();
+                vectors.resize(at + chunk.size() * static_cast<size_t>(dim));
+                vectors_of(chunk, vectors.data() + at);
                 std::unique_lock write(rows_mutex_, std::defer_lock);
                 if (!fresh) write.lock();
                 Rows& rows = fresh ? *fresh : *rows_;
@@ -320,13 +379,13 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
                     rows.key_bytes += sv.variant.key;
                     rows.key_ends.push_back(rows.key_bytes.size());
                 }
-                add_vectors(rows, vectors.data(), static_cast<int64_t>(chunk.size()));
                 page_rows += chunk.size();
             });
             {
                 std::unique_lock write(rows_mutex_, std::defer_lock);
                 if (!fresh) write.lock();
                 Rows& rows = fresh ? *fresh : *rows_;
+                add_vectors(rows, vectors.data(), static_cast<int64_t>(page_rows));
                 rows.batch = hi;
                 rows.epoch = epoch;
             }
@@ -386,11 +445,14 @@ std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
         rows_->ann->search(query.data(), k, nullptr, 1.0, tuning, found);
     } else {
         const RowBitmap bits = select_rows(rows_->attributes, filter);
-        const size_t matching = bits.count();
+        // Rows of a page being added have their columns before their vectors: count only
+        // the indexed ones.
+        const auto indexed = static_cast<size_t>(rows_->ann->size());
+        const size_t matching = bits.count(0, indexed);
         if (matching == 0) return hits;
         BitmapSelector selector(bits, 0);
         rows_->ann->search(query.data(), k, &selector,
-                           static_cast<double>(matching) / static_cast<double>(rows_->size()),
+                           static_cast<double>(matching) / static_cast<double>(indexed),
                            tuning, found);
     }
     hits.reserve(found.size());

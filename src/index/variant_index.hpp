@@ -28,6 +28,7 @@
 #include "embed/embedder.hpp"
 #include "index/ann_index.hpp"
 #include "index/fifo_admission.hpp"
+#include "index/stored_variants.hpp"
 #include "index/variant_attributes.hpp"
 #include "index/vector_filter.hpp"
 #include "store/graph_store.hpp"
@@ -40,10 +41,13 @@ struct IndexOptions {
     IndexKind kind = IndexKind::Auto;
     IndexParams params;
     size_t flat_max_rows = 50000;
-    // An IVF index is retrained (rebuilt from the graph) once it holds this many times the rows
-    // it was trained on.
+    // An IVF index is retrained (rebuilt from the graph) once it would hold this many times the
+    // rows it was trained for.
     int retrain_growth = 10;
     bool persist = true;  // write the files after a catch-up (false: memory only)
+    // Threads FAISS and BLAS may use for a catch-up: 1 beside a graph writer (the server, a
+    // concurrent ingest); 0 (all) when the index is all that runs (after a load, `embed`).
+    int build_threads = 1;
 };
 
 struct VectorHit {
@@ -110,9 +114,14 @@ class VariantIndex {
     CatchUpReport extend(bool rebuild);
     bool save(const Rows& rows) const;
     IndexKind target_kind(size_t rows) const;
-    // Adds n vectors (and their attribute rows already appended by the caller) to rows.ann,
-    // switching flat -> IVF when the size calls for it.
+    // Adds n vectors (their attribute rows appended by the caller) to rows.ann.
     void add_vectors(Rows& rows, const float* x, int64_t n) const;
+    // The trained index the rows need once `new_rows` rows of `range` (a Cypher predicate)
+    // are added, holding the flat rows so far; nullptr when the current one serves.
+    std::unique_ptr<AnnIndex> prepare_kind(const Rows& rows, const std::string& range,
+                                           size_t new_rows);
+    // The vectors of stored variants: builtin-embedded, or decoded from their stored text.
+    void vectors_of(std::vector<StoredVariant>& chunk, float* out) const;
 
     store::GraphStore& graph_;
     std::unique_ptr<embed::Embedder> embedder_;
