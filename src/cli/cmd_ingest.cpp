@@ -12,6 +12,7 @@
 #include "cli/progress_bar.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "common/process_memory.hpp"
 #include "index/embedding_fill.hpp"
 #include "index/store_embedder.hpp"
 #include "index/variant_index.hpp"
@@ -176,7 +177,8 @@ int run(const IngestArgs& a) {
             std::cerr << "vcf-agent: " << variant_index.open_note() << "\n";
         // On stderr, beside the progress: stdout keeps one report per file.
         std::cerr << "index: " << stats.rows << " variants (" << index::to_string(stats.kind)
-                  << ", " << stats.embedder << ") up to date in " << index_seconds << " s";
+                  << ", " << stats.embedder << ") up to date in " << index_seconds
+                  << " s, peak RSS " << (peak_rss_bytes() >> 20) << " MB";
         if (fill.embedded) std::cerr << "; " << fill.embedded << " model embeddings stored";
         std::cerr << "\n";
     }

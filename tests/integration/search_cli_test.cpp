@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -156,6 +157,36 @@ TEST(SearchCliIndexCache, LaterLoadsExtendTheIndex) {
     r = run_agent({"search", "--db", db2, "--like", "22:50300078:A:G", "-k", "1"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(store_counts(db2).at("vectors"), 10376);
+}
+
+// `search --gene G` keeps exactly the variants `query gene G` lists (any InGene edge, not only
+// the first annotation's gene): with k above the store's size, the two key sets are equal.
+TEST(SearchCliGene, GeneFilterMeansWhatQueryGeneMeans) {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    ASSERT_EQ(run_agent({"ingest", data_path("test.snpeff.vcf"), "--db", db}).exit_code, 0);
+    auto genes = run_agent({"graph", "MATCH (g:Gene) RETURN g.symbol", "--db", db, "-O", "tsv"});
+    ASSERT_EQ(genes.exit_code, 0) << genes.err;
+    const auto symbols = tsv_rows(genes.out);
+    ASSERT_GE(symbols.size(), 3u);
+    size_t checked = 0;
+    for (size_t i = 1; i < symbols.size(); ++i) {  // row 0 is the header
+        const std::string gene = symbols[i][0];
+        SCOPED_TRACE(gene);
+        auto q = run_agent({"query", "gene", gene, "--db", db, "-O", "tsv"});
+        ASSERT_EQ(q.exit_code, 0) << q.err;
+        std::set<std::string> want;
+        const auto qrows = tsv_rows(q.out);
+        for (size_t r = 1; r < qrows.size(); ++r) want.insert(qrows[r][0]);
+        auto s = run_agent({"search", "--db", db, "--like", *want.begin(), "-k", "100", "--gene",
+                            gene, "-O", "tsv"});
+        ASSERT_EQ(s.exit_code, 0) << s.err;
+        std::set<std::string> got;
+        for (const auto& row : tsv_rows(s.out)) got.insert(row[1]);
+        EXPECT_EQ(got, want);
+        checked += want.size();
+    }
+    EXPECT_GT(checked, 0u);
 }
 
 TEST_F(SearchCli, JsonOutputAndFilters) {
