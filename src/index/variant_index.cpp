@@ -268,11 +268,14 @@ CatchUpReport VariantIndex::catch_up() {
     // quarter of the cycles on 2 cores (perf): such catch-ups run on one thread. Only this
     // thread sets the process-wide BLAS limit (catch-ups are serialised).
     ComputeThreadLimit threads(options_.build_threads, true);
+    // The graph is asked before rows_mutex_ is taken: the lock order is the graph's locks
+    // (its commit gate, held while a page is read) before rows_mutex_, never the reverse.
     const uint64_t epoch = graph_.variant_epoch();
+    const uint64_t last = graph_.last_batch();
     bool rebuild;
     {
         std::shared_lock read(rows_mutex_);
-        rebuild = !rows_ || rows_->epoch != epoch || rows_->batch > graph_.last_batch() ||
+        rebuild = !rows_ || rows_->epoch != epoch || rows_->batch > last ||
                   (options_.kind != IndexKind::Auto && rows_->ann &&
                    rows_->ann->kind() != options_.kind && rows_->size() >= options_.flat_max_rows);
     }

@@ -132,7 +132,9 @@ class VariantIndex {
     std::filesystem::path dir_;
     std::string open_note_;
     std::mutex catch_up_mutex_;            // serialises catch_up (and the files' writer)
-    mutable std::shared_mutex rows_mutex_;  // guards rows_: shared to read, exclusive to change
+    // Guards rows_: shared to read, exclusive to change. Taken after the graph's own locks
+    // (a page is appended while GraphStore::scan holds its commit gate), never before them.
+    mutable std::shared_mutex rows_mutex_;
     std::unique_ptr<Rows> rows_;
     // Searches run at most hardware_slots() at a time, admitted in arrival order (see
     // fifo_admission.hpp for the p95 this buys under many concurrent clients).
