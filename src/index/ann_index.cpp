@@ -112,12 +112,6 @@ AnnIndex::AnnIndex(IndexKind kind, int dim, const IndexParams& params)
 
 AnnIndex::~AnnIndex() = default;
 
-std::unique_ptr<AnnIndex> AnnIndex::empty_flat(int dim) {
-    std::unique_ptr<AnnIndex> a(new AnnIndex(IndexKind::Flat, dim, IndexParams{}));
-    a->index_ = std::make_unique<faiss::IndexFlatL2>(dim);
-    return a;
-}
-
 std::unique_ptr<AnnIndex> AnnIndex::build(IndexKind kind, int dim,
                                           const std::vector<VectorRun>& runs,
                                           const IndexParams& params) {
@@ -229,10 +223,6 @@ void AnnIndex::add(const float* x, int64_t n) {
         index_->add(n, x);
         return 0;
     });
-}
-
-void AnnIndex::reserve(int64_t rows) {
-    reserve_codes(*index_, rows);
 }
 
 int AnnIndex::nlist() const {

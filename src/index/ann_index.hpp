@@ -74,7 +74,6 @@ class AnnIndex {
     static std::unique_ptr<AnnIndex> trained(IndexKind kind, int dim,
                                              const std::vector<VectorRun>& sample,
                                              int64_t expected_rows, const IndexParams& params);
-    static std::unique_ptr<AnnIndex> empty_flat(int dim);
     ~AnnIndex();
 
     IndexKind kind() const { return kind_; }
@@ -84,7 +83,6 @@ class AnnIndex {
     const float* flat_vectors() const;
     // Appends rows (numbered from size()); an IVF index keeps its trained quantizers.
     void add(const float* x, int64_t n);
-    void reserve(int64_t rows);
 
     // Up to k nearest rows accepted by sel (nullptr: all), ascending distance. `selectivity`
     // (accepted / size) widens the search so a selective filter still yields k results.

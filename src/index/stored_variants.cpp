@@ -51,39 +51,45 @@ StoredVariant from_row(const store::RowView& r) {
     return s;
 }
 
+// The InGene columns every read below returns after v.id, as an annotation.
+constexpr const char* kAnnotationColumns = "v.id, g.symbol, e.consequence, e.impact";
+vcf::Annotation annotation_from(const store::RowView& r) {
+    vcf::Annotation a;
+    a.gene = r.text(1);
+    a.consequence = r.text(2);
+    a.impact = r.text(3);
+    return a;
+}
+
+// Adds their InGene annotations to variants read by key (a page, or a single variant).
+void annotate_by_key(store::GraphStore& graph, std::vector<StoredVariant>& variants) {
+    if (variants.empty()) return;
+    std::unordered_map<std::string_view, size_t> at;
+    at.reserve(variants.size());
+    nlohmann::json keys = nlohmann::json::array();
+    for (size_t i = 0; i < variants.size(); ++i) {
+        at.emplace(variants[i].variant.key, i);
+        keys.push_back(variants[i].variant.key);
+    }
+    graph.scan(std::string("UNWIND $keys AS k MATCH (v:Variant {id: k})-[e:InGene]->(g:Gene) "
+                           "RETURN ") +
+                   kAnnotationColumns,
+               {{"keys", keys}}, [&](const store::RowView& r) {
+                   auto it = at.find(r.text(0));
+                   if (it != at.end())
+                       variants[it->second].variant.annotations.push_back(annotation_from(r));
+               });
+}
+
 }  // namespace
 
 std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const std::string& where,
                                                 size_t limit) {
     std::vector<StoredVariant> out;
-    const std::string tail = limit ? " LIMIT " + std::to_string(limit) : "";
-    graph.scan("MATCH (v:Variant) WHERE " + where + " RETURN " + kColumns + tail, {},
-               [&](const store::RowView& r) { out.push_back(from_row(r)); });
-    if (out.empty()) return out;
-    std::unordered_map<std::string_view, size_t> at;
-    at.reserve(out.size());
-    for (size_t i = 0; i < out.size(); ++i) at.emplace(out[i].variant.key, i);
-    auto annotate = [&](const store::RowView& r) {
-        auto it = at.find(r.text(0));
-        if (it == at.end()) return;
-        vcf::Annotation a;
-        a.gene = r.text(1);
-        a.consequence = r.text(2);
-        a.impact = r.text(3);
-        out[it->second].variant.annotations.push_back(std::move(a));
-    };
-    constexpr const char* kAnnotations =
-        "-[e:InGene]->(g:Gene) RETURN v.id, g.symbol, e.consequence, e.impact";
-    if (limit == 0) {
-        graph.scan("MATCH (v:Variant)" + std::string(kAnnotations).insert(22, " WHERE " + where),
-                   {}, annotate);
-    } else {
-        // A limited read (a page of `where`): look its keys up instead of re-running `where`.
-        nlohmann::json keys = nlohmann::json::array();
-        for (const auto& s : out) keys.push_back(s.variant.key);
-        graph.scan("UNWIND $keys AS k MATCH (v:Variant {id: k})" + std::string(kAnnotations),
-                   {{"keys", keys}}, annotate);
-    }
+    graph.scan("MATCH (v:Variant) WHERE " + where + " RETURN " + kColumns + " LIMIT " +
+                   std::to_string(limit),
+               {}, [&](const store::RowView& r) { out.push_back(from_row(r)); });
+    annotate_by_key(graph, out);
     return out;
 }
 
@@ -91,14 +97,10 @@ void for_each_stored_variant(store::GraphStore& graph, const std::string& where,
                              size_t chunk_rows,
                              const std::function<void(std::vector<StoredVariant>&)>& chunk) {
     std::unordered_map<std::string, std::vector<vcf::Annotation>> annotations;
-    graph.scan("MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE " + where +
-                   " RETURN v.id, g.symbol, e.consequence, e.impact",
+    graph.scan("MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE " + where + " RETURN " +
+                   kAnnotationColumns,
                {}, [&](const store::RowView& r) {
-                   vcf::Annotation a;
-                   a.gene = r.text(1);
-                   a.consequence = r.text(2);
-                   a.impact = r.text(3);
-                   annotations[r.text(0)].push_back(std::move(a));
+                   annotations[r.text(0)].push_back(annotation_from(r));
                });
     std::vector<StoredVariant> buffer;
     buffer.reserve(chunk_rows);
@@ -125,15 +127,7 @@ std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const
     graph.scan(std::string("MATCH (v:Variant {id: $k}) RETURN ") + kColumns, {{"k", key}},
                [&](const store::RowView& r) { found.push_back(from_row(r)); });
     if (found.empty()) return std::nullopt;
-    graph.scan("MATCH (v:Variant {id: $k})-[e:InGene]->(g:Gene) RETURN g.symbol, e.consequence, "
-               "e.impact",
-               {{"k", key}}, [&](const store::RowView& r) {
-                   vcf::Annotation a;
-                   a.gene = r.text(0);
-                   a.consequence = r.text(1);
-                   a.impact = r.text(2);
-                   found.front().variant.annotations.push_back(std::move(a));
-               });
+    annotate_by_key(graph, found);
     return std::move(found.front());
 }
 

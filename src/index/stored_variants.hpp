@@ -21,10 +21,11 @@ struct StoredVariant {
     std::string emb;       // stored model embedding text ("" when none: Variant.emb is NULL)
 };
 
-// Variants whose rows satisfy `where` (a Cypher predicate on `v`, with literals, so Kuzu can
-// skip node groups by their zone maps), in the store's row order, with their annotations.
+// At most `limit` variants whose rows satisfy `where` (a Cypher predicate on `v`, with
+// literals, so Kuzu can skip node groups by their zone maps), in the store's row order, with
+// their annotations.
 std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const std::string& where,
-                                                size_t limit = 0);
+                                                size_t limit);
 
 // Hands the variants whose rows satisfy `where` to `chunk`, at most `chunk_rows` at a time, in
 // the store's row order, with their annotations: memory holds one chunk (and the annotations

@@ -363,8 +363,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
     try {
         for (uint64_t lo = from; lo <= last;) {
             const uint64_t hi = std::min(last, lo + span - 1);
-            const std::string where =
-                "v.batch >= " + std::to_string(lo) + " AND v.batch <= " + std::to_string(hi);
+            const std::string where = range_of(lo, hi);
             if (stored && count_rows(where + " AND v.emb IS NULL") > 0) break;
             // A page's vectors go to FAISS in one add (one list assignment); its keys and
             // filter columns are appended chunk by chunk (searches see only indexed rows).
@@ -466,13 +465,12 @@ std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
 
 std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key) {
     auto stored = read_stored_variant(graph_, key);
-    if (!stored) return std::nullopt;
+    // A model embedding not stored yet: the variant has no vector (yet).
+    if (!stored || (identity_.kind != "builtin" && stored->emb.empty())) return std::nullopt;
+    std::vector<StoredVariant> one;
+    one.push_back(std::move(*stored));
     std::vector<float> v(static_cast<size_t>(identity_.dimension));
-    if (identity_.kind != "builtin") {
-        if (!embed::decode_embedding(stored->emb, v)) return std::nullopt;
-        return v;
-    }
-    embedder_->embed(std::span<const vcf::Variant>(&stored->variant, 1), v.data());
+    vectors_of(one, v.data());
     return v;
 }
 

@@ -64,9 +64,6 @@ struct IngestReport {
     double graph_lookup_seconds = 0;
     double graph_stage_seconds = 0;
     double graph_copy_seconds = 0;
-    // The variant index's catch-up after the load (filled by the caller that runs it).
-    double index_seconds = 0;
-    int64_t index_rows_added = 0;
     uint64_t peak_rss_bytes = 0;   // of the whole process, at the end of the load
     size_t final_batch_calls = 0;  // the genotype-call bound batches ended with
 };
