@@ -3,6 +3,7 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/common_options.hpp"
+#include "cli/genotype_filter_options.hpp"
 #include "cli/variant_filter_options.hpp"
 #include "common/error.hpp"
 #include "query/graph_queries.hpp"
@@ -15,8 +16,7 @@ struct QueryArgs {
     std::string format;
     VariantFilterArgs variants;
     std::vector<std::string> positional;
-    query::GenotypeFilter gt;
-    std::vector<std::string> groups;  // --group texts, parsed when the query runs
+    GenotypeFilterArgs gt;
 };
 
 query::VariantFilter resolved_filter(const QueryArgs& a) { return a.variants.resolve(); }
@@ -66,31 +66,8 @@ const CommandRegistration registration("query", [](CLI::App& app) {
     });
     add_query(
         *cmd, "genotype", "GEMINI-style genotype filter, e.g. --het A --hom-ref B --min-carriers 2", "", 0,
-        [](auto& q, const QueryArgs& a) {
-            query::GenotypeFilter g = a.gt;
-            for (const auto& text : a.groups) {
-                try {
-                    g.groups.push_back(query::parse_genotype_group(text));
-                } catch (const std::invalid_argument& e) {
-                    throw InputError("--group", 0, e.what(), kExitUsage);
-                }
-            }
-            return q.genotype_filter(g, resolved_filter(a));
-        },
-        [](CLI::App& c, QueryArgs& a) {
-            c.add_option("--het", a.gt.het, "Samples that must be heterozygous")->delimiter(',');
-            c.add_option("--hom-alt", a.gt.hom_alt, "Samples that must be homozygous ALT (or hemizygous)")->delimiter(',');
-            c.add_option("--hom-ref", a.gt.hom_ref, "Samples that must be hom-ref (called REF/REF)")->delimiter(',');
-            c.add_option("--carrier", a.gt.carrier, "Samples that must carry the ALT (any zygosity)")->delimiter(',');
-            c.add_option("--non-carrier", a.gt.non_carrier, "Same as --hom-ref")->delimiter(',');
-            c.add_option("--min-carriers", a.gt.min_carriers, "At least this many carriers");
-            c.add_option("--group", a.groups,
-                         "QUANTIFIER:GENOTYPE:SAMPLES, e.g. all:het:A,B  none:carrier:C,D  "
-                         "2:carrier:A,B,C (at least 2); genotype het, hom_alt, hom_ref, carrier "
-                         "or missing (repeatable)");
-            c.add_option("--min-dp", a.gt.min_dp, "Calls the conditions name need FORMAT/DP >= this");
-            c.add_option("--min-gq", a.gt.min_gq, "Calls the conditions name need FORMAT/GQ >= this");
-        });
+        [](auto& q, const QueryArgs& a) { return q.genotype_filter(a.gt.resolve(), resolved_filter(a)); },
+        [](CLI::App& c, QueryArgs& a) { add_genotype_filter_options(c, a.gt); });
 });
 
 }  // namespace

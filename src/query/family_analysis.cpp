@@ -1,4 +1,5 @@
 #include "query/family_analysis.hpp"
+#include "common/text_join.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -24,12 +25,6 @@ const std::pair<const char*, InheritanceMode> kModes[] = {
 bool on_x_only(InheritanceMode m) {
     return m == InheritanceMode::XRecessive || m == InheritanceMode::XDominant ||
            m == InheritanceMode::XDeNovo;
-}
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-    std::string out;
-    for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-    return out;
 }
 
 struct Person {

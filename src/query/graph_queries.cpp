@@ -1,4 +1,5 @@
 #include "query/graph_queries.hpp"
+#include "common/text_join.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -31,11 +32,6 @@ std::string string_literal(const std::string& text) {
     return out + "'";
 }
 
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-    std::string out;
-    for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-    return out;
-}
 }  // namespace
 
 void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& where,
@@ -192,6 +188,11 @@ GenotypeGroup parse_genotype_group(const std::string& text) {
 }
 
 ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
+    const GenotypeConditions c = genotype_conditions(g);
+    return run(c.match, c.where, {}, std::string(kVariantColumns) + ", " + kCarriersColumn, f);
+}
+
+GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
     // Every condition as a group; the lists are "all of them".
     std::vector<GenotypeGroup> groups = g.groups;
     auto all_of = [&](const std::vector<std::string>& samples, const char* genotype) {
@@ -238,10 +239,9 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
                              "re-ingest with --force)");
         if (named.empty() && g.min_carriers > 0) {
             // Carriers across every source: count the edges.
-            std::vector<std::string> where = {
-                "COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= $min_carriers"};
-            return run("MATCH (v:Variant)", where, {{"min_carriers", g.min_carriers}},
-                       std::string(kVariantColumns) + ", " + kCarriersColumn, f);
+            return {"MATCH (v:Variant)",
+                    {"COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= " +
+                     std::to_string(g.min_carriers)}};
         }
         throw StoreError("samples " + join({distinct.begin(), distinct.end()}, ", ") +
                          " are not all in one loaded file: a genotype filter compares calls of "
@@ -314,16 +314,13 @@ ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const Variant
             }
         }
     }
-    store::QueryParams params;
     if (g.min_carriers > 0) {
         // Carriers of this file: its call vector's '1' and '2' codes. (Kuzu 0.11.3 evaluates
         // `x IN [...]` inside CASE wrongly, so the conditions above spell out each code.)
-        where.push_back(
-            "size(g.gt) - size(regexp_replace(g.gt, '[12]', '', 'g')) >= $min_carriers");
-        params["min_carriers"] = g.min_carriers;
+        where.push_back("size(g.gt) - size(regexp_replace(g.gt, '[12]', '', 'g')) >= " +
+                        std::to_string(g.min_carriers));
     }
-    return run("MATCH (v:Variant)-[g:CalledIn]->(src:Source)", where, params,
-               std::string(kVariantColumns) + ", " + kCarriersColumn, f);
+    return {"MATCH (v:Variant)-[g:CalledIn]->(src:Source)", std::move(where)};
 }
 
 VariantSummary GraphQueries::summary(const VariantFilter& f, const std::string& sample) {

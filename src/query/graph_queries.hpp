@@ -48,6 +48,14 @@ struct GenotypeFilter {
     int min_dp = -1, min_gq = -1;  // -1: no threshold
 };
 
+// A genotype filter as Cypher: a MATCH binding the variant `v` (and, when the filter reads
+// call vectors, the CalledIn edge `g` of the one source `src` holding every named sample) and
+// WHERE conditions, all literals (no parameters, so they also work inside EXISTS subqueries).
+struct GenotypeConditions {
+    std::string match;
+    std::vector<std::string> where;
+};
+
 // Counts over a subset of the store's variants, bcftools stats style (SN / TSTV sections).
 struct VariantSummary {
     int64_t variants = 0;
@@ -70,6 +78,10 @@ public:
     ResultTable genotype_filter(const GenotypeFilter& g, const VariantFilter& f);
     // Counts over the variants that pass `f` (and that `sample` carries, when not empty).
     VariantSummary summary(const VariantFilter& f, const std::string& sample);
+
+    // The one translation of a genotype filter (see GenotypeConditions); StoreError when the
+    // named samples are unknown or not all in one loaded file.
+    GenotypeConditions genotype_conditions(const GenotypeFilter& g);
 
     // Appends WHERE conditions for `f` on variable `v` to `where`, with their parameters: the
     // one definition of what each filter means, for every query over variants.

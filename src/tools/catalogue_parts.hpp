@@ -13,5 +13,6 @@ std::vector<Tool> family_tools();   // family_de_novo ... family_mendel_errors
 std::vector<Tool> search_tools();   // similar_variants
 std::vector<Tool> cypher_tools();   // cypher
 std::vector<Tool> file_tools();     // validate_file, file_stats
+std::vector<Tool> export_tools();   // variant_genotypes
 
 }  // namespace vcfagent::tools
