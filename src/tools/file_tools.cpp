@@ -64,7 +64,7 @@ Tool file_stats() {
                 const size_t samples = stats.samples.size();
                 if (samples > cap) stats.samples.resize(cap);
                 // ordered_json keeps bcftools' order for the CLI; the tool result is plain json.
-                json out = json::parse(vcf::stats_to_json(stats).dump());
+                json out = json::parse(vcf::stats_to_json(stats, /*summary_only=*/true).dump());
                 out["rows"] = json::array();
                 if (out.contains("per_sample")) {
                     out["rows"] = std::move(out["per_sample"]);

@@ -1,5 +1,6 @@
-// `vcf-agent stats` against `bcftools stats` run on the same input: the SN, TSTV and PSC data
-// lines must be identical, and the JSON output must carry the same numbers.
+// `vcf-agent stats` against `bcftools stats` run on the same input: the data lines of every
+// section (SN, TSTV, SiS, AF, QUAL, IDD, ST, DP; PSC, PSI, HWE with samples) must be identical,
+// and the JSON output must carry the same numbers.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -100,7 +101,63 @@ const char* kEdgeCases =
     "X\t6\t.\tAC\tGT,A,G\t.\t.\t.\tGT\t1/2\t1/3\t2/3\n"
     "X\t7\t.\tA\tAAA,C\t.\t.\t.\tGT\t0/2\t1/1\t2/1\n";
 
+// INFO/AC and AN (AF bins from them, AN 0, AC 1 singletons), QUAL from missing and negative to
+// the logarithmic bins above 10^4, indels longer than the 60-base last IDD bin, het indels with
+// and without usable AD (mean VAF), INFO/DP below 0, at 0, at and above the 500 DP bin.
+const char* kDistributionCases =
+    "##fileformat=VCFv4.2\n"
+    "##contig=<ID=1,length=1000000>\n"
+    "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"AC\">\n"
+    "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"AN\">\n"
+    "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n"
+    "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+    "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Allele depths\">\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\n"
+    "1\t10\t.\tA\tG\t0\t.\tAC=1;AN=6;DP=0\tGT:AD\t0/1:3,4\t0/0:9,0\t0/0:5,0\n"
+    "1\t20\t.\tC\tT,A\t3.45\t.\tAC=2,1;AN=6;DP=1000\tGT:AD\t1/2:1,2,3\t0/1:5,2,0\t0/0:10,0,0\n"
+    "1\t30\t.\tAC\tA,ACT\t99999.9\t.\tAC=3,2;AN=6;DP=-3\tGT:AD\t1/2:0,4,5\t1/1:0,7,0\t0/2:3,0,3\n"
+    "1\t40\t.\tACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGT\tA\t"
+    "123456.7\t.\tAC=2;AN=6;DP=500\tGT:AD\t0/1:6,2\t0/1:.,3\t1/1:0,4\n"
+    "1\t50\t.\tA\tAGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG,T\t"
+    "7654321\t.\tDP=501\tGT:AD\t0/1:2,2,0\t1/2:0,0,0\t2/2:0,0,9\n"
+    "1\t60\t.\tG\tA\t-5\t.\tAC=0;AN=0\tGT\t./.\t./.\t./.\n"
+    "1\t70\t.\tT\tC\t12.3\t.\tAC=6;AN=6\tGT\t1/1\t1/1\t1/1\n";
+
+// The sections bcftools prints for every file, and those it adds with samples.
+const std::vector<std::string> kSiteSections = {"SN",   "TSTV", "SiS", "AF",
+                                                "QUAL", "IDD",  "ST",  "DP"};
+const std::vector<std::string> kAllSections = {"SN", "TSTV", "SiS", "AF",  "QUAL", "IDD",
+                                               "ST", "DP",   "PSC", "PSI", "HWE"};
+
+// Runs both tools and compares each section on its own, so a failure names the section.
+void expect_each_section_equal(const std::vector<std::string>& args,
+                               const std::vector<std::string>& sections) {
+    const CommandResult ref = bcftools_stats(args);
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    std::vector<std::string> agent_args{"stats"};
+    agent_args.insert(agent_args.end(), args.begin(), args.end());
+    const CommandResult ours = run_agent(agent_args);
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    for (const auto& section : sections) {
+        const auto expected = section_lines(ref.out, {section});
+        // ST always has its 12 substitution lines; a section bcftools left empty must be
+        // empty here too.
+        if (section == "ST") EXPECT_EQ(expected.size(), 12u);
+        EXPECT_EQ(section_lines(ours.out, {section}), expected) << section;
+    }
+}
+
 class StatsRealFile : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(StatsRealFile, DistributionSectionsEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    expect_each_section_equal({data_path(GetParam())}, kSiteSections);
+}
+
+TEST_P(StatsRealFile, AllSectionsWithSamplesEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    expect_each_section_equal({"-s", "-", data_path(GetParam())}, kAllSections);
+}
 
 TEST_P(StatsRealFile, SummaryAndTsTvEqualBcftools) {
     REQUIRE_BCFTOOLS();
@@ -128,6 +185,102 @@ TEST(Stats, EdgeCasesEqualBcftools) {
     expect_same_sections({"-s", "-", path}, {"SN", "TSTV", "PSC"}, 13);
 }
 
+TEST(Stats, EdgeCaseDistributionsEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    TempDir dir;
+    const std::string path = dir.file("edge.vcf");
+    write_file(path, kEdgeCases);
+    expect_each_section_equal({"-s", "-", path}, kAllSections);
+    expect_each_section_equal({path}, kSiteSections);
+}
+
+TEST(Stats, AlleleCountsQualityIndelsAndDepthEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    TempDir dir;
+    const std::string path = dir.file("distributions.vcf");
+    write_file(path, kDistributionCases);
+    expect_each_section_equal({"-s", "-", path}, kAllSections);
+    expect_each_section_equal({path}, kSiteSections);
+    // The fixture reaches the bins it was written for: a logarithmic QUAL bin, the last IDD
+    // bin (60 or longer), a mean VAF, and both ends of the DP bins.
+    const auto ref = bcftools_stats({"-s", "-", path});
+    const auto qual = section_lines(ref.out, {"QUAL"});
+    ASSERT_FALSE(qual.empty());
+    EXPECT_GT(std::stod(split_tabs(qual.back())[2]), 100000.0) << qual.back();
+    const auto idd = section_lines(ref.out, {"IDD"});
+    ASSERT_GE(idd.size(), 2u);
+    EXPECT_EQ(split_tabs(idd.front())[2], "-60");
+    EXPECT_EQ(split_tabs(idd.back())[2], "60");
+    bool has_vaf = false;
+    for (const auto& line : idd) has_vaf |= split_tabs(line)[5] != ".";
+    EXPECT_TRUE(has_vaf);
+    const auto dp = section_lines(ref.out, {"DP"});
+    ASSERT_GE(dp.size(), 2u);
+    EXPECT_EQ(split_tabs(dp.front())[2], "<0");
+    EXPECT_EQ(split_tabs(dp.back())[2], ">500");
+}
+
+TEST(Stats, DistributionsOfRegionsAndSubsetsEqualBcftools) {
+    REQUIRE_BCFTOOLS();
+    const std::string file = data_path("chr22.vcf.gz");
+    expect_each_section_equal({"-r", "22:50400000-50450000", file}, kSiteSections);
+    expect_each_section_equal({"-s", "-", "-r", "22:50400000-50450000", file}, kAllSections);
+    expect_each_section_equal({"-s", "HG00101,HG00097", file}, kAllSections);
+    // Leading samples in header order: bcftools reads their own FORMAT/DP and AD.
+    expect_each_section_equal(
+        {"-s", "NA07034@1099927558,NA07048@1099927687", data_path("hapmap_exome_chr22.vcf.gz")},
+        kAllSections);
+}
+
+TEST(Stats, TextIsRecognisedByMultiQc) {
+    // MultiQC's bcftools module picks files by this phrase and names them by the ID line.
+    const auto ours = run_agent({"stats", data_path("valid-4.1.vcf")});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    EXPECT_NE(ours.out.find("This file was produced by bcftools stats"), std::string::npos);
+    EXPECT_EQ(section_lines(ours.out, {"ID"}).size(), 1u);
+}
+
+TEST(Stats, JsonCarriesTheDistributionSections) {
+    REQUIRE_BCFTOOLS();
+    const std::string file = data_path("hapmap_exome_chr22.vcf.gz");
+    const auto ref = bcftools_stats({"-s", "-", file});
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    const auto ours = run_agent({"stats", "-O", "json", "-s", "-", file});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const nlohmann::json j = nlohmann::json::parse(ours.out);
+    for (const auto& line : section_lines(ref.out, {"ST"})) {
+        const auto f = split_tabs(line);
+        EXPECT_EQ(j.at("substitution_types").at(f[2]).get<uint64_t>(), std::stoull(f[3])) << f[2];
+    }
+    const auto idd = section_lines(ref.out, {"IDD"});
+    ASSERT_EQ(j.at("indel_lengths").size(), idd.size());
+    for (size_t i = 0; i < idd.size(); ++i) {
+        const auto f = split_tabs(idd[i]);
+        EXPECT_EQ(j["indel_lengths"][i].at("length").get<int>(), std::stoi(f[2]));
+        EXPECT_EQ(j["indel_lengths"][i].at("sites").get<uint64_t>(), std::stoull(f[3]));
+    }
+    const auto qual = section_lines(ref.out, {"QUAL"});
+    ASSERT_EQ(j.at("quality").size(), qual.size());
+    for (size_t i = 0; i < qual.size(); ++i)
+        EXPECT_EQ(j["quality"][i].at("snps").get<uint64_t>(), std::stoull(split_tabs(qual[i])[3]));
+    const auto dp = section_lines(ref.out, {"DP"});
+    ASSERT_EQ(j.at("depth").size(), dp.size());
+    for (size_t i = 0; i < dp.size(); ++i) {
+        EXPECT_EQ(j["depth"][i].at("bin").get<std::string>(), split_tabs(dp[i])[2]);
+        EXPECT_EQ(j["depth"][i].at("genotypes").get<uint64_t>(), std::stoull(split_tabs(dp[i])[3]));
+    }
+    const auto af = section_lines(ref.out, {"AF"});
+    ASSERT_EQ(j.at("allele_frequency").size(), af.size());
+    const auto psi = section_lines(ref.out, {"PSI"});
+    ASSERT_EQ(j.at("per_sample_indels").size(), psi.size());
+    for (size_t i = 0; i < psi.size(); ++i) {
+        const auto f = split_tabs(psi[i]);
+        EXPECT_EQ(j["per_sample_indels"][i].at("sample").get<std::string>(), f[2]);
+        EXPECT_EQ(j["per_sample_indels"][i].at("ins_hets").get<uint64_t>(), std::stoull(f[7]));
+        EXPECT_EQ(j["per_sample_indels"][i].at("del_hets").get<uint64_t>(), std::stoull(f[8]));
+    }
+}
+
 TEST(Stats, BcfInputEqualsBcftools) {
     REQUIRE_BCFTOOLS();
     TempDir dir;
@@ -137,6 +290,7 @@ TEST(Stats, BcfInputEqualsBcftools) {
     ASSERT_EQ(conv.exit_code, 0) << conv.err;
     expect_same_sections({bcf}, {"SN", "TSTV"}, 10);
     expect_same_sections({"-s", "-", bcf}, {"SN", "TSTV", "PSC"}, 10 + 22);
+    expect_each_section_equal({"-s", "-", bcf}, kAllSections);
 }
 
 TEST(Stats, ThreadsGiveTheSameNumbers) {
