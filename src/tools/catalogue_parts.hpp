@@ -14,5 +14,6 @@ std::vector<Tool> search_tools();   // similar_variants
 std::vector<Tool> cypher_tools();   // cypher
 std::vector<Tool> file_tools();     // validate_file, file_stats
 std::vector<Tool> export_tools();   // variant_genotypes
+std::vector<Tool> compare_tools();  // compare_files
 
 }  // namespace vcfagent::tools
