@@ -1,0 +1,77 @@
+// vcf-agent report FILE -o report.html: one self-contained HTML page of the file's statistics,
+// and beside it the bcftools-stats text of the same numbers (report.vchk) for MultiQC.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "cli/command_registry.hpp"
+#include "cli/common_options.hpp"
+#include "common/error.hpp"
+#include "report/file_report.hpp"
+#include "report/report_html.hpp"
+#include "vcf/stats.hpp"
+
+namespace vcfagent::cli {
+
+namespace {
+
+struct ReportArgs {
+    std::string file;
+    std::string output;
+    std::string vchk;  // empty: the output's name with the extension .vchk
+    InputSelection selection;
+};
+
+// Written whole to a temporary name, then renamed: a failed run leaves no half page behind.
+void write_text_file(const std::string& path, const std::string& text) {
+    const std::string partial = path + ".partial";
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        if (!out) throw InputError(path, 0, "cannot create the file", kExitUsage);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.close();
+        if (!out) throw InputError(path, 0, "cannot write the file", kExitUsage);
+    }
+    std::error_code ec;
+    std::filesystem::rename(partial, path, ec);
+    if (ec) throw InputError(path, 0, "cannot write the file: " + ec.message(), kExitUsage);
+}
+
+std::string default_vchk_path(const std::string& output) {
+    return std::filesystem::path(output).replace_extension(".vchk").string();
+}
+
+void run_report(const ReportArgs& args) {
+    if (args.file.empty())
+        throw InputError("report", 0, "no input: give a VCF/BCF FILE ('-' reads standard input)",
+                         kExitUsage);
+    const std::string vchk = args.vchk.empty() ? default_vchk_path(args.output) : args.vchk;
+    if (vchk == args.output)
+        throw InputError(vchk, 0, "the page and the stats text need different names", kExitUsage);
+    const report::ReportData data = report::file_report(args.file, args.selection.reader_options());
+    write_text_file(vchk, vcf::format_stats_text(data.stats));
+    write_text_file(args.output, report::render_report_html(data));
+    set_exit_code(kExitOk);
+}
+
+const CommandRegistration registration("report", [](CLI::App& app) {
+    auto args = std::make_shared<ReportArgs>();
+    CLI::App* cmd = app.add_subcommand(
+        "report", "One self-contained HTML report of a VCF/BCF (and its bcftools stats text)");
+    cmd->add_option("FILE", args->file, "VCF/BCF file (plain, bgzip or BCF); '-' for stdin");
+    cmd->add_option("-o,--output", args->output, "The HTML page to write")->required();
+    cmd->add_option("--vchk", args->vchk,
+                    "Where to write the bcftools stats text (default: the page's name with .vchk)");
+    add_region_options(*cmd, args->selection);
+    add_sample_options(*cmd, args->selection);
+    add_threads_option(*cmd, args->selection.threads);
+    cmd->footer(
+        "Per-sample numbers cover every sample unless -s/-S selects some. The .vchk file holds "
+        "the sections `bcftools stats -s -` prints (MultiQC reads it).");
+    cmd->callback([args] { run_report(*args); });
+});
+
+}  // namespace
+
+}  // namespace vcfagent::cli
