@@ -98,8 +98,9 @@ std::vector<std::string> split_tabs(const std::string& line) {
 }
 
 // The awk program that derives B from a subset of chr22: every 17th SNP gets another ALT base,
-// every 23rd SNP a second ALT, every 19th insertion a longer ALT, and a few genotypes of the
-// first three samples change (to het, to missing, to hom-alt, to hom-ref).
+// every 23rd SNP a second ALT, every 41st SNP becomes an insertion, every 19th insertion a
+// longer ALT, and a few genotypes of the first three samples change (to het, to missing, to
+// hom-alt, to hom-ref).
 const char* kPerturb = R"AWK(
 BEGIN { FS = OFS = "\t" }
 /^#/ { print; next }
@@ -108,6 +109,7 @@ BEGIN { FS = OFS = "\t" }
     snp = length($4) == 1 && length($5) == 1
     if (snp && n % 17 == 0) { $5 = other($4, $5) }
     else if (snp && n % 23 == 0) { $5 = $5 "," other($4, $5) }
+    else if (snp && n % 41 == 0) { $5 = $4 "A" }
     else if (n % 19 == 0 && length($5) > length($4) && index($5, ",") == 0 && $5 !~ /</) { $5 = $5 "T" }
     if (n % 7 == 0) sub(/^0\|0/, "0|1", $10)
     if (n % 11 == 0) sub(/^[^:]*/, "./.", $11)
@@ -164,7 +166,10 @@ TEST_F(CompareTest, SiteSetsEqualBcftoolsIsecInEveryCollapseMode) {
         isec_counts(file("a.split.vcf.gz"), file("b.split.vcf.gz"), "none", file("isec"));
     const auto all =
         isec_counts(file("a.split.vcf.gz"), file("b.split.vcf.gz"), "all", file("isec"));
-    EXPECT_LT(none.both, all.both);
+    const auto both =
+        isec_counts(file("a.split.vcf.gz"), file("b.split.vcf.gz"), "both", file("isec"));
+    EXPECT_LT(none.both, both.both);
+    EXPECT_LT(both.both, all.both) << "an SNV of A pairs with an indel of B only under -c all";
     EXPECT_GT(none.only_b, 20);
 }
 
@@ -193,6 +198,40 @@ TEST_F(CompareTest, ConcordanceSectionsEqualBcftoolsStats) {
         ASSERT_GE(expected.size(), 3u * 4 + 2 + 5) << ref.out;
         EXPECT_EQ(section_lines(ours.out, kConcordanceSections), expected) << "-c " << mode;
     }
+}
+
+// Multi-allelic records, missing genotypes, and allele frequencies counted from the genotypes
+// (A has no INFO/AC or INFO/AN): hapmap against a copy with changed genotypes.
+TEST_F(CompareTest, MultiAllelicFileWithoutAlleleCountsEqualsBcftoolsStats) {
+    REQUIRE_BCFTOOLS();
+    const std::string a = file("hapmap.noac.vcf.gz"), b = file("hapmap.gt.vcf.gz");
+    shell("bcftools annotate -x INFO/AC,INFO/AN -Oz -o " + a + " " + kHapmap + " && tabix -p vcf " +
+          a);
+    write_file(file("hapmap.awk"),
+               "BEGIN { FS = OFS = \"\\t\" }\n/^#/ { print; next }\n{ n++\n"
+               "  if (n % 5 == 0) sub(/^0\\/0/, \"0/1\", $10)\n"
+               "  if (n % 7 == 0) sub(/^[^:]*/, \"./.\", $11)\n"
+               "  if (n % 3 == 0) sub(/^0\\/1/, \"1/1\", $12)\n"
+               "  if (n % 4 == 0) sub(/^[^:]*/, \"0/1\", $13)\n"
+               "  print }\n");
+    shell("bcftools view " + kHapmap + " | awk -f " + file("hapmap.awk") + " | bgzip -c > " + b +
+          " && tabix -p vcf " + b);
+    split_copy(a, file("hapmap.noac.split.vcf.gz"));
+    split_copy(b, file("hapmap.gt.split.vcf.gz"));
+    const auto ref = run_command({"bcftools", "stats", "-s", "-", file("hapmap.noac.split.vcf.gz"),
+                                  file("hapmap.gt.split.vcf.gz")});
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    const auto ours = run_agent({"compare", a, b});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    const auto expected = section_lines(ref.out, kConcordanceSections);
+    ASSERT_GE(expected.size(), 22u * 4 + 2 + 5) << ref.out;
+    EXPECT_EQ(section_lines(ours.out, kConcordanceSections), expected);
+    const auto isec = isec_counts(file("hapmap.noac.split.vcf.gz"), file("hapmap.gt.split.vcf.gz"),
+                                  "none", file("isec"));
+    const json counts = compare_json({a, b});
+    EXPECT_EQ(counts["both"], isec.both);
+    EXPECT_EQ(counts["only_a"], 0);
+    EXPECT_EQ(counts["only_b"], 0);
 }
 
 TEST_F(CompareTest, JsonCarriesBcftoolsNumbers) {
