@@ -78,16 +78,16 @@ class Page {
         out_ += "<p class=\"note\">" + escaped_html + "</p>\n";
     }
     void add(const std::string& html) { out_ += html; }
-    // A table of rows whose cells are already escaped; `row_classes` optional per row.
+    // A table of rows whose cells are already escaped. `row_attributes` (optional, per row,
+    // escaped) carry the exact values for scripts: class, data-key, data-value, ...
     void table(const std::vector<std::string>& head,
                const std::vector<std::vector<std::string>>& rows,
-               const std::vector<std::string>& row_classes = {}) {
+               const std::vector<std::string>& row_attributes = {}) {
         out_ += "<table><thead><tr>";
         for (const auto& h : head) out_ += "<th>" + h + "</th>";
         out_ += "</tr></thead><tbody>\n";
         for (size_t i = 0; i < rows.size(); ++i) {
-            const bool flagged = i < row_classes.size() && !row_classes[i].empty();
-            out_ += flagged ? "<tr class=\"" + row_classes[i] + "\">" : "<tr>";
+            out_ += "<tr" + (i < row_attributes.size() ? row_attributes[i] : std::string()) + ">";
             for (const auto& c : rows[i]) out_ += "<td>" + c + "</td>";
             out_ += "</tr>\n";
         }
@@ -105,18 +105,26 @@ void summary(Page& p, const ReportData& d) {
     p.note(
         "The SN and TSTV numbers of <code>bcftools stats</code>, computed by the same code as "
         "<code>vcf-agent stats</code>; the .vchk file beside this page holds every section.");
-    p.table({"", "count"},
-            {{"samples", fmt(static_cast<uint64_t>(std::max(0, s.samples_in_header)))},
-             {"records", fmt(s.records)},
-             {"no-ALTs", fmt(s.no_alts)},
-             {"SNPs", fmt(s.snps)},
-             {"MNPs", fmt(s.mnps)},
-             {"indels", fmt(s.indels)},
-             {"others", fmt(s.others)},
-             {"multiallelic sites", fmt(s.multiallelic)},
-             {"multiallelic SNP sites", fmt(s.multiallelic_snps)},
-             {"ts/tv", format_number(s.ts_tv(), 2)},
-             {"ts/tv (1st ALT)", format_number(s.ts_tv_alt1(), 2)}});
+    const std::vector<std::pair<const char*, uint64_t>> counts = {
+        {"samples", static_cast<uint64_t>(std::max(0, s.samples_in_header))},
+        {"records", s.records},
+        {"no-ALTs", s.no_alts},
+        {"SNPs", s.snps},
+        {"MNPs", s.mnps},
+        {"indels", s.indels},
+        {"others", s.others},
+        {"multiallelic sites", s.multiallelic},
+        {"multiallelic SNP sites", s.multiallelic_snps}};
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> attributes;
+    for (const auto& [key, value] : counts) {
+        rows.push_back({key, fmt(value)});
+        attributes.push_back(" data-key=\"number of " + std::string(key) + ":\" data-value=\"" +
+                             std::to_string(value) + "\"");
+    }
+    rows.push_back({"ts/tv", format_number(s.ts_tv(), 2)});
+    rows.push_back({"ts/tv (1st ALT)", format_number(s.ts_tv_alt1(), 2)});
+    p.table({"", "count"}, rows, attributes);
     p.close();
 }
 
@@ -287,7 +295,7 @@ void samples(Page& p, const ReportData& d) {
     }
     std::vector<Bar> hets, ratio;
     std::vector<std::vector<std::string>> table;
-    std::vector<std::string> classes;
+    std::vector<std::string> attributes;
     size_t flagged = 0;
     for (const auto& r : d.samples) {
         auto marked = [&](const char* metric) {
@@ -308,7 +316,12 @@ void samples(Page& p, const ReportData& d) {
                          cell(format_number(r.het_hom_ratio, 2), "het_hom_ratio"), fmt(r.indels),
                          cell(fmt(r.missing), "missing"), cell(fmt(r.singletons), "singletons"),
                          html_escape(flags)});
-        classes.push_back(r.outlier_in.empty() ? "" : "outlier");
+        attributes.push_back((r.outlier_in.empty() ? "" : " class=\"outlier\"") +
+                             std::string(" data-sample=\"") + html_escape(r.name) +
+                             "\" data-hets=\"" + std::to_string(r.hets) + "\" data-hom-alt=\"" +
+                             std::to_string(r.hom_alt) + "\" data-missing=\"" +
+                             std::to_string(r.missing) + "\" data-singletons=\"" +
+                             std::to_string(r.singletons) + "\"");
         if (!r.outlier_in.empty()) ++flagged;
     }
     const bool many = d.samples.size() > kMaxRows;
@@ -337,7 +350,7 @@ void samples(Page& p, const ReportData& d) {
         "the sample is the only one with a non-reference call.");
     p.table({"sample", "het", "hom-alt", "het/hom-alt", "indels", "missing", "singletons",
              "outlier in"},
-            table, classes);
+            table, attributes);
     p.close();
 }
 
@@ -359,6 +372,17 @@ void chromosomes(Page& p, const ReportData& d) {
     if (by_count.size() > kMaxRows)
         p.note("The " + std::to_string(kMaxRows) + " chromosomes with the most records of " +
                std::to_string(by_count.size()) + ".");
+    std::vector<std::vector<std::string>> table;
+    std::vector<std::string> attributes;
+    for (size_t i = 0; i < by_count.size() && i < kMaxRows; ++i) {
+        const PositionHistogram& c = *by_count[i];
+        table.push_back({html_escape(c.contig()), fmt(c.total()),
+                         fmt(static_cast<uint64_t>(c.max_position())),
+                         c.length() ? fmt(static_cast<uint64_t>(c.length())) : "."});
+        attributes.push_back(" data-chrom=\"" + html_escape(c.contig()) + "\" data-value=\"" +
+                             std::to_string(c.total()) + "\"");
+    }
+    p.table({"chromosome", "records", "last position", "length (header)"}, table, attributes);
     // Position plots for the chromosomes with the most records, in the input's order.
     const std::set<const PositionHistogram*> plotted(
         by_count.begin(), by_count.begin() + std::min(by_count.size(), kMaxContigPlots));

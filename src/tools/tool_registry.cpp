@@ -46,7 +46,7 @@ const ToolRegistry& ToolRegistry::catalogue() {
     static const ToolRegistry registry([] {
         std::vector<Tool> all;
         for (auto part : {store_tools, variant_tools, family_tools, search_tools, cypher_tools,
-                          file_tools, export_tools, compare_tools})
+                          file_tools, export_tools, compare_tools, report_tools})
             for (auto& t : part()) all.push_back(std::move(t));
         return all;
     }());
