@@ -83,6 +83,11 @@ void FileSiteSource::read_record() {
     const int n_alts = rec->n_allele > 1 ? rec->n_allele - 1 : 0;
     allele_counts(rec, n_alts);
 
+    // The splitter gives a reference-only record no genotype codes; bcftools still compares
+    // its calls (hom-ref or missing) when -c all pairs it with a variant.
+    if (n_alts == 0 && !split_.empty() && has_gt_tag_ && !samples_.empty())
+        reference_only_codes(rec, split_.front().call_vector.gt);
+
     std::vector<ComparedSite> sites;
     sites.reserve(split_.size());
     for (auto& v : split_) {
@@ -126,6 +131,32 @@ void FileSiteSource::read_record() {
         auto at = std::upper_bound(pending_.begin() + static_cast<ptrdiff_t>(pending_begin_),
                                    pending_.end(), s, by_pos);
         pending_.insert(at, std::move(s));
+    }
+}
+
+void FileSiteSource::reference_only_codes(bcf1_t* rec, std::string& codes) {
+    const bcf_hdr_t* hdr = reader_->header();
+    const int n_samples = bcf_hdr_nsamples(hdr);
+    const int n_gt = bcf_get_genotypes(hdr, rec, &gt_, &n_gt_);
+    if (n_gt <= 0 || n_gt % n_samples != 0) return;
+    const int per_sample = n_gt / n_samples;
+    codes.assign(static_cast<size_t>(n_samples), kGtHomRef);
+    for (int s = 0; s < n_samples; ++s) {
+        const int32_t* g = gt_ + static_cast<ptrdiff_t>(s) * per_sample;
+        int ploidy = 0, non_ref = 0;
+        bool missing = false;
+        for (int i = 0; i < per_sample && g[i] != bcf_int32_vector_end; ++i) {
+            ++ploidy;
+            if (bcf_gt_is_missing(g[i]))
+                missing = true;
+            else if (bcf_gt_allele(g[i]) > 0)
+                ++non_ref;
+        }
+        char& c = codes[static_cast<size_t>(s)];
+        if (missing || ploidy == 0)
+            c = kGtMissing;
+        else if (non_ref > 0)
+            c = non_ref == ploidy ? kGtHomAlt : kGtHet;
     }
 }
 

@@ -37,6 +37,8 @@ class FileSiteSource : public SiteSource {
     void read_record();
     // This record's AC per ALT and AN, as bcftools stats reads them (-1 when unknown).
     void allele_counts(bcf1_t* rec, int n_alts);
+    // Genotype codes of a record without ALT (hom-ref or missing).
+    void reference_only_codes(bcf1_t* rec, std::string& codes);
 
     std::string name_;
     std::unique_ptr<vcf::VcfReader> reader_;

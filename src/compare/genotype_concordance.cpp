@@ -105,7 +105,7 @@ double GenotypeConcordance::bin_af(size_t i) const {
 }
 
 void GenotypeConcordance::add(const ComparedSite& a, const ComparedSite& b) {
-    if (a.vclass == vcf::VariantClass::NoAlt || a.gt.empty() || b.gt.empty()) return;
+    if (a.gt.empty() || b.gt.empty()) return;
     const int kind = a.vclass == vcf::VariantClass::Snv ? kSnps : kIndels;
     const size_t bin = static_cast<size_t>(af_bin(a));
     ++sites_[kind];

@@ -3,9 +3,11 @@
 // `bcftools stats -s - A B` computes its GCsAF/GCiAF, NRDs/NRDi, GCsS/GCiS and GCTs/GCTi
 // sections (bcftools 1.16, vcfstats.c), so every number can be checked against it:
 //  - Only sites present in both count; the site's class and allele frequency are A's.
-//    SNVs go to the SNP tables; every other class (indels, MNVs, symbolic) to the "indel"
-//    tables, as bcftools files any record without a SNP there. Reference-only sites and sites
-//    without genotypes in either input are not compared.
+//    SNVs go to the SNP tables; every other class (indels, MNVs, symbolic, reference-only) to
+//    the "indel" tables, as bcftools files any record without a SNP there. Sites without
+//    genotypes in either input are not compared. A reference-only site of A (paired under
+//    -c all) has no allele frequency: it goes to the singleton/unknown bin, where bcftools
+//    reuses the bin of the record before it; the difference can only show in a GCiAF line.
 //  - Genotypes: hom-ref, het, hom-alt, missing (codes of compared_site.hpp); bcftools' fourth
 //    class "AA het" (two different ALTs) cannot occur after splitting and stays 0.
 //  - Allele-frequency bins: AC == 1 (or AC/AN unknown) is the singleton bin 0; AN == 0 bin 1;

@@ -397,6 +397,73 @@ TEST_F(CompareTest, ToolComparesFilesOfTheDataDirectory) {
     EXPECT_NE(refused.err.find("outside the data directory"), std::string::npos) << refused.err;
 }
 
+// Hand-made corner cases of the pairing at one position, refereed by isec and stats in every
+// mode: several SNVs and indels at one position, a duplicate record, a reference-only record,
+// lower case, a multi-allelic record, an MNV against an SNV, a symbolic allele, contigs only B
+// has, and genotypes that differ.
+TEST(CompareCorners, PairingAtOnePositionEqualsBcftools) {
+    if (!has_bcftools()) GTEST_SKIP() << "bcftools/tabix are not installed";
+    TempDir dir;
+    const std::string header =
+        "##fileformat=VCFv4.2\n##contig=<ID=1>\n##contig=<ID=2>\n"
+        "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n";
+    const std::string columns =
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\n";
+    const std::string a_text = header + columns +
+                               "1\t100\t.\tA\tC\t.\t.\t.\tGT\t0/1\t1/1\t0/0\n"
+                               "1\t100\t.\tA\tG\t.\t.\t.\tGT\t0/0\t0/1\t./.\n"
+                               "1\t200\t.\tAT\tA\t.\t.\t.\tGT\t0/1\t0/0\t1/1\n"
+                               "1\t200\t.\tA\tG\t.\t.\t.\tGT\t0/1\t0/1\t0/1\n"
+                               "1\t300\t.\tC\tT\t.\t.\t.\tGT\t1/1\t0/1\t0/0\n"
+                               "1\t400\t.\tG\tA\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n"
+                               "1\t400\t.\tG\tA\t.\t.\t.\tGT\t0/0\t0/1\t0/0\n"
+                               "1\t500\t.\tT\t.\t.\t.\t.\tGT\t0/0\t0/0\t0/0\n"
+                               "1\t600\t.\ta\tc\t.\t.\t.\tGT\t0/1\t0/1\t1/1\n"
+                               "1\t700\t.\tG\tA,T\t.\t.\t.\tGT\t1/2\t0/2\t2/2\n"
+                               "1\t800\t.\tAC\tGT\t.\t.\t.\tGT\t0/1\t0/0\t1/1\n"
+                               "1\t900\t.\tA\t<DEL>\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n"
+                               "1\t1000\t.\tC\tCA,T\t.\t.\t.\tGT\t1/2\t0/1\t2/2\n";
+    const std::string b_text =
+        "##fileformat=VCFv4.2\n##contig=<ID=1>\n##contig=<ID=2>\n"
+        "##contig=<ID=3>\n"
+        "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n" +
+        columns +
+        "1\t100\t.\tA\tT\t.\t.\t.\tGT\t0/1\t0/1\t0/0\n"
+        "1\t200\t.\tA\tAC\t.\t.\t.\tGT\t0/1\t0/0\t0/1\n"
+        "1\t300\t.\tC\tCA\t.\t.\t.\tGT\t1/1\t0/0\t0/0\n"
+        "1\t400\t.\tG\tA\t.\t.\t.\tGT\t0/1\t0/1\t0/0\n"
+        "1\t500\t.\tT\tC\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n"
+        "1\t600\t.\tA\tC\t.\t.\t.\tGT\t0/1\t1/1\t1/1\n"
+        "1\t700\t.\tG\tT\t.\t.\t.\tGT\t0/1\t0/1\t1/1\n"
+        "1\t800\t.\tA\tG\t.\t.\t.\tGT\t0/1\t0/0\t0/1\n"
+        "1\t900\t.\tA\t<DEL>\t.\t.\t.\tGT\t0/1\t./.\t0/0\n"
+        "1\t1000\t.\tC\tT,CA\t.\t.\t.\tGT\t2/1\t0/2\t1/1\n"
+        "2\t50\t.\tG\tC\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n"
+        "3\t50\t.\tG\tC\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n";
+    const std::string a = dir.file("a.vcf.gz"), b = dir.file("b.vcf.gz");
+    bgzip_bytes(a_text, a);
+    bgzip_bytes(b_text, b);
+    shell("tabix -p vcf " + a + " && tabix -p vcf " + b);
+    split_copy(a, dir.file("a.split.vcf.gz"));
+    split_copy(b, dir.file("b.split.vcf.gz"));
+    for (const auto& mode : kModes) {
+        const auto expected = isec_counts(dir.file("a.split.vcf.gz"), dir.file("b.split.vcf.gz"),
+                                          mode, dir.file("isec"));
+        const json ours = compare_json({a, b, "-c", mode});
+        EXPECT_EQ(ours["only_a"], expected.only_a) << "-c " << mode;
+        EXPECT_EQ(ours["only_b"], expected.only_b) << "-c " << mode;
+        EXPECT_EQ(ours["both"], expected.both) << "-c " << mode;
+        const auto ref = run_command({"bcftools", "stats", "-c", mode, "-s", "-",
+                                      dir.file("a.split.vcf.gz"), dir.file("b.split.vcf.gz")});
+        ASSERT_EQ(ref.exit_code, 0) << ref.err;
+        const auto text = run_agent({"compare", a, b, "-c", mode});
+        ASSERT_EQ(text.exit_code, 0) << text.err;
+        EXPECT_EQ(section_lines(text.out, kConcordanceSections),
+                  section_lines(ref.out, kConcordanceSections))
+            << "-c " << mode;
+    }
+}
+
 TEST(CompareErrors, MissingFileIsNamed) {
     TempDir dir;
     const std::string missing = dir.file("missing.vcf.gz");
