@@ -4,7 +4,9 @@
 // called and those that differ. A sample's best match is the B sample with the lowest
 // discordance rate; when that is not the sample it is paired with (same name, or --pairs),
 // the pairing is suspect.
-// Cost: samples(A) x samples(B) counter updates per shared site, two 32-bit counters per pair.
+// Cost: sites are taken 64 at a time as bit masks per sample (called, het, hom-alt), so a
+// block of 64 shared sites costs samples(A) x samples(B) popcounts; memory is two 32-bit
+// counters per pair of samples.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,13 +33,21 @@ class SwapCheck {
   public:
     SwapCheck(std::vector<std::string> samples_a, std::vector<std::string> samples_b);
     void add(const ComparedSite& a, const ComparedSite& b);
-    // partner[i]: index in B of A's sample i, or -1.
-    std::vector<SwapRow> rows(const std::vector<long>& partner) const;
+    // partner[i]: index in B of A's sample i, or -1. Counts the sites still in the block.
+    std::vector<SwapRow> rows(const std::vector<long>& partner);
 
   private:
+    // One sample's genotypes at the sites of the current block, one bit per site.
+    struct Masks {
+        uint64_t called = 0, het = 0, hom_alt = 0;
+    };
+    static void set(Masks& m, char code, uint64_t bit);
+    void flush();
+
     std::vector<std::string> a_, b_;
     std::vector<uint32_t> compared_, discordant_;  // [i * b_.size() + j]
-    std::vector<size_t> called_b_;                 // scratch: B samples called at a site
+    std::vector<Masks> block_a_, block_b_;
+    int in_block_ = 0;  // sites in the current block (< 64)
 };
 
 }  // namespace vcfagent::compare

@@ -334,6 +334,21 @@ TEST_F(CompareTest, SwappedSamplesAreFound) {
         EXPECT_FALSE(rows[s]["suspect"].get<bool>()) << s;
     }
     EXPECT_EQ(ours["suspected_swaps"], 2);
+    // bcftools gtcheck (A's samples queried against B's) names the same best matches.
+    const auto gtcheck =
+        run_command({"bcftools", "gtcheck", "-u", "GT,GT", "-g", file("swapped.vcf.gz"), kChr22});
+    ASSERT_EQ(gtcheck.exit_code, 0) << gtcheck.err;
+    std::map<std::string, std::pair<double, std::string>> gtcheck_best;
+    for (const auto& line : section_lines(gtcheck.out, {"DC"})) {
+        const auto f = split_tabs(line);
+        ASSERT_GE(f.size(), 4u) << line;
+        const double d = std::stod(f[3]);
+        auto it = gtcheck_best.find(f[1]);
+        if (it == gtcheck_best.end() || d < it->second.first) gtcheck_best[f[1]] = {d, f[2]};
+    }
+    ASSERT_EQ(gtcheck_best.size(), 5u) << gtcheck.out;
+    for (const auto& [sample, best] : gtcheck_best)
+        EXPECT_EQ(rows[sample]["best"], best.second) << sample;
     // Pairing the samples by hand restores full concordance.
     const json paired = compare_json(
         {kChr22, file("swapped.vcf.gz"), "--pairs", "HG00096=HG00097,HG00097=HG00096"});
