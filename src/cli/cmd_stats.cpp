@@ -1,4 +1,5 @@
-// vcf-agent stats FILE: bcftools-stats-compatible summary (SN, TSTV, and PSC with -s/-S).
+// vcf-agent stats FILE: the sections of bcftools stats (SN, TSTV, SiS, AF, QUAL, IDD, ST, DP;
+// PSC, PSI and HWE with -s/-S), line for line.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -77,7 +78,9 @@ void run_stats(const StatsArgs& args) {
 const CommandRegistration registration("stats", [](CLI::App& app) {
     auto args = std::make_shared<StatsArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "stats", "Summary statistics of a VCF/BCF, as bcftools stats (SN, TSTV; PSC with -s/-S)");
+        "stats",
+        "Statistics of a VCF/BCF, as bcftools stats (SN, TSTV, SiS, AF, QUAL, IDD, ST, DP; PSC, "
+        "PSI, HWE with -s/-S)");
     cmd->add_option("FILE", args->file, "VCF/BCF file (plain, bgzip or BCF); '-' for stdin");
     add_region_options(*cmd, args->selection);
     add_sample_options(*cmd, args->selection);
@@ -85,7 +88,8 @@ const CommandRegistration registration("stats", [](CLI::App& app) {
     add_output_format_option(*cmd, args->format, {"text", "json"});
     cmd->add_option("--db", args->db, "Print node/edge counts of this store instead of file statistics");
     cmd->footer(
-        "Per-sample counts (PSC lines) are produced when samples are selected: -s - for all.");
+        "Per-sample counts (PSC, PSI, HWE lines) are produced when samples are selected: -s - for "
+        "all. The text output is a MultiQC-readable bcftools stats file.");
     cmd->callback([args] { run_stats(*args); });
 });
 

@@ -88,7 +88,8 @@ TEST_F(ToolsTest, CatalogueListsEveryToolWithAnObjectSchema) {
     for (const char* n :
          {"store_overview", "variant_stats", "variants_in_region", "variants_in_gene",
           "sample_variants", "variant_carriers", "shared_variants", "genotype_filter",
-          "similar_variants", "cypher", "validate_file", "file_stats", "compare_files"})
+          "similar_variants", "cypher", "validate_file", "file_stats", "compare_files",
+          "file_report"})
         EXPECT_TRUE(names.count(n)) << n;
     EXPECT_NE(r.err.find("tokens"), std::string::npos)
         << "the catalogue's size in tokens is reported";
