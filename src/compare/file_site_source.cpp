@@ -123,6 +123,11 @@ void FileSiteSource::read_record() {
         pending_begin_ = 0;
         pending_chrom_ = chrom;
         release_all_ = false;
+    } else if (pending_begin_ > 0) {
+        // Drop the released sites (moved-from, but still holding buffers), so the buffer
+        // stays as small as the records overlapping the current one, whatever the file size.
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(pending_begin_));
+        pending_begin_ = 0;
     }
     // No later record starts before `pos`, and trimming only moves a site right: every site
     // before `pos` is final.
