@@ -191,14 +191,16 @@ std::string format_text(const CompareResult& r) {
             out += '\n';
         }
     }
-    out += "\nOverall (bcftools NRD lines)\n";
-    for (int kind : {GenotypeConcordance::kSnps, GenotypeConcordance::kIndels}) {
-        const auto d = gc.overall(kind);
-        out += std::string(kind == GenotypeConcordance::kSnps ? "  SNPs:   " : "  others: ") +
-               std::to_string(gc.sites_compared(kind)) + " sites, concordance " +
-               fmt("%.4f", rate(d.matches, d.matches + d.mismatches)) + ", NRD " +
-               fmt("%.3f", d.nrd) + "%, RR/RA/AA discordance " + fmt("%.3f", d.rr) + "/" +
-               fmt("%.3f", d.ra) + "/" + fmt("%.3f", d.aa) + "%\n";
+    if (!gc.pairs().empty()) {
+        out += "\nOverall (bcftools NRD lines)\n";
+        for (int kind : {GenotypeConcordance::kSnps, GenotypeConcordance::kIndels}) {
+            const auto d = gc.overall(kind);
+            out += std::string(kind == GenotypeConcordance::kSnps ? "  SNPs:   " : "  others: ") +
+                   std::to_string(gc.sites_compared(kind)) + " sites, concordance " +
+                   fmt("%.4f", rate(d.matches, d.matches + d.mismatches)) + ", NRD " +
+                   fmt("%.3f", d.nrd) + "%, RR/RA/AA discordance " + fmt("%.3f", d.rr) + "/" +
+                   fmt("%.3f", d.ra) + "/" + fmt("%.3f", d.aa) + "%\n";
+        }
     }
 
     if (!r.swaps.empty()) {
@@ -218,13 +220,18 @@ std::string format_text(const CompareResult& r) {
                           s.suspect ? "  SWAP?" : "");
             out += buf;
         }
-        out += suspects ? "  " + std::to_string(suspects) +
-                              " sample(s) match another sample better than their partner\n"
-                        : "  every paired sample matches its partner best\n";
+        if (suspects)
+            out += "  " + std::to_string(suspects) +
+                   " sample(s) match another sample better than their partner\n";
+        else if (!gc.pairs().empty())
+            out += "  every paired sample matches its partner best\n";
     }
 
-    out += "\n# Sections of `bcftools stats -s - A B`, computed on the same sites\n";
-    out += gc.bcftools_sections();
+    // bcftools prints these sections only when the inputs share samples.
+    if (!gc.pairs().empty()) {
+        out += "\n# Sections of `bcftools stats -s - A B`, computed on the same sites\n";
+        out += gc.bcftools_sections();
+    }
     return out;
 }
 
