@@ -240,9 +240,11 @@ void quality(Page& p, const ReportData& d) {
             counts[bin] += static_cast<double>(r.ts + r.tv + r.indels);
         }
         for (size_t i = 0; i <= kQualityColumns; ++i) {
-            const std::string label = i == kQualityColumns
-                                          ? ">" + format_number(width * static_cast<double>(i), 1)
-                                          : format_number(width * static_cast<double>(i), 1);
+            // Whole numbers once the bins are a unit or wider.
+            const double start = width * static_cast<double>(i);
+            const std::string value =
+                width >= 1 ? format_number(std::round(start)) : format_number(start, 1);
+            const std::string label = (i == kQualityColumns ? ">" : "") + value;
             bars.push_back({label, counts[i], "bar",
                             "QUAL " + label + ": " + format_number(counts[i]) + " records"});
         }
