@@ -45,8 +45,11 @@ struct ComparedSite {
     // (such sites fall in bcftools' singleton/unknown bin).
     int32_t ac = -1;
     int32_t an = -1;
-    std::string gt;  // one genotype code per sample, in SiteSource::samples() order
-    // Where the site came from, for error messages: "line 12", "record 7 (22:1234)".
+    // One genotype code per sample, in SiteSource::samples() order (a reference-only site's
+    // calls are hom-ref or missing); empty when the site has no genotypes.
+    std::string gt;
+    // Where the site came from, for error messages: "line 12", "record 7 (22:1234)"; a store
+    // source may say e.g. "variant 22:1234:A:G".
     std::string where;
 };
 
