@@ -414,8 +414,8 @@ TEST_F(CompareTest, ToolComparesFilesOfTheDataDirectory) {
 
 // Hand-made corner cases of the pairing at one position, refereed by isec and stats in every
 // mode: several SNVs and indels at one position, a duplicate record, a reference-only record,
-// lower case, a multi-allelic record, an MNV against an SNV, a symbolic allele, contigs only B
-// has, and genotypes that differ.
+// lower case, a multi-allelic record, an MNV against an SNV, a symbolic allele, a record whose
+// trimmed site lies past the next record's, contigs only B has, and genotypes that differ.
 TEST(CompareCorners, PairingAtOnePositionEqualsBcftools) {
     if (!has_bcftools()) GTEST_SKIP() << "bcftools/tabix are not installed";
     TempDir dir;
@@ -437,7 +437,9 @@ TEST(CompareCorners, PairingAtOnePositionEqualsBcftools) {
                                "1\t700\t.\tG\tA,T\t.\t.\t.\tGT\t1/2\t0/2\t2/2\n"
                                "1\t800\t.\tAC\tGT\t.\t.\t.\tGT\t0/1\t0/0\t1/1\n"
                                "1\t900\t.\tA\t<DEL>\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n"
-                               "1\t1000\t.\tC\tCA,T\t.\t.\t.\tGT\t1/2\t0/1\t2/2\n";
+                               "1\t1000\t.\tC\tCA,T\t.\t.\t.\tGT\t1/2\t0/1\t2/2\n"
+                               "1\t1100\t.\tACGT\tACGA\t.\t.\t.\tGT\t0/1\t0/0\t1/1\n"
+                               "1\t1101\t.\tC\tT\t.\t.\t.\tGT\t0/1\t0/1\t0/0\n";
     const std::string b_text =
         "##fileformat=VCFv4.2\n##contig=<ID=1>\n##contig=<ID=2>\n"
         "##contig=<ID=3>\n"
@@ -453,6 +455,8 @@ TEST(CompareCorners, PairingAtOnePositionEqualsBcftools) {
         "1\t800\t.\tA\tG\t.\t.\t.\tGT\t0/1\t0/0\t0/1\n"
         "1\t900\t.\tA\t<DEL>\t.\t.\t.\tGT\t0/1\t./.\t0/0\n"
         "1\t1000\t.\tC\tT,CA\t.\t.\t.\tGT\t2/1\t0/2\t1/1\n"
+        "1\t1100\t.\tACGT\tACGA\t.\t.\t.\tGT\t0/1\t0/1\t1/1\n"
+        "1\t1101\t.\tC\tT\t.\t.\t.\tGT\t0/1\t0/1\t0/1\n"
         "2\t50\t.\tG\tC\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n"
         "3\t50\t.\tG\tC\t.\t.\t.\tGT\t0/1\t0/0\t0/0\n";
     const std::string a = dir.file("a.vcf.gz"), b = dir.file("b.vcf.gz");
