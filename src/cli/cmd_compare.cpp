@@ -16,6 +16,8 @@
 #include "compare/compare_output.hpp"
 #include "compare/comparison.hpp"
 #include "compare/file_site_source.hpp"
+#include "compare/stored_site_source.hpp"
+#include "store/graph_store.hpp"
 
 namespace vcfagent::cli {
 
@@ -45,15 +47,25 @@ void write_text(const std::string& text, const std::string& path) {
     if (!out) throw InputError(path, 0, "cannot write the comparison to this file");
 }
 
-// An input named on the command line. Store sources (--db) are read by another SiteSource;
-// until one exists, only files can be compared.
+// An input named on the command line: a VCF/BCF file, or with --db, when no such file exists,
+// a source of the store (its path as ingested, file name or sha256 id), read through `graph`,
+// which is opened read-only on first use.
 std::unique_ptr<compare::SiteSource> open_input(const std::string& name, const CompareArgs& args,
-                                                const vcf::ReaderOptions& options) {
-    if (args.db_given && name != "-" && !std::filesystem::exists(name))
-        throw InputError(name, 0,
-                         "comparing a source of a store is not supported yet; give a VCF/BCF file",
+                                                const vcf::ReaderOptions& options,
+                                                std::unique_ptr<store::GraphStore>& graph) {
+    if (!args.db_given || name == "-" || std::filesystem::exists(name))
+        return std::make_unique<compare::FileSiteSource>(name, options);
+    if (!std::filesystem::exists(std::filesystem::path(args.db) / "graph.kz"))
+        throw InputError(args.db, 0, "no store here (run `vcf-agent ingest` first)", kExitUsage);
+    if (!options.regions.empty())
+        throw InputError(name, 0, "-r/-R apply to files; a source of the store is compared whole",
                          kExitUsage);
-    return std::make_unique<compare::FileSiteSource>(name, options);
+    if (!graph) {
+        store::GraphStoreOptions store_options;
+        store_options.read_only = true;
+        graph = std::make_unique<store::GraphStore>(args.db, store_options);
+    }
+    return std::make_unique<compare::StoredSiteSource>(*graph, name);
 }
 
 void run_compare(const CompareArgs& args) {
@@ -70,8 +82,9 @@ void run_compare(const CompareArgs& args) {
                          kExitUsage);
 
     const vcf::ReaderOptions reader_options = args.selection.reader_options();
-    auto a = open_input(args.a, args, reader_options);
-    auto b = open_input(args.b, args, reader_options);
+    std::unique_ptr<store::GraphStore> graph;  // outlives the sources that read it
+    auto a = open_input(args.a, args, reader_options, graph);
+    auto b = open_input(args.b, args, reader_options, graph);
 
     if (args.format == "tsv") {
         std::unique_ptr<std::ofstream> file;
@@ -129,7 +142,10 @@ const CommandRegistration registration("compare", [](CLI::App& app) {
     cmd->add_option("-o,--output", args->output,
                     "Write to FILE (text, json, tsv) or into directory DIR (vcf: 0000.vcf only "
                     "in A, 0001.vcf only in B, 0002.vcf/0003.vcf A's/B's sites in both)");
-    auto* db = cmd->add_option("--db", args->db, "Store whose sources A and B may name");
+    auto* db = cmd->add_option(
+        "--db", args->db,
+        "Store whose loaded files A and B may name (path as ingested, file name or sha256) "
+        "when they are not files");
     cmd->footer(
         "Records are split per ALT allele (as bcftools norm -m-) and alleles trimmed before "
         "matching. Both inputs must be sorted (contigs in the order of A's header, then B's). "

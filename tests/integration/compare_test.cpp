@@ -483,6 +483,36 @@ TEST(CompareCorners, PairingAtOnePositionEqualsBcftools) {
     }
 }
 
+// A file loaded into a store (`--db`, named by its sha256) compares as the file does: the
+// site sets equal isec's, and the per-sample sections and NRD totals equal bcftools stats (the
+// allele-frequency bins differ: a store keeps no INFO/AC or AN, so the bins come from the
+// store's calls).
+TEST_F(CompareTest, StoreSourceComparesAsItsFile) {
+    REQUIRE_BCFTOOLS();
+    const std::string db = file("db");
+    const auto ingest = run_agent({"ingest", kChr22, "--db", db, "--no-vectors"});
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+    const auto sha = run_shell("sha256sum " + kChr22 + " | cut -d' ' -f1");
+    ASSERT_EQ(sha.exit_code, 0) << sha.err;
+    const std::string source = sha.out.substr(0, sha.out.find('\n'));
+    const auto expected =
+        isec_counts(file("a.split.vcf.gz"), file("b.split.vcf.gz"), "none", file("isec"));
+    const json ours = compare_json({"--db", db, source, file("b.vcf.gz")});
+    EXPECT_EQ(ours["only_a"], expected.only_a);
+    EXPECT_EQ(ours["only_b"], expected.only_b);
+    EXPECT_EQ(ours["both"], expected.both);
+    const auto ref = run_command(
+        {"bcftools", "stats", "-s", "-", file("a.split.vcf.gz"), file("b.split.vcf.gz")});
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    const auto text = run_agent({"compare", "--db", db, source, file("b.vcf.gz")});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    const std::vector<std::string> per_sample = {"NRDs", "NRDi", "GCsS", "GCiS", "GCTs", "GCTi"};
+    EXPECT_EQ(section_lines(text.out, per_sample), section_lines(ref.out, per_sample));
+    const auto unknown = run_agent({"compare", "--db", db, "no-such-source", kChr22});
+    EXPECT_NE(unknown.exit_code, 0);
+    EXPECT_NE(unknown.err.find("no-such-source"), std::string::npos) << unknown.err;
+}
+
 TEST(CompareErrors, MissingFileIsNamed) {
     TempDir dir;
     const std::string missing = dir.file("missing.vcf.gz");
