@@ -39,6 +39,8 @@ std::string path_literal(const fs::path& path) {
     return out + "'";
 }
 
+// The chromosome is the partition (the directory name), not a column of the files, as Hive
+// layout has it: DuckDB (hive_partitioning) and Spark add it back as a column when reading.
 struct TableQuery {
     const char* name;
     const char* match;    // binds v (and the edge)
@@ -47,15 +49,15 @@ struct TableQuery {
 
 const TableQuery kTables[] = {
     {"variants", "MATCH (v:Variant)",
-     "v.id AS key, v.chrom AS chrom, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS id, "
+     "v.id AS key, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS id, "
      "v.qual AS qual, v.filter AS filter, v.vtype AS type, v.af AS af, v.end_pos AS end_pos, "
      "v.svtype AS svtype, v.svlen AS svlen, v.n_alts AS n_alts, "
      "COUNT { MATCH (v)-[:CarriedBy]->(:Sample) } AS carriers"},
     {"calls", "MATCH (v:Variant)-[h:CarriedBy]->(s:Sample)",
-     "v.id AS key, v.chrom AS chrom, v.pos AS pos, s.id AS sample, h.gt AS gt, "
+     "v.id AS key, v.pos AS pos, s.id AS sample, h.gt AS gt, "
      "h.zygosity AS zygosity, h.dp AS dp, h.gq AS gq, h.phased AS phased"},
     {"genes", "MATCH (v:Variant)-[a:InGene]->(g:Gene)",
-     "v.id AS key, v.chrom AS chrom, v.pos AS pos, g.symbol AS gene, g.gene_id AS gene_id, "
+     "v.id AS key, v.pos AS pos, g.symbol AS gene, g.gene_id AS gene_id, "
      "a.consequence AS consequence, a.impact AS impact, a.feature AS feature, "
      "a.hgvs_c AS hgvs_c, a.hgvs_p AS hgvs_p, a.clinsig AS clinsig"},
 };

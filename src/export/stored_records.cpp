@@ -15,9 +15,10 @@ namespace {
 
 using store::GraphStore;
 
-// Rows a window aims at: enough to amortise a statement, few enough to bound memory.
-constexpr size_t kWindowRowsLow = 4096;
-constexpr size_t kWindowRowsHigh = 32768;
+// Calls a window aims at holding (rows x samples, each call ~60 bytes): enough rows to amortise
+// a statement, few enough to bound memory whatever the number of samples.
+constexpr size_t kWindowCalls = size_t{1} << 20;
+constexpr size_t kWindowRowsMin = 512;
 
 // Field `i` (0-based) of comma-separated integers as the CalledIn lists hold them; -1 when
 // the list is absent or the field is empty.
@@ -201,9 +202,12 @@ bool StoredRecordReader::read_window() {
                     }
                 }
             });
-        if (window_.size() < kWindowRowsLow && window_width_ < (int64_t{1} << 30))
+        // Aim the next window at the row target (the width adapts to the variant density).
+        const size_t high =
+            std::max(kWindowRowsMin, kWindowCalls / std::max<size_t>(1, samples_.size()));
+        if (window_.size() < high / 8 && window_width_ < (int64_t{1} << 30))
             window_width_ *= 2;
-        else if (window_.size() > kWindowRowsHigh && window_width_ > 1)
+        else if (window_.size() > high && window_width_ > 1)
             window_width_ /= 2;
         if (window_.empty()) continue;
 

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/bcftools_norm.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
@@ -29,39 +30,6 @@ CommandResult must(const std::string& command_line) {
 int64_t count_lines(const std::string& command_line) {
     const auto r = must(command_line + " | wc -l");
     return std::stoll(r.out);
-}
-
-// A reference holding each record's REF bases at its position (N elsewhere): enough for
-// `bcftools norm -f` to trim split alleles to their minimal representation, as the store's
-// keys are, without a genome.
-void write_reference_of(const std::string& vcf, const std::string& fasta) {
-    const auto r = must("bcftools query -f '%CHROM\\t%POS\\t%REF\\n' " + vcf);
-    std::map<std::string, std::string> seq;
-    std::istringstream in(r.out);
-    std::string chrom, ref;
-    int64_t pos = 0;
-    while (in >> chrom >> pos >> ref) {
-        std::string& s = seq[chrom];
-        if (s.size() < static_cast<size_t>(pos - 1) + ref.size())
-            s.resize(static_cast<size_t>(pos - 1) + ref.size(), 'N');
-        s.replace(static_cast<size_t>(pos - 1), ref.size(), ref);
-    }
-    std::string text;
-    for (const auto& [name, bases] : seq) {
-        text += ">" + name + "\n";
-        for (size_t i = 0; i < bases.size(); i += 60) text += bases.substr(i, 60) + "\n";
-    }
-    write_file(fasta, text);
-}
-
-// `bcftools norm -m -any` of `vcf`, trimmed, bgzipped and indexed: the records a store keeps.
-std::string normalised(const std::string& vcf, const TempDir& dir, const std::string& name) {
-    const std::string fasta = dir.file(name + ".fa");
-    write_reference_of(vcf, fasta);
-    const std::string out = dir.file(name + ".norm.vcf.gz");
-    must("bcftools norm -f " + fasta + " -m -any " + vcf + " -Oz -o " + out + " 2>/dev/null");
-    must("bcftools index -f -t " + out);
-    return out;
 }
 
 // CHROM:POS:REF:ALT and each sample's GT with the alleles sorted and the phase dropped (a
@@ -113,7 +81,7 @@ TEST_F(ExportTest, EachSourceExportsAsItsNormalisedRecordsWithTheSameGenotypes) 
     TempDir tmp;
     for (const std::string f : {"chr22.vcf.gz", "hapmap_exome_chr22.vcf.gz", "test.snpeff.vcf"}) {
         SCOPED_TRACE(f);
-        const std::string norm = normalised(data_path(f), tmp, f);
+        const std::string norm = bcftools_normalised(data_path(f), tmp, f);
         const std::string out = tmp.file(f + ".export.vcf.gz");
         auto r = run_agent({"export", "--db", db_, "--source", f, "-o", out});
         ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -131,7 +99,7 @@ TEST_F(ExportTest, EachSourceExportsAsItsNormalisedRecordsWithTheSameGenotypes) 
 
 TEST_F(ExportTest, BcfIsIndexedAndRegionsReadThroughTheIndex) {
     TempDir tmp;
-    const std::string norm = normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
+    const std::string norm = bcftools_normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
     const std::string out = tmp.file("chr22.bcf");
     auto r = run_agent({"export", "--db", db_, "--source", "chr22.vcf.gz", "-O", "bcf", "-o", out});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -144,7 +112,7 @@ TEST_F(ExportTest, BcfIsIndexedAndRegionsReadThroughTheIndex) {
 
 TEST_F(ExportTest, FiltersSelectWhatBcftoolsSelects) {
     TempDir tmp;
-    const std::string norm = normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
+    const std::string norm = bcftools_normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
     const std::string region = "22:50400000-50700000";
     const std::string out = tmp.file("r.vcf.gz");
     // A region and two samples (in the order asked).
@@ -186,7 +154,7 @@ TEST_F(ExportTest, FiltersSelectWhatBcftoolsSelects) {
 
 TEST_F(ExportTest, TablesCountVariantsAndCarriers) {
     TempDir tmp;
-    const std::string norm = normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
+    const std::string norm = bcftools_normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
     auto r = run_agent({"export", "--db", db_, "--source", "chr22.vcf.gz", "-O", "tsv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const int64_t variants = count_lines("bcftools view -H " + norm);
@@ -272,7 +240,7 @@ TEST_F(ExportTest, ParquetPartitionsReadBackWithKuzu) {
 
 TEST_F(ExportTest, ToolShowsTheExportedGenotypes) {
     TempDir tmp;
-    const std::string norm = normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
+    const std::string norm = bcftools_normalised(data_path("chr22.vcf.gz"), tmp, "chr22");
     const std::string region = "22:50300000-50310000";
     auto r =
         run_agent({"tools", "call", "variant_genotypes",
