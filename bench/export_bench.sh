@@ -85,7 +85,8 @@ row "export -r $REGION" \
   "$BIN export --db $DB -r $REGION -o - 2>/dev/null | wc -l" \
   "bcftools view -r (indexed original)" \
   "bcftools view -r $REGION $FILE | wc -l"
-# The same records: nothing private to either side.
-PRIVATE=$(bcftools isec -c none -n-1 "$DEST.ref.vcf.gz" "$DEST.vcf.gz" 2>/dev/null | wc -l)
-printf 'records exported %s, bcftools norm -m -any %s, private to either side %s\n' \
-  "$(bcftools index -n "$DEST.vcf.gz")" "$(bcftools index -n "$DEST.ref.vcf.gz")" "$PRIVATE"
+# The same number of records (the tests check that they are the same records and genotypes:
+# bcftools norm without a reference does not trim alleles, the store does, so isec here would
+# list the multi-allelic records' untrimmed alleles as private).
+printf 'records exported %s, bcftools norm -m -any %s\n' \
+  "$(bcftools index -n "$DEST.vcf.gz")" "$(bcftools index -n "$DEST.ref.vcf.gz")"

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "support/stats_text.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
@@ -72,29 +73,6 @@ json compare_json(std::vector<std::string> args) {
     const auto r = run_agent(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.exit_code == 0 ? json::parse(r.out) : json::object();
-}
-
-// Data lines of the given sections, in output order.
-std::vector<std::string> section_lines(const std::string& text,
-                                       const std::vector<std::string>& sections) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line))
-        for (const auto& s : sections)
-            if (line.rfind(s + "\t", 0) == 0) {
-                out.push_back(line);
-                break;
-            }
-    return out;
-}
-
-std::vector<std::string> split_tabs(const std::string& line) {
-    std::vector<std::string> out;
-    std::string field;
-    std::istringstream in(line);
-    while (std::getline(in, field, '\t')) out.push_back(field);
-    return out;
 }
 
 // The awk program that derives B from a subset of chr22: every 17th SNP gets another ALT base,

@@ -7,18 +7,16 @@
 #include <string>
 
 #include "support/bcftools_norm.hpp"
+#include "support/stats_text.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
 namespace {
 
-// The data lines of one section with the ID column dropped (it names the input).
+// The data lines of one section, joined.
 std::string section(const std::string& vchk, const std::string& name) {
-    std::istringstream in(vchk);
     std::string out;
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(name + "\t", 0) == 0)
-            out += line.substr(line.find('\t', name.size() + 1) + 1) + "\n";
+    for (const auto& line : section_lines(vchk, {name})) out += line + "\n";
     return out;
 }
 
@@ -94,8 +92,8 @@ TEST(ReportStoreTest, OneLoadedFileWithItsDepthsAndAlleleDepths) {
         std::string out;
         for (std::string line; std::getline(in, line);) {
             std::istringstream f(line);
-            std::string bin, genotypes, fraction;
-            f >> bin >> genotypes >> fraction;
+            std::string tag, id, bin, genotypes, fraction;
+            f >> tag >> id >> bin >> genotypes >> fraction;
             if (genotypes != "0") out += bin + " " + genotypes + " " + fraction + "\n";
         }
         return out;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "support/stats_text.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
@@ -27,31 +28,6 @@ bool has_bcftools() {
 
 #define REQUIRE_BCFTOOLS() \
     if (!has_bcftools()) GTEST_SKIP() << "bcftools is not installed"
-
-// Data lines of the given sections ("SN", "TSTV", "PSC"), in output order.
-std::vector<std::string> section_lines(const std::string& text,
-                                       const std::vector<std::string>& sections) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        for (const auto& s : sections) {
-            if (line.rfind(s + "\t", 0) == 0) {
-                out.push_back(line);
-                break;
-            }
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> split_tabs(const std::string& line) {
-    std::vector<std::string> out;
-    std::string field;
-    std::istringstream in(line);
-    while (std::getline(in, field, '\t')) out.push_back(field);
-    return out;
-}
 
 CommandResult bcftools_stats(std::vector<std::string> args) {
     args.insert(args.begin(), {"bcftools", "stats"});
