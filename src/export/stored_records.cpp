@@ -1,13 +1,12 @@
 #include "export/stored_records.hpp"
-#include "common/text_join.hpp"
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <set>
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/text_join.hpp"
 
 namespace vcfagent::exporting {
 

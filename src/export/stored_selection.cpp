@@ -1,9 +1,9 @@
 #include "export/stored_selection.hpp"
-#include "common/text_join.hpp"
 
 #include <filesystem>
 
 #include "common/error.hpp"
+#include "common/text_join.hpp"
 
 namespace vcfagent::exporting {
 

@@ -1,5 +1,4 @@
 #include "query/family_analysis.hpp"
-#include "common/text_join.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -10,6 +9,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/text_join.hpp"
 
 namespace vcfagent::query {
 

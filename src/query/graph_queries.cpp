@@ -1,5 +1,4 @@
 #include "query/graph_queries.hpp"
-#include "common/text_join.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -10,6 +9,7 @@
 #include <tuple>
 
 #include "common/error.hpp"
+#include "common/text_join.hpp"
 
 #include "vcf/variant_key.hpp"
 
