@@ -13,7 +13,7 @@ std::vector<Tool> family_tools();   // family_de_novo ... family_mendel_errors
 std::vector<Tool> search_tools();   // similar_variants
 std::vector<Tool> cypher_tools();   // cypher
 std::vector<Tool> file_tools();     // validate_file, file_stats
-std::vector<Tool> report_tools();   // file_report
+std::vector<Tool> report_tools();   // file_report, store_report
 std::vector<Tool> export_tools();   // variant_genotypes
 std::vector<Tool> compare_tools();  // compare_files
 

@@ -1,7 +1,9 @@
-// file_report: the numbers of `vcf-agent report` for a file in the data directory, from the
-// same ReportBuilder, bounded like the other file tools.
+// file_report and store_report: the numbers of `vcf-agent report` for a file in the data
+// directory or for the store, from the same ReportBuilder, bounded like the other tools.
+#include "export/stored_selection.hpp"
 #include "report/file_report.hpp"
 #include "report/report_json.hpp"
+#include "report/store_report.hpp"
 #include "tools/catalogue_parts.hpp"
 #include "tools/tool_args.hpp"
 
@@ -45,10 +47,42 @@ Tool file_report() {
             }};
 }
 
+Tool store_report() {
+    return {"store_report",
+            "The numbers of the HTML variant report of the store's variants (split per ALT "
+            "allele), optionally of one loaded file, one region and some samples: the same "
+            "sections as file_report, counted from the stored variants and genotypes. Reads "
+            "every selected variant: narrow by region or source on a large store.",
+            object_schema({{"source",
+                            {{"type", "string"},
+                             {"minLength", 1},
+                             {"description",
+                              "Only this loaded file (its file name, path or sha256 id, see "
+                              "store_overview)"}}},
+                           {"region", filter_properties()["region"]},
+                           {"samples",
+                            {{"type", "array"},
+                             {"items", {{"type", "string"}, {"minLength", 1}}},
+                             {"description", "Samples for the per-sample rows (default: all)"}}},
+                           {"limit", filter_properties()["limit"]}}),
+            [](const json& args, ToolContext& context) {
+                exporting::StoredSelection selection;
+                if (args.contains("region"))
+                    selection.variants.region = parse_one_region(args["region"]);
+                selection.samples = string_list(args, "samples");
+                require_samples(context, selection.samples);
+                selection.source = args.value("source", "");
+                const auto data = report::store_report(context.graph(), selection, "store");
+                json out = report::report_to_json(data, read_limits(args, context).max_rows);
+                out["source"] = selection.source.empty() ? "store" : selection.source;
+                return out;
+            }};
+}
+
 }  // namespace
 
 std::vector<Tool> report_tools() {
-    return {file_report()};
+    return {file_report(), store_report()};
 }
 
 }  // namespace vcfagent::tools

@@ -3,6 +3,8 @@
 // section by section, for a whole store, one loaded file, a region and a sample subset.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <sstream>
 #include <string>
 
@@ -49,6 +51,24 @@ TEST(ReportStoreTest, StoreReportEqualsBcftoolsStatsOfTheNormalisedFile) {
     // The page shows the store's numbers too.
     const std::string page = read_file(tmp.file("store.html"));
     EXPECT_NE(page.find("<svg"), std::string::npos);
+
+    // The store_report tool: the same numbers (SN of bcftools, PSC hets per sample).
+    r = run_agent({"tools", "call", "store_report", R"({"limit": 500})", "--db", db});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto tool = nlohmann::json::parse(r.out);
+    for (const auto& line : section_lines(theirs, {"SN"})) {
+        const auto f = split_tabs(line);
+        if (f[2] == "number of records:") EXPECT_EQ(tool["records"], std::stoll(f[3]));
+        if (f[2] == "number of SNPs:") EXPECT_EQ(tool["snps"], std::stoll(f[3]));
+        if (f[2] == "number of indels:") EXPECT_EQ(tool["indels"], std::stoll(f[3]));
+    }
+    const auto psc = section_lines(theirs, {"PSC"});
+    ASSERT_EQ(tool["rows"].size(), psc.size());
+    for (size_t i = 0; i < psc.size(); ++i) {
+        const auto f = split_tabs(psc[i]);
+        EXPECT_EQ(tool["rows"][i]["sample"], f[2]);
+        EXPECT_EQ(tool["rows"][i]["hets"], std::stoll(f[5])) << f[2];
+    }
 
     // A region and two samples.
     const std::string region = "22:50400000-50600000";

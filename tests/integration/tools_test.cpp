@@ -89,7 +89,7 @@ TEST_F(ToolsTest, CatalogueListsEveryToolWithAnObjectSchema) {
          {"store_overview", "variant_stats", "variants_in_region", "variants_in_gene",
           "sample_variants", "variant_carriers", "shared_variants", "genotype_filter",
           "similar_variants", "cypher", "validate_file", "file_stats", "compare_files",
-          "file_report"})
+          "file_report", "store_report", "variant_genotypes"})
         EXPECT_TRUE(names.count(n)) << n;
     EXPECT_NE(r.err.find("tokens"), std::string::npos)
         << "the catalogue's size in tokens is reported";
@@ -308,15 +308,18 @@ namespace {
 TEST(ToolsRegionTest, RegionsInsideLongVariantsFindThem) {
     TempDir tmp;
     const std::string vcf = tmp.file("sv.vcf.gz");
-    ASSERT_EQ(run_shell("bcftools view -Oz -o " + vcf + " " + data_path("structural.vcf") + " && tabix -p vcf " + vcf)
+    ASSERT_EQ(run_shell("bcftools view -Oz -o " + vcf + " " + data_path("structural.vcf") +
+                        " && tabix -p vcf " + vcf)
                   .exit_code,
               0);
     auto r = run_agent({"ingest", vcf, "--db", tmp.file("db"), "--no-vectors"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* region : {"3:12670000-12680000", "2:321700-321800", "1:2827600-2827650", "3:1-100"}) {
+    for (const char* region :
+         {"3:12670000-12680000", "2:321700-321800", "1:2827600-2827650", "3:1-100"}) {
         auto c = call_tool(tmp.file("db"), "variants_in_region", {{"region", region}});
         ASSERT_EQ(c.exit_code, 0) << c.error;
-        EXPECT_EQ(c.result["total"], shell_count("bcftools view -H -r " + std::string(region) + " " + vcf + " | wc -l"))
+        EXPECT_EQ(c.result["total"], shell_count("bcftools view -H -r " + std::string(region) +
+                                                 " " + vcf + " | wc -l"))
             << region;
     }
 }
