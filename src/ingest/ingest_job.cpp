@@ -218,6 +218,12 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                 commit();
             // From the chunk, not the reader: the reader thread is using the reader now.
             if (progress) progress(chunk->records_read, chunk->bytes_read, file_size);
+            // A stop ends the batch here, at a chunk boundary: the open batch commits below
+            // like a file's last one, and the records after it are left for a resumed load.
+            if (options.stop_requested && options.stop_requested->load()) {
+                report.interrupted = true;
+                break;
+            }
         }
         if (batch_variants > 0) commit();
         settle();
@@ -240,8 +246,10 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
     }
     stop_producer();
     report.records_skipped = reader.records_skipped();
-    source.status = "complete";
-    graph.put_source(source);
+    if (!report.interrupted) {
+        source.status = "complete";
+        graph.put_source(source);
+    }
     report.seconds = seconds_since(t0);
     report.peak_rss_bytes = peak_rss_bytes();
     report.final_batch_calls = batch_calls.load();

@@ -4,6 +4,7 @@
 // Invariants: each batch commits whole or not at all (GraphStore::commit_batch); the Source
 // node's records_committed advances in the same transaction, so an interrupted load resumes
 // after its last committed batch; re-loading never duplicates nodes or edges.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -44,6 +45,10 @@ struct IngestOptions {
     // Memory budget (0: none). When the process's RSS passes 80% of it after a batch, later
     // batches hold half as many genotype calls (down to a floor); they grow back below 50%.
     uint64_t memory_limit_bytes = 0;
+    // Checked after each chunk: once set, the open batch commits and the load returns with
+    // IngestReport::interrupted. The file's Source stays unfinished ("loading"), so the next
+    // ingest of it resumes after the last committed batch; nothing committed is undone.
+    const std::atomic<bool>* stop_requested = nullptr;
 };
 
 struct IngestReport {
@@ -51,8 +56,9 @@ struct IngestReport {
     std::string source_id;
     bool skipped_already_loaded = false;
     bool resumed = false;
-    int64_t records = 0;   // source records read in this run
-    int64_t variants = 0;  // split variants seen
+    bool interrupted = false;  // stopped on IngestOptions::stop_requested before the file's end
+    int64_t records = 0;       // source records read in this run
+    int64_t variants = 0;      // split variants seen
     int64_t new_variants = 0;
     int64_t new_edges = 0;
     int64_t new_gene_links = 0;

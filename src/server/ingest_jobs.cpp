@@ -17,12 +17,12 @@ json report_json(const ingest::IngestReport& r) {
             {"batches", r.batches},
             {"seconds", r.seconds},
             {"skipped_already_loaded", r.skipped_already_loaded},
-            {"resumed", r.resumed}};
+            {"resumed", r.resumed},
+            {"interrupted", r.interrupted}};
 }
 }  // namespace
 
-IngestJobs::IngestJobs(store::GraphStore& graph, size_t max_queued,
-                       std::function<void()> after_job)
+IngestJobs::IngestJobs(store::GraphStore& graph, size_t max_queued, std::function<void()> after_job)
     : graph_(graph),
       after_job_(std::move(after_job)),
       max_queued_(max_queued),
@@ -85,6 +85,7 @@ void IngestJobs::stop() {
         std::lock_guard lock(mutex_);
         if (stopping_ && !worker_.joinable()) return;
         stopping_ = true;
+        stop_running_ = true;
         for (auto& j : queue_) j->status = "cancelled";
         queue_.clear();
     }
@@ -105,8 +106,10 @@ void IngestJobs::run() {
             job->started = std::chrono::steady_clock::now();
         }
         ingest::IngestOptions options;
+        options.stop_requested = &stop_running_;
         ingest::IngestReport partial;
         json report, error;
+        bool interrupted = false;
         try {
             const auto r = ingest::ingest_file(
                 graph_, job->path, options,
@@ -118,11 +121,13 @@ void IngestJobs::run() {
                 },
                 &partial);
             report = report_json(r);
+            interrupted = r.interrupted;
         } catch (const std::exception& e) {
             error = e.what();
             report = report_json(partial);
         }
-        if (after_job_) {
+        // A stopped load leaves the variant index to the next reader (it is a cache).
+        if (after_job_ && !interrupted) {
             try {
                 after_job_();
             } catch (const std::exception& e) {
@@ -132,7 +137,7 @@ void IngestJobs::run() {
         std::lock_guard lock(mutex_);
         job->report = report;
         job->error = error;
-        job->status = error.is_null() ? "done" : "failed";
+        job->status = !error.is_null() ? "failed" : interrupted ? "interrupted" : "done";
     }
 }
 

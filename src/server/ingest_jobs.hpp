@@ -32,13 +32,15 @@ class IngestJobs {
     // Queues `path` (already checked to be a readable file); its job id, or "" when the queue
     // is full.
     std::string submit(const std::string& path, const std::string& label);
-    // {id, path, status: queued|running|done|failed|cancelled, records, bytes, total_bytes,
+    // {id, path, status: queued|running|done|failed|cancelled|interrupted, records, bytes,
+    // total_bytes,
     //  records_per_second, eta_seconds, report | error}; null for an unknown id.
     nlohmann::json status(const std::string& id) const;
     size_t running() const;
     int64_t records_total() const { return records_total_.load(); }
-    // Cancels the queued jobs and waits for the running one: a load stops only between files,
-    // so every batch it committed stays and the file's next load resumes after them.
+    // Cancels the queued jobs and stops the running one at its next chunk boundary: its open
+    // batch commits, the job ends "interrupted", and the file's next load resumes after the
+    // batches it committed. Waits for that commit.
     void stop();
 
   private:
@@ -59,6 +61,9 @@ class IngestJobs {
     std::map<std::string, std::shared_ptr<Job>> jobs_;
     std::deque<std::shared_ptr<Job>> queue_;
     bool stopping_ = false;
+    // Set by stop(); the running load reads it after each chunk (lock-free: the load runs
+    // without mutex_).
+    std::atomic<bool> stop_running_{false};
     std::atomic<int64_t> records_total_{0};  // records read by every job, for /metrics
     std::thread worker_;
 };

@@ -428,8 +428,10 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     EXPECT_EQ(json::parse(after.out)["sources"].size(), 2u);
 }
 
-// SIGTERM while a job loads: the server stops taking requests, lets the running load finish
-// (loads stop only between files) and exits 0; the store then holds every record of both files.
+// SIGTERM while a job loads: the server stops taking requests, stops the running load at its
+// next chunk (the open batch commits) and exits 0; the file's Source is left unfinished, and a
+// later `ingest` of it resumes after the committed batches: the store then holds every record
+// of both files, once.
 TEST_F(ServerTest, SigtermDuringAnIngestJobLosesNothing) {
     TempDir tmp;
     const std::string store = tmp.file("db");
@@ -437,7 +439,8 @@ TEST_F(ServerTest, SigtermDuringAnIngestJobLosesNothing) {
     const std::string data = tmp.file("data");
     std::filesystem::create_directories(data);
     const std::string vcf = data + "/gen.vcf.gz";
-    ASSERT_EQ(run_command({generator_binary(), "--records", "60000", "--samples", "5", "--seed",
+    // Ten chunks of records: the load is still running when the signal comes.
+    ASSERT_EQ(run_command({generator_binary(), "--records", "200000", "--samples", "5", "--seed",
                            "5", "-o", vcf})
                   .exit_code,
               0);
@@ -458,13 +461,32 @@ TEST_F(ServerTest, SigtermDuringAnIngestJobLosesNothing) {
         return bcftools_count("bcftools norm -m -any " + f +
                               " 2>/dev/null | bcftools view -H | cut -f1,2,4,5 | sort -u | wc -l");
     };
-    auto after =
-        run_agent({"graph", "MATCH (v:Variant) RETURN count(*)", "--db", store, "-O", "json"});
-    ASSERT_EQ(after.exit_code, 0) << after.err;
-    EXPECT_EQ(json::parse(after.out)[0].begin()->get<int64_t>(), split(kChr22) + split(vcf));
-    auto sources =
-        run_agent({"graph", "MATCH (s:Source) RETURN s.status AS st", "--db", store, "-O", "json"});
-    for (const auto& row : json::parse(sources.out)) EXPECT_EQ(row["st"], "complete");
+    const auto variants = [&] {
+        auto c =
+            run_agent({"graph", "MATCH (v:Variant) RETURN count(*)", "--db", store, "-O", "json"});
+        EXPECT_EQ(c.exit_code, 0) << c.err;
+        return c.exit_code == 0 ? json::parse(c.out)[0].begin()->get<int64_t>() : -1;
+    };
+    const auto statuses = [&] {
+        auto c = run_agent({"graph", "MATCH (s:Source) RETURN s.path AS p, s.status AS st", "--db",
+                            store, "-O", "json"});
+        EXPECT_EQ(c.exit_code, 0) << c.err;
+        std::map<std::string, std::string> out;
+        for (const auto& row : json::parse(c.out)) out[row["p"]] = row["st"];
+        return out;
+    };
+    // Stopped part-way: what it committed is there, the rest is not, the file is unfinished.
+    const int64_t full = split(kChr22) + split(vcf);
+    const int64_t stopped = variants();
+    EXPECT_GT(stopped, split(kChr22));
+    EXPECT_LT(stopped, full);
+    EXPECT_EQ(statuses()[vcf], "loading");
+    // The next load of the file resumes and completes it, without duplicates.
+    auto resumed = run_agent({"ingest", vcf, "--db", store, "--no-vectors", "-O", "json"});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_NE(resumed.out.find("\"resumed\":true"), std::string::npos) << resumed.out;
+    EXPECT_EQ(variants(), full);
+    for (const auto& [path, st] : statuses()) EXPECT_EQ(st, "complete") << path;
 }
 
 TEST(ServerStartTest, RefusesToStartWithoutTokensOrStore) {
