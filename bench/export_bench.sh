@@ -43,12 +43,7 @@ mkdir -p "$WORKDIR"
 . bench/lib.sh
 
 FILE="$WORKDIR/export-r$RECORDS-s$SAMPLES-seed$SEED.vcf.gz"
-if [ ! -s "$FILE" ]; then
-  "$GEN" --records "$RECORDS" --samples "$SAMPLES" --seed "$SEED" --threads "$(nproc)" --index -o "$FILE.tmp.vcf.gz"
-  mv "$FILE.tmp.vcf.gz" "$FILE"
-  for ext in tbi csi; do [ -f "$FILE.tmp.vcf.gz.$ext" ] && mv "$FILE.tmp.vcf.gz.$ext" "$FILE.$ext"; done
-fi
-[ -f "$FILE.tbi" ] || [ -f "$FILE.csi" ] || tabix -p vcf "$FILE"
+synthetic_vcf "$FILE" "$RECORDS" "$SAMPLES" "$SEED"
 DB="$WORKDIR/export-r$RECORDS-s$SAMPLES-seed$SEED.db"
 if [ ! -f "$DB/ready" ]; then
   rm -rf "$DB"

@@ -1,4 +1,18 @@
-# Shared by the benchmark scripts (sourced): `timed CMD` runs a shell command line $RUNS times
+# Shared by the benchmark scripts (sourced).
+#
+# `synthetic_vcf FILE RECORDS SAMPLES SEED` writes the seeded synthetic input with $GEN (the
+# built vcf_generate) once, indexed, and reuses it afterwards.
+synthetic_vcf() {
+  local file="$1" ext
+  if [ ! -s "$file" ]; then
+    "$GEN" --records "$2" --samples "$3" --seed "$4" --threads "$(nproc)" --index -o "$file.tmp.vcf.gz"
+    mv "$file.tmp.vcf.gz" "$file"
+    for ext in tbi csi; do [ -f "$file.tmp.vcf.gz.$ext" ] && mv "$file.tmp.vcf.gz.$ext" "$file.$ext"; done
+  fi
+  [ -f "$file.tbi" ] || [ -f "$file.csi" ] || tabix -p vcf "$file"
+}
+
+# `timed CMD` runs a shell command line $RUNS times
 # under /usr/bin/time and sets MED (median wall seconds), RSS (largest peak RSS, MB) and OUT
 # (the last run's stdout). A failing run stops the benchmark with its log, unless TOLERATE=1.
 timed() {

@@ -12,9 +12,7 @@ namespace {
 using nlohmann::json;
 
 Tool compare_files() {
-    const json path = {{"type", "string"},
-                       {"minLength", 1},
-                       {"description", "VCF/BCF file, relative to the data directory"}};
+    const json path = data_file_property();
     return {
         "compare_files",
         "Compare two VCF/BCF files in the data directory, as bcftools isec and bcftools stats "

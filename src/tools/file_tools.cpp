@@ -13,18 +13,12 @@ namespace {
 
 using nlohmann::json;
 
-json path_property() {
-    return {{"type", "string"},
-            {"minLength", 1},
-            {"description", "VCF/BCF file, relative to the data directory"}};
-}
-
 Tool validate_file() {
     return {"validate_file",
             "Check a VCF/BCF file in the data directory against the VCF specification: every "
             "problem with rule id, severity, line and message (rows), and the counts of "
             "errors and warnings.",
-            object_schema({{"path", path_property()}, {"limit", filter_properties()["limit"]}},
+            object_schema({{"path", data_file_property()}, {"limit", filter_properties()["limit"]}},
                           {"path"}),
             [](const json& args, ToolContext& context) {
                 const auto file = context.allowed_file(args["path"]);
@@ -47,7 +41,7 @@ Tool file_stats() {
             "multi-allelic sites, ts/tv) of a VCF/BCF file in the data directory, optionally "
             "for one region; with per_sample, also the PSC section per sample (hom-ref, "
             "hom-alt, het, ts, tv, indels, mean depth, singletons, missing).",
-            object_schema({{"path", path_property()},
+            object_schema({{"path", data_file_property()},
                            {"region", filter_properties()["region"]},
                            {"per_sample", {{"type", "boolean"}}},
                            {"limit", filter_properties()["limit"]}},

@@ -13,6 +13,12 @@ namespace {
 
 using nlohmann::json;
 
+json samples_property() {
+    return {{"type", "array"},
+            {"items", {{"type", "string"}, {"minLength", 1}}},
+            {"description", "Samples for the per-sample rows (default: all)"}};
+}
+
 Tool file_report() {
     return {"file_report",
             "The numbers of the HTML variant report of a VCF/BCF file in the data directory, "
@@ -22,15 +28,9 @@ Tool file_report() {
             "and per sample (rows) het, hom-alt, het/hom-alt ratio, missing and singletons with "
             "the metrics in which the sample is an outlier (more than 3 scaled MADs from the "
             "median). Lists are cut to `limit` entries.",
-            object_schema({{"path",
-                            {{"type", "string"},
-                             {"minLength", 1},
-                             {"description", "VCF/BCF file, relative to the data directory"}}},
+            object_schema({{"path", data_file_property()},
                            {"region", filter_properties()["region"]},
-                           {"samples",
-                            {{"type", "array"},
-                             {"items", {{"type", "string"}, {"minLength", 1}}},
-                             {"description", "Samples for the per-sample rows (default: all)"}}},
+                           {"samples", samples_property()},
                            {"limit", filter_properties()["limit"]}},
                           {"path"}),
             [](const json& args, ToolContext& context) {
@@ -60,10 +60,7 @@ Tool store_report() {
                               "Only this loaded file (its file name, path or sha256 id, see "
                               "store_overview)"}}},
                            {"region", filter_properties()["region"]},
-                           {"samples",
-                            {{"type", "array"},
-                             {"items", {{"type", "string"}, {"minLength", 1}}},
-                             {"description", "Samples for the per-sample rows (default: all)"}}},
+                           {"samples", samples_property()},
                            {"limit", filter_properties()["limit"]}}),
             [](const json& args, ToolContext& context) {
                 exporting::StoredSelection selection;

@@ -35,6 +35,12 @@ nlohmann::json filter_properties() {
     };
 }
 
+nlohmann::json data_file_property() {
+    return {{"type", "string"},
+            {"minLength", 1},
+            {"description", "VCF/BCF file, relative to the data directory"}};
+}
+
 nlohmann::json object_schema(nlohmann::json properties, std::vector<std::string> required,
                              bool with_filter) {
     if (with_filter) {

@@ -18,6 +18,9 @@ inline constexpr size_t kHardMaxRows = 500;
 
 // Schema properties of the variant filter: region, gene, impact, variant_class, limit.
 nlohmann::json filter_properties();
+// Schema of a VCF/BCF file argument: a path relative to the data directory (see
+// ToolContext::allowed_file).
+nlohmann::json data_file_property();
 // A JSON Schema object with `properties` (filter_properties() merged in when `with_filter`),
 // `required` and additionalProperties false.
 nlohmann::json object_schema(nlohmann::json properties, std::vector<std::string> required = {},

@@ -1,8 +1,8 @@
 #include "tools/tool_context.hpp"
 
-#include "store/graph_store.hpp"
 #include "index/store_embedder.hpp"
 #include "index/variant_index.hpp"
+#include "store/graph_store.hpp"
 #include "tools/tool_registry.hpp"
 
 namespace vcfagent::tools {

@@ -103,16 +103,25 @@ Tool genotype_filter() {
           {"description", "At least this many samples carry the variant"}}},
         {"groups",
          {{"type", "array"},
-          {"items", {{"type", "string"}, {"pattern", "^(all|any|none|[0-9]+):(het|hom_alt|hom_ref|carrier|missing):.+$"}}},
+          {"items",
+           {{"type", "string"},
+            {"pattern", "^(all|any|none|[0-9]+):(het|hom_alt|hom_ref|carrier|missing):.+$"}}},
           {"description",
            "Conditions on groups of samples, QUANTIFIER:GENOTYPE:SAMPLES: 'all:het:A,B', "
            "'any:carrier:A,B', 'none:hom_alt:C,D', '2:carrier:A,B,C' (at least 2 of them)"}}},
-        {"min_dp", {{"type", "integer"}, {"minimum", 0}, {"description", "Calls the conditions name need FORMAT/DP >= this"}}},
-        {"min_gq", {{"type", "integer"}, {"minimum", 0}, {"description", "Calls the conditions name need FORMAT/GQ >= this"}}},
+        {"min_dp",
+         {{"type", "integer"},
+          {"minimum", 0},
+          {"description", "Calls the conditions name need FORMAT/DP >= this"}}},
+        {"min_gq",
+         {{"type", "integer"},
+          {"minimum", 0},
+          {"description", "Calls the conditions name need FORMAT/GQ >= this"}}},
     };
     json schema = object_schema(std::move(props), {}, true);
     schema["anyOf"] = json::array();
-    for (const char* k : {"het", "hom_alt", "hom_ref", "carrier", "non_carrier", "min_carriers", "groups"})
+    for (const char* k :
+         {"het", "hom_alt", "hom_ref", "carrier", "non_carrier", "min_carriers", "groups"})
         schema["anyOf"].push_back({{"required", {k}}});
     return {
         "genotype_filter",
@@ -136,7 +145,8 @@ Tool genotype_filter() {
                 } catch (const std::invalid_argument& e) {
                     throw ToolError(std::string("groups: ") + e.what());
                 }
-                all.insert(all.end(), g.groups.back().samples.begin(), g.groups.back().samples.end());
+                all.insert(all.end(), g.groups.back().samples.begin(),
+                           g.groups.back().samples.end());
             }
             for (auto* list : {&g.het, &g.hom_alt, &g.hom_ref, &g.carrier, &g.non_carrier})
                 all.insert(all.end(), list->begin(), list->end());
