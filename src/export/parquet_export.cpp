@@ -100,6 +100,9 @@ ParquetExportReport write_parquet(store::GraphStore& graph, const StoredSelectio
                 p["export_samples"] = selection.samples;
             }
             if (std::string(table.name) == "calls" && selection.no_samples) continue;
+            // A loaded file's calls only (another file's samples may carry a shared variant).
+            if (std::string(table.name) == "calls" && source)
+                conditions.push_back("h.source = " + std::to_string(*source));
             const fs::path file =
                 root / table.name / ("chrom=" + partition_value(chrom)) / "part-0.parquet";
             fs::create_directories(file.parent_path());

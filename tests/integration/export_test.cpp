@@ -236,6 +236,17 @@ TEST_F(ExportTest, ParquetPartitionsReadBackWithKuzu) {
     EXPECT_EQ(row->getValue(4)->getValue<int64_t>(), carriers);
     EXPECT_TRUE(fs::exists(out + "/samples.parquet"));
     EXPECT_TRUE(fs::exists(out + "/sources.parquet"));
+
+    // One loaded file: its calls only (the other files' samples carry shared variants too).
+    const std::string one = tmp.file("pq-chr22");
+    r = run_agent({"export", "--db", db_, "--source", "chr22.vcf.gz", "-O", "parquet", "-o", one});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto calls =
+        conn.query("LOAD FROM '" + one + "/calls/chrom=22/part-0.parquet' RETURN count(*)");
+    ASSERT_TRUE(calls->isSuccess()) << calls->getErrorMessage();
+    const auto file_carriers =
+        must("bcftools query -f '[%GT\\n]' " + data_path("chr22.vcf.gz") + " | grep -c '[1-9]'");
+    EXPECT_EQ(calls->getNext()->getValue(0)->getValue<int64_t>(), std::stoll(file_carriers.out));
 }
 
 TEST_F(ExportTest, ToolShowsTheExportedGenotypes) {
