@@ -7,12 +7,12 @@
 
 #include "cli/command_registry.hpp"
 #include "cli/common_options.hpp"
+#include "cli/variant_filter_options.hpp"
 #include "common/error.hpp"
 #include "export/stored_selection.hpp"
 #include "report/file_report.hpp"
 #include "report/report_html.hpp"
 #include "report/store_report.hpp"
-#include "vcf/region_list.hpp"
 #include "vcf/stats.hpp"
 
 namespace vcfagent::cli {
@@ -52,15 +52,9 @@ report::ReportData report_of_store(const ReportArgs& args) {
     if (!args.selection.regions_file.empty())
         throw InputError("-R", 0, "a store's report takes one region (-r chr:beg-end)", kExitUsage);
     exporting::StoredSelection selection;
-    if (!args.selection.regions.empty()) {
-        try {
-            const auto regions = vcf::parse_regions(args.selection.regions);
-            if (regions.size() != 1) throw std::invalid_argument("give exactly one region");
-            selection.variants.region = regions.front();
-        } catch (const std::invalid_argument& e) {
-            throw InputError("-r " + args.selection.regions, 0, e.what(), kExitUsage);
-        }
-    }
+    VariantFilterArgs region;  // the one meaning of a region over stored variants
+    region.region = args.selection.regions;
+    selection.variants = region.resolve();
     selection.samples = args.selection.reader_options().samples;
     selection.source = args.source;
     store::GraphStoreOptions options;

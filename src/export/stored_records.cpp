@@ -250,6 +250,18 @@ bool StoredRecordReader::read_window() {
     return false;
 }
 
+int64_t StoredRecordReader::count() {
+    std::vector<std::string> where;
+    store::QueryParams params;
+    add_selection_conditions(queries_, selection_, source_num_, where, params);
+    int64_t n = 0;
+    graph_.scan("MATCH (v:Variant)" +
+                    (where.empty() ? std::string() : " WHERE " + join(where, " AND ")) +
+                    " RETURN count(*)",
+                params, [&](const store::RowView& r) { n = r.integer(0); });
+    return n;
+}
+
 bool StoredRecordReader::next(StoredRecord& out) {
     if (selection_.variants.limit && returned_ >= selection_.variants.limit) return false;
     while (window_i_ >= window_.size())

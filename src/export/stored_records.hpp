@@ -61,6 +61,9 @@ class StoredRecordReader {
 
     // The next record, or false at the end.
     bool next(StoredRecord& out);
+    // How many variants the selection matches (its limit aside), by one count statement with
+    // the conditions the windows apply.
+    int64_t count();
 
   private:
     struct SampleColumn {

@@ -53,19 +53,13 @@ Tool store_report() {
             "allele), optionally of one loaded file, one region and some samples: the same "
             "sections as file_report, counted from the stored variants and genotypes. Reads "
             "every selected variant: narrow by region or source on a large store.",
-            object_schema({{"source",
-                            {{"type", "string"},
-                             {"minLength", 1},
-                             {"description",
-                              "Only this loaded file (its file name, path or sha256 id, see "
-                              "store_overview)"}}},
+            object_schema({{"source", loaded_file_property()},
                            {"region", filter_properties()["region"]},
                            {"samples", samples_property()},
                            {"limit", filter_properties()["limit"]}}),
             [](const json& args, ToolContext& context) {
                 exporting::StoredSelection selection;
-                if (args.contains("region"))
-                    selection.variants.region = parse_one_region(args["region"]);
+                selection.variants = variant_filter(args);
                 selection.samples = string_list(args, "samples");
                 require_samples(context, selection.samples);
                 selection.source = args.value("source", "");

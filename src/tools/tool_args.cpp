@@ -41,6 +41,13 @@ nlohmann::json data_file_property() {
             {"description", "VCF/BCF file, relative to the data directory"}};
 }
 
+nlohmann::json loaded_file_property() {
+    return {{"type", "string"},
+            {"minLength", 1},
+            {"description",
+             "Only this loaded file (its file name, path or sha256 id, see store_overview)"}};
+}
+
 nlohmann::json object_schema(nlohmann::json properties, std::vector<std::string> required,
                              bool with_filter) {
     if (with_filter) {

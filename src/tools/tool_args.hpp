@@ -21,6 +21,8 @@ nlohmann::json filter_properties();
 // Schema of a VCF/BCF file argument: a path relative to the data directory (see
 // ToolContext::allowed_file).
 nlohmann::json data_file_property();
+// Schema of a loaded file of the store named by the caller (file name, path or sha256 id).
+nlohmann::json loaded_file_property();
 // A JSON Schema object with `properties` (filter_properties() merged in when `with_filter`),
 // `required` and additionalProperties false.
 nlohmann::json object_schema(nlohmann::json properties, std::vector<std::string> required = {},
