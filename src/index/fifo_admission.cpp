@@ -38,4 +38,9 @@ size_t hardware_slots() {
     return 2 * std::max<size_t>(1, std::thread::hardware_concurrency());
 }
 
+size_t FifoAdmission::waiting() {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
 }  // namespace vcfagent::index

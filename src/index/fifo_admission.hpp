@@ -19,6 +19,8 @@ class FifoAdmission {
 
     void acquire();
     void release();
+    // Callers queued in acquire() now (for tests that need a known arrival order).
+    size_t waiting();
 
     // Holds one slot for a scope.
     class Slot {
@@ -37,7 +39,7 @@ class FifoAdmission {
         std::condition_variable cv;
         bool admitted = false;
     };
-    std::mutex mutex_;
+    std::mutex mutex_;  // guards free_ and queue_
     size_t free_;
     std::deque<Waiter*> queue_;  // each waiter sleeps on its own condition: no thundering herd
 };

@@ -44,8 +44,10 @@ TEST(FifoAdmission, AdmitsWaitersInArrivalOrder) {
             std::lock_guard lock(order_mutex);
             order.push_back(t);
         });
-        // Let thread t reach the queue before thread t+1 starts.
-        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        // Thread t is in the queue before thread t+1 starts (a fixed sleep was not enough on a
+        // loaded machine).
+        while (gate.waiting() < static_cast<size_t>(t + 1))
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     gate.release();
     for (auto& t : threads) t.join();
