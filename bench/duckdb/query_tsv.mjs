@@ -3,7 +3,10 @@
 // of rows the answer has.
 //   node query_tsv.mjs QUESTION SAMPLES_FILE [ARGS...]
 // QUESTION: genotype HET_IDX HOMREF_IDX MIN_CARRIERS | carriers KEY | region CHROM BEG END |
-//           de-novo TRIOS_FILE (lines "kid_idx dad_idx mom_idx", 0-based sample columns)
+//           de-novo TRIOS_FILE (lines "kid_idx dad_idx mom_idx", 0-based sample columns) |
+//           sample IDX | shared IDX IDX |
+//           groups SPEC (QUANTIFIER:GENOTYPE:IDX,IDX,...;... as `query genotype --group`:
+//           quantifier all, any, none or a number; genotype het, hom_alt, hom_ref, carrier, missing)
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 
@@ -15,6 +18,9 @@ const gt = (i) => `s${i}`;
 const alt = (c) => `(${c} LIKE '%1%')`;
 const het = (c) => `(${c} IN ('0/1', '1/0', '0|1', '1|0'))`;
 const ref = (c) => `(${c} IN ('0/0', '0|0', '0'))`;
+const homAlt = (c) => `(${c} IN ('1/1', '1|1', '1'))`;
+const missing = (c) => `(${c} IN ('./.', '.|.', '.'))`;
+const genotypeTest = { het, hom_alt: homAlt, hom_ref: ref, carrier: alt, missing };
 
 let where;
 switch (question) {
@@ -40,6 +46,25 @@ switch (question) {
   case 'de-novo': {
     const trios = readFileSync(args[0], 'utf8').split('\n').filter(Boolean).map((l) => l.split(/\s+/).map(Number));
     where = trios.map(([k, d, m]) => `(${alt(gt(k))} AND ${ref(gt(d))} AND ${ref(gt(m))})`).join(' OR ');
+    break;
+  }
+  case 'sample':
+    where = alt(gt(Number(args[0])));
+    break;
+  case 'shared':
+    where = `${alt(gt(Number(args[0])))} AND ${alt(gt(Number(args[1])))}`;
+    break;
+  case 'groups': {
+    where = args[0].split(';').map((group) => {
+      const [quantifier, genotype, list] = group.split(':');
+      const test = genotypeTest[genotype];
+      if (!test) throw new Error(`unknown genotype ${genotype}`);
+      const tests = list.split(',').map((i) => test(gt(Number(i))));
+      if (quantifier === 'all') return `(${tests.join(' AND ')})`;
+      if (quantifier === 'any') return `(${tests.join(' OR ')})`;
+      if (quantifier === 'none') return `NOT (${tests.join(' OR ')})`;
+      return `((${tests.map((t) => `CASE WHEN ${t} THEN 1 ELSE 0 END`).join(' + ')}) >= ${Number(quantifier)})`;
+    }).join(' AND ');
     break;
   }
   default:

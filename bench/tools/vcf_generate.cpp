@@ -507,6 +507,8 @@ constexpr double kTransition = 0.69;
 constexpr double kRsid = 0.30;
 constexpr double kLowQual = 0.07;
 constexpr int kMaxIndel = 50;
+// Per child and site: chance that a transmitted allele becomes a new ALT (--trios).
+constexpr double kDeNovoRate = 1e-4;
 
 struct AltInfo {
     enum Type { Snv, Mnv, Ins, Del, Symbolic, Breakend, Overlap } type;
@@ -519,6 +521,9 @@ class Generator {
     struct Options {
         int64_t records = 10000;
         int samples = 0;
+        // The first 3*trios samples form trios (child, father, mother): each child inherits one
+        // allele of each parent, with a de novo ALT at kDeNovoRate of its sites.
+        int trios = 0;
         uint64_t seed = 1;
         std::string chroms = "chr1..chr22,chrX";
         std::string command_line;
@@ -735,9 +740,10 @@ class Generator {
                                                 (((f >> 10) & 1023) < 20 ? kPhased : 0));
             gt_dp_[i] = static_cast<uint16_t>(std::popcount(f >> 20) * coverage_[i] * 3 / 32);
         }
+        inherit_in_trios(n_alt);
         // Multi-allelic sites usually carry one 1/2 call.
         if (n_alt >= 2 && rng_.chance(0.3)) {
-            const size_t i = rng_.below(S);
+            const size_t i = founder(rng_.below(founders()));
             gt_a_[i] = 1;
             gt_b_[i] = 2;
             gt_flags_[i] &= ~kMissing;
@@ -749,9 +755,9 @@ class Generator {
             for (int i = 0; i < S && !seen; ++i)
                 seen = !(gt_flags_[i] & kMissing) && (gt_a_[i] == a || gt_b_[i] == a);
             if (seen) continue;
-            const size_t start = rng_.below(S);
-            for (int k = 0; k < S; ++k) {
-                const size_t i = (start + k) % S;
+            const size_t start = rng_.below(founders());
+            for (size_t k = 0; k < founders(); ++k) {
+                const size_t i = founder((start + k) % founders());
                 if ((gt_a_[i] == 0 && gt_b_[i] == 0) || gt_flags_[i] & kMissing) {
                     gt_a_[i] = 0;
                     gt_b_[i] = static_cast<uint8_t>(a);
@@ -766,6 +772,31 @@ class Generator {
             info_dp_ += gt_dp_[i];
             if (gt_a_[i]) ++ac_[gt_a_[i] - 1];
             if (gt_b_[i]) ++ac_[gt_b_[i] - 1];
+        }
+    }
+
+    // Samples that are not a trio's child, numbered 0..founders()-1: the fix-ups that make a
+    // record valid (an ALT nobody carries, a 1/2 call) change founders only, so that children
+    // stay as inherited. Without --trios every sample is a founder, numbered as itself.
+    size_t founders() const { return static_cast<size_t>(opt_.samples - opt_.trios); }
+    size_t founder(size_t j) const {
+        const size_t parents = 2 * static_cast<size_t>(opt_.trios);
+        return j < parents ? 3 * (j / 2) + 1 + j % 2 : j + static_cast<size_t>(opt_.trios);
+    }
+
+    // Children of --trios take one allele of each parent (father's first, as a phased child
+    // reads paternal|maternal); rarely a parent's allele is replaced by a new ALT (a de novo).
+    // Runs before the fix-ups below, which may add the rare Mendelian error a real file has.
+    void inherit_in_trios(int n_alt) {
+        for (int t = 0; t < opt_.trios; ++t) {
+            const int kid = 3 * t, dad = kid + 1, mom = kid + 2;
+            const uint64_t r = rng_.next();
+            gt_a_[kid] = (r & 1) ? gt_b_[dad] : gt_a_[dad];
+            gt_b_[kid] = (r & 2) ? gt_b_[mom] : gt_a_[mom];
+            if (static_cast<double>(r >> 11) * 0x1p-53 < kDeNovoRate) {
+                uint8_t& allele = (r & 4) ? gt_b_[kid] : gt_a_[kid];
+                if (allele == 0) allele = static_cast<uint8_t>(1 + ((r >> 3) & 7) % n_alt);
+            }
         }
     }
 
@@ -788,13 +819,14 @@ class Generator {
             gt_a_[i] = gt_a_[i] ? 2 : (r & 0xffffffffULL) >= cut;
             gt_b_[i] = gt_b_[i] ? 2 : (r >> 32) >= cut;
         }
+        inherit_in_trios(2);
         bool seen = false;
         for (int i = 0; i < S && !seen; ++i)
             seen = !(gt_flags_[i] & kMissing) && (gt_a_[i] == 1 || gt_b_[i] == 1);
         if (!seen) {
-            const size_t start = rng_.below(S);
-            for (int k = 0; k < S; ++k) {
-                const size_t i = (start + k) % S;
+            const size_t start = rng_.below(founders());
+            for (size_t k = 0; k < founders(); ++k) {
+                const size_t i = founder((start + k) % founders());
                 if (gt_flags_[i] & kMissing) continue;
                 if (gt_a_[i] == 0)
                     gt_a_[i] = 1;
@@ -1459,6 +1491,8 @@ void usage(FILE* f) {
         "usage: vcf_generate [options]\n"
         "  --records N     records to write (default 10000)\n"
         "  --samples S     genotype columns; 0 writes a sites-only VCF (default 0)\n"
+        "  --trios T       the first 3T samples are trios (child, father, mother): children\n"
+        "                  inherit one allele of each parent, rarely a de novo ALT (default 0)\n"
         "  --seed X        random seed; same arguments give byte-identical output (default 1)\n"
         "  --chroms LIST   contigs, e.g. chr1..chr22,chrX or chr1,ctg7:500000 (GRCh38 lengths\n"
         "                  for known names; default chr1..chr22,chrX)\n"
@@ -1506,6 +1540,11 @@ int main(int argc, char** argv) {
                 if (s < 0 || s > 1000000) throw std::invalid_argument("--samples out of range");
                 opt.samples = static_cast<int>(s);
                 record(v);
+            } else if (a == "--trios") {
+                const auto v = value();
+                opt.trios = static_cast<int>(parse_int(v, "--trios"));
+                if (opt.trios < 0) throw std::invalid_argument("--trios must be >= 0");
+                record(v);
             } else if (a == "--seed") {
                 const auto v = value();
                 opt.seed = static_cast<uint64_t>(parse_int(v, "--seed"));
@@ -1526,6 +1565,9 @@ int main(int argc, char** argv) {
                 throw std::invalid_argument("unknown option '" + std::string(a) + "'");
             }
         }
+        if (3 * static_cast<int64_t>(opt.trios) > opt.samples)
+            throw std::invalid_argument("--trios " + std::to_string(opt.trios) + " needs " +
+                                        std::to_string(3 * opt.trios) + " samples");
         Output out;
         out.open(output, threads);
         if (index && !out.bgzipped())

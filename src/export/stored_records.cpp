@@ -14,11 +14,6 @@ namespace {
 
 using store::GraphStore;
 
-// Calls a window aims at holding (rows x samples, each call ~60 bytes): enough rows to amortise
-// a statement, few enough to bound memory whatever the number of samples.
-constexpr size_t kWindowCalls = size_t{1} << 20;
-constexpr size_t kWindowRowsMin = 512;
-
 // Field `i` (0-based) of comma-separated integers as the CalledIn lists hold them; -1 when
 // the list is absent or the field is empty.
 int32_t list_field(const std::string& list, int64_t i) {
@@ -46,21 +41,9 @@ std::string text_or_empty(const store::RowView& r, size_t c) {
 StoredRecordReader::StoredRecordReader(store::GraphStore& graph, StoredSelection selection)
     : graph_(graph), queries_(graph), selection_(std::move(selection)) {
     if (!selection_.source.empty()) source_num_ = resolve_source(graph_, selection_.source);
-    graph_.scan("MATCH (c:Contig) RETURN c.name, c.rank ORDER BY c.rank", {},
-                [&](const store::RowView& r) {
-                    contigs_.push_back(r.text(0));
-                    ranks_.push_back(r.integer(1));
-                });
-    if (selection_.variants.region) {
-        // Only the region's contig, from the first position a variant overlapping it can start.
-        const auto& region = *selection_.variants.region;
-        const auto it = std::find(contigs_.begin(), contigs_.end(), region.chrom);
-        contig_i_ =
-            it == contigs_.end() ? contigs_.size() : static_cast<size_t>(it - contigs_.begin());
-        window_beg_ = std::max<int64_t>(1, region.beg - graph_.max_variant_span(region.chrom));
-        region_end_ = region.end;
-    }
     resolve_samples();
+    windows_.emplace(graph_, store::LocusWindows::target_rows(samples_.size()),
+                     selection_.variants.region);
 }
 
 void StoredRecordReader::resolve_samples() {
@@ -116,35 +99,11 @@ std::vector<std::string> StoredRecordReader::filter_ids() {
     return {ids.begin(), ids.end()};
 }
 
-std::string StoredRecordReader::window_condition(int64_t beg, int64_t end) const {
-    const int64_t rank = ranks_[contig_i_];
-    return "v.locus >= " + std::to_string(GraphStore::locus_of(rank, beg)) +
-           " AND v.locus <= " + std::to_string(GraphStore::locus_of(rank, end));
-}
-
 bool StoredRecordReader::read_window() {
     window_.clear();
     window_i_ = 0;
-    while (contig_i_ < contigs_.size()) {
-        if (contig_last_ < 0) {
-            graph_.scan("MATCH (v:Variant) WHERE " +
-                            window_condition(0, GraphStore::kLocusShift - 1) + " RETURN max(v.pos)",
-                        {}, [&](const store::RowView& r) {
-                            contig_last_ = r.is_null(0) ? 0 : r.integer(0);
-                        });
-            contig_last_ = std::min(contig_last_, region_end_);
-        }
-        if (window_beg_ > contig_last_) {
-            // A region lies on one contig; otherwise go on with the next contig.
-            contig_i_ = selection_.variants.region ? contigs_.size() : contig_i_ + 1;
-            window_beg_ = 1;
-            contig_last_ = -1;
-            continue;
-        }
-        const int64_t beg = window_beg_;
-        const int64_t end = std::min(contig_last_, beg + window_width_ - 1);
-        window_beg_ = end + 1;
-        const std::string window = window_condition(beg, end);
+    while (const auto next_window = windows_->next()) {
+        const std::string& window = *next_window;
 
         // The variants and their call vectors (a row per source that called the variant).
         std::vector<std::string> where = {window};
@@ -201,13 +160,7 @@ bool StoredRecordReader::read_window() {
                     }
                 }
             });
-        // Aim the next window at the row target (the width adapts to the variant density).
-        const size_t high =
-            std::max(kWindowRowsMin, kWindowCalls / std::max<size_t>(1, samples_.size()));
-        if (window_.size() < high / 8 && window_width_ < (int64_t{1} << 30))
-            window_width_ *= 2;
-        else if (window_.size() > high && window_width_ > 1)
-            window_width_ /= 2;
+        windows_->observe(window_.size());
         if (window_.empty()) continue;
 
         if (!samples_.empty()) {

@@ -14,6 +14,7 @@
 
 #include "export/stored_selection.hpp"
 #include "store/graph_store.hpp"
+#include "store/locus_windows.hpp"
 
 namespace vcfagent::exporting {
 
@@ -55,7 +56,7 @@ class StoredRecordReader {
 
     const std::vector<std::string>& samples() const { return samples_; }
     // Contigs of the store that variants were loaded on, in rank (load) order.
-    const std::vector<std::string>& contigs() const { return contigs_; }
+    const std::vector<std::string>& contigs() const { return windows_->contigs(); }
     // Distinct FILTER ids of the selected variants' store (for a VCF header).
     std::vector<std::string> filter_ids();
 
@@ -72,7 +73,6 @@ class StoredRecordReader {
     };
     void resolve_samples();
     bool read_window();
-    std::string window_condition(int64_t beg, int64_t end) const;
 
     store::GraphStore& graph_;
     query::GraphQueries queries_;
@@ -80,15 +80,7 @@ class StoredRecordReader {
     std::optional<int64_t> source_num_;
     std::vector<std::string> samples_;
     std::vector<std::vector<SampleColumn>> columns_;  // per exported sample
-    std::vector<std::string> contigs_;
-    std::vector<int64_t> ranks_;
-
-    // Window state: contig index, next start position, width, the contig's last position.
-    size_t contig_i_ = 0;
-    int64_t window_beg_ = 1;
-    int64_t window_width_ = int64_t{1} << 20;
-    int64_t contig_last_ = -1;  // -1: not yet read for contig_i_
-    int64_t region_end_ = std::numeric_limits<int64_t>::max();
+    std::optional<store::LocusWindows> windows_;      // set once the samples are known
     std::vector<StoredRecord> window_;
     size_t window_i_ = 0;
     size_t returned_ = 0;  // records next() handed out (the selection's limit bounds it)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "common/text_join.hpp"
+#include "store/locus_windows.hpp"
 
 namespace vcfagent::query {
 
@@ -60,10 +62,8 @@ struct Fields {
 
 // The per-sample numbers of a CalledIn edge: comma-separated text, -1 missing (empty when the
 // column is NULL: the file has no such field).
-std::vector<int> numbers(const nlohmann::json& text) {
+std::vector<int> numbers(const std::string& s) {
     std::vector<int> out;
-    if (!text.is_string()) return out;
-    const std::string& s = text.get_ref<const std::string&>();
     const char* p = s.data();
     const char* end = p + s.size();
     while (p < end) {
@@ -247,13 +247,10 @@ class Checker {
         Match m;
         for (const auto& kid : fam.members) {
             if (kid.col < 0 || !kid.dad || !kid.mom) continue;
-            auto& counts = trio_counts[kid.id];
             const Call k = r.call(&kid), fa = r.call(kid.dad), mo = r.call(kid.mom);
-            if (k.gt == '.' || fa.gt == '.' || mo.gt == '.') {
-                ++counts.skipped;
-                continue;
-            }
-            ++counts.checked;
+            // (checked and skipped are counted over every variant, not only the rows the
+            // prefilter lets through: see trio_checks)
+            if (k.gt == '.' || fa.gt == '.' || mo.gt == '.') continue;
             std::string type;
             if (x && kid.male()) {
                 // A boy's X is his mother's: he can show only alleles she has.
@@ -283,7 +280,7 @@ class Checker {
                     type = "impossible";
                 }
             }
-            ++counts.errors[type];
+            ++trio_counts[kid.id].errors[type];
             m.samples.push_back(kid.id);
             m.notes.push_back(kid.id + ":" + type);
         }
@@ -295,47 +292,81 @@ class Checker {
     const FamilyOptions& o_;
 };
 
-// The Cypher condition a row must meet for any family to match: a cheap first cut on the
-// call codes, evaluated inside the store.
-std::string prefilter(InheritanceMode mode, const std::vector<const Family*>& fams) {
-    std::vector<std::string> any;
-    auto code = [](const Person* p) {
-        return "substring(g.gt, " + std::to_string(p->col + 1) + ", 1)";
-    };
-    for (const Family* f : fams) {
-        for (const auto& p : f->members) {
-            if (p.col < 0) continue;
-            switch (mode) {
-                case InheritanceMode::DeNovo:
-                    // The child carries and both parents are hom-ref.
-                    if (p.mom && p.dad)
-                        any.push_back("(" + code(&p) + " <> '0' AND " + code(&p) + " <> '.' AND " +
-                                      code(p.dad) + " = '0' AND " + code(p.mom) + " = '0')");
-                    break;
-                case InheritanceMode::XDeNovo:
-                    if (p.mom)
-                        any.push_back("(" + code(&p) + " <> '0' AND " + code(&p) + " <> '.' AND " +
-                                      code(p.mom) + " = '0')");
-                    break;
-                case InheritanceMode::MendelErrors:
-                    if (p.mom && p.dad)
-                        any.push_back(code(&p) + " <> '0' OR " + code(p.dad) + " <> '0' OR " +
-                                      code(p.mom) + " <> '0'");
-                    break;
-                case InheritanceMode::Recessive:
-                    if (p.affected()) any.push_back(code(&p) + " = '2'");
-                    break;
-                case InheritanceMode::CompHet:
-                    if (p.affected()) any.push_back(code(&p) + " = '1'");
-                    break;
-                default:
-                    if (p.affected())
-                        any.push_back(code(&p) + " <> '0' AND " + code(&p) + " <> '.'");
+// The cheap first cut a row must pass for any family to match, on the call codes alone:
+// evaluated on every row the scan reads, before a row's numbers are parsed. (As a Cypher
+// condition, one substring() per member and family per row, it cost Kuzu ~45 s on 1M rows and
+// 30 trios; here it is a few byte compares.)
+class Prefilter {
+  public:
+    Prefilter(InheritanceMode mode, const std::vector<const Family*>& fams) : mode_(mode) {
+        for (const Family* f : fams)
+            for (const auto& p : f->members) {
+                if (p.col < 0) continue;
+                const Term t{p.col, p.dad ? p.dad->col : -1, p.mom ? p.mom->col : -1, p.male()};
+                switch (mode) {
+                    case InheritanceMode::DeNovo:
+                    case InheritanceMode::MendelErrors:
+                        if (p.mom && p.dad) terms_.push_back(t);
+                        break;
+                    case InheritanceMode::XDeNovo:
+                        if (p.mom) terms_.push_back(t);
+                        break;
+                    default:
+                        if (p.affected()) terms_.push_back(t);
+                }
             }
+    }
+    bool empty() const { return terms_.empty(); }
+    // `on_x`: the row is on X (its PARs included: the checker decides those).
+    bool passes(std::string_view gt, bool on_x) const {
+        for (const Term& t : terms_)
+            if (term_passes(t, gt, on_x)) return true;
+        return false;
+    }
+
+  private:
+    struct Term {
+        int kid, dad, mom;  // columns, -1 when absent
+        bool male;
+    };
+    static char code(std::string_view gt, int col) {
+        return col >= 0 && static_cast<size_t>(col) < gt.size() ? gt[col] : '.';
+    }
+    bool term_passes(const Term& t, std::string_view gt, bool on_x) const {
+        const char k = code(gt, t.kid);
+        const bool carries = k == '1' || k == '2';
+        switch (mode_) {
+            case InheritanceMode::DeNovo:
+                return carries && code(gt, t.dad) == '0' && code(gt, t.mom) == '0';
+            case InheritanceMode::XDeNovo:
+                return carries && code(gt, t.mom) == '0';
+            case InheritanceMode::MendelErrors: {
+                // Exactly the autosomal errors of Checker::mendel, and for a boy on X also what
+                // is an error for a hemizygous son; the checker then decides.
+                const char f = code(gt, t.dad), m = code(gt, t.mom);
+                const bool autosomal =
+                    (k == '0' && (f == '2' || m == '2')) || (k == '2' && (f == '0' || m == '0')) ||
+                    (k == '1' && ((f == '0' && m == '0') || (f == '2' && m == '2')));
+                const bool boy_on_x =
+                    t.male && on_x &&
+                    ((k == '0' && m == '2') || (k == '2' && m == '0') || (k == '1' && m != '1'));
+                return autosomal || boy_on_x;
+            }
+            case InheritanceMode::Recessive:
+                return k == '2';
+            case InheritanceMode::CompHet:
+                return k == '1';
+            default:
+                return carries;
         }
     }
-    if (any.empty()) return "false";
-    return "(" + join(any, " OR ") + ")";
+
+    InheritanceMode mode_;
+    std::vector<Term> terms_;
+};
+
+bool on_x_chrom(const std::string& chrom) {
+    return chrom == "X" || chrom == "chrX";
 }
 
 struct Pedigree {
@@ -504,122 +535,134 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
     std::vector<std::vector<std::string>> het_rows;  // key, chrom, pos, ref, alt
 
     std::set<std::string> missing_fields;
-    std::vector<int64_t> contig_ranks;
-    for (const auto& r :
-         store.read_only_query("MATCH (c:Contig) RETURN c.rank ORDER BY c.rank").rows)
-        contig_ranks.push_back(r[0].get<int64_t>());
+    // The time limit covers the whole analysis (checked between windows).
+    const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
     for (const auto& [source, fams] : by_source) {
         store::QueryParams params{{"n", source}};
         std::string where = variant_filter_where(queries, options.filter, params);
         if (on_x_only(mode)) where += " AND v.chrom IN ['X', 'chrX']";
-        const std::string match =
-            "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n" + where;
         const std::string path = fams.front()->source_path;
-        // The numbers are read only when thresholds apply.
-        const std::string numbers_columns =
-            options.lenient ? "NULL AS dp, NULL AS gq, NULL AS ad_ref, NULL AS ad_alt"
-                            : "g.dp, g.gq, g.ad_ref, g.ad_alt";
-        // One contig at a time: Kuzu holds a whole result in its buffer pool, so a result per
-        // contig keeps memory bounded by the largest contig, not the store (the locus bounds
-        // are literals, which Kuzu prunes by zone maps).
-        for (const int64_t rank : contig_ranks) {
-            const std::string slice =
-                " AND v.locus >= " + std::to_string(store::GraphStore::locus_of(rank, 0)) +
-                " AND v.locus <= " +
-                std::to_string(
-                    store::GraphStore::locus_of(rank, store::GraphStore::kLocusShift - 1));
-            const auto table =
-                store.read_only_query(match + slice + " AND " + prefilter(mode, fams) +
-                                          " RETURN v.id, v.chrom, v.pos, v.ref, v.alt, g.gt, " +
-                                          numbers_columns + " ORDER BY v.locus, v.id",
-                                      params, limits);
-            std::unordered_map<std::string, std::vector<std::string>> genes;
-            if (mode == InheritanceMode::CompHet) {
-                const auto g = store.read_only_query(
-                    match + slice + " AND " + prefilter(mode, fams) +
-                        " MATCH (v)-[:InGene]->(gn:Gene) RETURN DISTINCT v.id, gn.symbol",
-                    params, limits);
-                for (const auto& r : g.rows)
-                    genes[r[0].get<std::string>()].push_back(r[1].get<std::string>());
-            }
-            for (const auto& tr : table.rows) {
-                Row r;
-                r.key = tr[0].get<std::string>();
-                r.chrom = tr[1].get<std::string>();
-                r.pos = tr[2].get<int64_t>();
-                r.gt = tr[5].get<std::string>();
-                r.dp = numbers(tr[6]);
-                r.gq = numbers(tr[7]);
-                r.ad_ref = numbers(tr[8]);
-                r.ad_alt = numbers(tr[9]);
-                r.fields = {!r.dp.empty(), !r.gq.empty(), !r.ad_ref.empty() && !r.ad_alt.empty()};
-                if (!options.lenient) {
-                    if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
-                    if (!r.fields.dp) missing_fields.insert("DP\t" + path);
-                    if (!r.fields.ad) missing_fields.insert("AD\t" + path);
-                }
-                const bool x = in_x_nonpar(r.chrom, r.pos, options.build);
-                std::vector<std::string> cells = {r.key, r.chrom, std::to_string(r.pos),
-                                                  tr[3].get<std::string>(),
-                                                  tr[4].get<std::string>()};
-                if (mode == InheritanceMode::CompHet) {
-                    auto git = genes.find(r.key);
-                    if (git == genes.end()) continue;
-                    bool used = false;
-                    for (const Family* fam : fams) {
-                        for (const auto& kid : fam->members) {
-                            if (kid.col < 0 || !kid.affected()) continue;
-                            const Call k = r.call(&kid);
-                            if (k.gt != '1' || !checker.passes(k, options.child, r.fields))
-                                continue;
-                            char origin = '?';
-                            if (!options.comp_het_without_parents && kid.dad && kid.mom) {
-                                const Call fa = r.call(kid.dad), mo = r.call(kid.mom);
-                                if (fa.gt != '.' && mo.gt != '.')
-                                    origin = fa.carries() && mo.carries() ? 'b'
-                                             : fa.carries()               ? 'p'
-                                             : mo.carries()               ? 'm'
-                                                                          : 'n';
-                            }
-                            for (const auto& gene : git->second)
-                                hets[{fam->id, kid.id, gene}].push_back({het_rows.size(), origin});
-                            used = true;
-                        }
-                    }
-                    if (used) het_rows.push_back(std::move(cells));
-                    continue;
-                }
-                Hit hit;
-                for (const Family* fam : fams) {
-                    auto m = checker.check(*fam, r, x);
-                    if (!m) continue;
-                    hit.families.insert(fam->id);
-                    hit.samples.insert(hit.samples.end(), m->samples.begin(), m->samples.end());
-                    hit.notes.insert(hit.notes.end(), m->notes.begin(), m->notes.end());
-                    for (const auto& p : fam->members)
-                        if (p.col >= 0)
-                            hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
-                }
-                if (hit.families.empty()) continue;
-                hit.cells = std::move(cells);
-                hits.push_back(std::move(hit));
-            }
-        }  // contigs
-        if (mode == InheritanceMode::MendelErrors) {
-            // Trios whose calls are all hom-ref never reach the rows above: count them checked.
-            const auto all = store.read_only_query(
-                "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n" + where +
-                    " RETURN count(*)",
-                params, limits);
-            const int64_t variants = all.rows.at(0).at(0).get<int64_t>();
+        const Prefilter prefilter(mode, fams);
+        if (prefilter.empty() && mode != InheritanceMode::MendelErrors) continue;
+        // Mendel: every trio of the source, counted checked or skipped at every variant.
+        std::vector<const Person*> trio_kids;
+        if (mode == InheritanceMode::MendelErrors)
             for (const Family* fam : fams)
                 for (const auto& kid : fam->members)
-                    if (kid.col >= 0 && kid.dad && kid.mom) {
-                        auto& c = checker.trio_counts[kid.id];
-                        int64_t seen = c.skipped;
-                        seen += c.checked;
-                        c.checked += variants - seen;
+                    if (kid.col >= 0 && kid.dad && kid.mom) trio_kids.push_back(&kid);
+        // The numbers are read only when thresholds apply; comp-het also needs each row's
+        // genes (one row per gene: a variant in no gene has no partner).
+        const std::string columns =
+            std::string(" RETURN v.id, v.chrom, v.pos, v.ref, v.alt, g.gt") +
+            (options.lenient ? ", NULL AS dp, NULL AS gq, NULL AS ad_ref, NULL AS ad_alt"
+                             : ", g.dp, g.gq, g.ad_ref, g.ad_alt") +
+            (mode == InheritanceMode::CompHet ? ", gn.symbol" : "");
+        const std::string genes_of_row =
+            mode == InheritanceMode::CompHet ? " MATCH (v)-[:InGene]->(gn:Gene)" : "";
+        int64_t sample_columns = 0;
+        store.scan("MATCH (:Sample)-[:SampleOf]->(src:Source) WHERE src.num = $n RETURN count(*)",
+                   {{"n", source}},
+                   [&](const store::RowView& r) { sample_columns = r.integer(0); });
+        // Position windows bound what Kuzu materialises (it holds a whole result); the cheap
+        // prefilter runs here on each row's codes, the checks on the rows it lets through.
+        store::LocusWindows windows(store, store::LocusWindows::target_rows(sample_columns),
+                                    options.filter.region);
+        std::string comp_het_key;  // comp-het: the variant of the previous (variant, gene) row
+        while (const auto window = windows.next()) {
+            if (limits.timeout.count() > 0 && std::chrono::steady_clock::now() > deadline)
+                throw StoreError("the family analysis ran longer than its time limit of " +
+                                 std::to_string(limits.timeout.count()) + " ms and was stopped");
+            size_t rows = 0;
+            store.scan(
+                "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n AND " + *window +
+                    where + genes_of_row + columns + " ORDER BY v.locus, v.id",
+                params, [&](const store::RowView& tr) {
+                    ++rows;
+                    const std::string gt = tr.text(5);
+                    const std::string chrom = tr.text(1);
+                    const bool on_x = on_x_chrom(chrom);
+                    if (mode == InheritanceMode::MendelErrors)
+                        for (const Person* kid : trio_kids) {
+                            auto& c = checker.trio_counts[kid->id];
+                            const auto code = [&](const Person* p) {
+                                return static_cast<size_t>(p->col) < gt.size() ? gt[p->col] : '.';
+                            };
+                            if (code(kid) == '.' || code(kid->dad) == '.' || code(kid->mom) == '.')
+                                ++c.skipped;
+                            else
+                                ++c.checked;
+                        }
+                    if (!prefilter.passes(gt, on_x)) return;
+                    Row r;
+                    r.key = tr.text(0);
+                    r.chrom = chrom;
+                    r.pos = tr.integer(2);
+                    r.gt = gt;
+                    const auto list = [&](size_t c) {
+                        return tr.is_null(c) ? std::vector<int>{} : numbers(tr.text(c));
+                    };
+                    r.dp = list(6);
+                    r.gq = list(7);
+                    r.ad_ref = list(8);
+                    r.ad_alt = list(9);
+                    r.fields = {!r.dp.empty(), !r.gq.empty(),
+                                !r.ad_ref.empty() && !r.ad_alt.empty()};
+                    if (!options.lenient) {
+                        if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
+                        if (!r.fields.dp) missing_fields.insert("DP\t" + path);
+                        if (!r.fields.ad) missing_fields.insert("AD\t" + path);
                     }
+                    const bool x = in_x_nonpar(r.chrom, r.pos, options.build);
+                    std::vector<std::string> cells = {r.key, r.chrom, std::to_string(r.pos),
+                                                      tr.text(3), tr.text(4)};
+                    if (mode == InheritanceMode::CompHet) {
+                        const std::string gene = tr.text(10);
+                        bool used = false;
+                        for (const Family* fam : fams) {
+                            for (const auto& kid : fam->members) {
+                                if (kid.col < 0 || !kid.affected()) continue;
+                                const Call k = r.call(&kid);
+                                if (k.gt != '1' || !checker.passes(k, options.child, r.fields))
+                                    continue;
+                                char origin = '?';
+                                if (!options.comp_het_without_parents && kid.dad && kid.mom) {
+                                    const Call fa = r.call(kid.dad), mo = r.call(kid.mom);
+                                    if (fa.gt != '.' && mo.gt != '.')
+                                        origin = fa.carries() && mo.carries() ? 'b'
+                                                 : fa.carries()               ? 'p'
+                                                 : mo.carries()               ? 'm'
+                                                                              : 'n';
+                                }
+                                // A variant's gene rows follow each other (ORDER BY v.id):
+                                // its first row adds it to het_rows, the others reuse it.
+                                const bool first_row = r.key != comp_het_key;
+                                hets[{fam->id, kid.id, gene}].push_back(
+                                    {het_rows.size() - (first_row ? 0 : 1), origin});
+                                used = true;
+                            }
+                        }
+                        if (used && r.key != comp_het_key) {
+                            het_rows.push_back(std::move(cells));
+                            comp_het_key = r.key;
+                        }
+                        return;
+                    }
+                    Hit hit;
+                    for (const Family* fam : fams) {
+                        auto m = checker.check(*fam, r, x);
+                        if (!m) continue;
+                        hit.families.insert(fam->id);
+                        hit.samples.insert(hit.samples.end(), m->samples.begin(), m->samples.end());
+                        hit.notes.insert(hit.notes.end(), m->notes.begin(), m->notes.end());
+                        for (const auto& p : fam->members)
+                            if (p.col >= 0)
+                                hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
+                    }
+                    if (hit.families.empty()) return;
+                    hit.cells = std::move(cells);
+                    hits.push_back(std::move(hit));
+                });
+            windows.observe(rows);
         }
     }
 
