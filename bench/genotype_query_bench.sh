@@ -110,6 +110,18 @@ row "carriers of $FIRST" \
 row "variants in $CHROM:1000000-2000000" \
   "$BIN query region $CHROM:1000000-2000000 --db $DB -O tsv | tail -n +2 | wc -l" \
   "$QUERY | $DUCK region $SAMPLES_TXT $CHROM 1000000 2000000"
+row "variants $S1 carries" \
+  "$BIN query sample $S1 --db $DB -O tsv | tail -n +2 | wc -l" \
+  "$QUERY | $DUCK sample $SAMPLES_TXT 0"
+row "variants $S1 and $S2 both carry" \
+  "$BIN query shared $S1 $S2 --db $DB -O tsv | tail -n +2 | wc -l" \
+  "$QUERY | $DUCK shared $SAMPLES_TXT 0 1"
+# GEMINI-style groups: het in two affected children, hom-ref in all four of their parents.
+K1=$(sed -n 1p "$SAMPLES_TXT"); K2=$(sed -n 4p "$SAMPLES_TXT")
+PARENTS=$(sed -n '2p;3p;5p;6p' "$SAMPLES_TXT" | paste -sd,)
+row "groups: all het (2 children), all hom-ref (4 parents)" \
+  "$BIN query genotype --db $DB --group all:het:$K1,$K2 --group all:hom_ref:$PARENTS -O tsv | tail -n +2 | wc -l" \
+  "$QUERY | $DUCK groups $SAMPLES_TXT 'all:het:0,3;all:hom_ref:1,2,4,5'"
 row "de novo (lenient) in any trio" \
   "$BIN family de-novo --lenient --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
   "$QUERY | $DUCK de-novo $SAMPLES_TXT $TRIO_IDX"
@@ -118,5 +130,13 @@ row "de novo (lenient) vs +trio-dnm2 --use-NAIVE" \
   "bcftools +trio-dnm2 --use-NAIVE -P $PED $FILE -Ou | bcftools view -H -i 'FMT/DNM=1' | wc -l"
 row "mendel errors, bcftools +mendelian" \
   "$BIN family mendel-errors --db $DB -O tsv 2>/dev/null | awk 'NF==0 {exit} NR>1' | wc -l" \
-  "bcftools +mendelian -p $PED -m x $FILE | grep -vc '^#'"
+  "bcftools norm -m -any -Ou $FILE 2>/dev/null | bcftools +mendelian -p $PED -m x - | grep -vc '^#'"
+# Recessive in any trio (child hom-alt, both parents het) as one bcftools expression.
+RECESSIVE=$(awk '{printf "%s(GT[%d]=\"AA\" && GT[%d]=\"het\" && GT[%d]=\"het\")", (NR>1 ? " || " : ""), $1, $2, $3}' "$TRIO_IDX")
+row "recessive (lenient) in any trio, bcftools view -i" \
+  "$BIN family recessive --lenient --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
+  "bcftools norm -m -any -Ou $FILE 2>/dev/null | bcftools view -H -i '$RECESSIVE' | wc -l"
+# No bcftools pass pairs hets within a gene by transmission: vcf-agent alone.
+timed "$BIN family comp-het --lenient --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l"
+printf '%-44s %10s %8s %12s %8s %8s %10s\n' "compound hets (lenient), ${TRIOS} children" "$MED" "$RSS" "-" "-" "-" "$OUT/-"
 echo "ratio = reference / vcf-agent (above 1: vcf-agent is faster); rows a/r = rows each answer has"

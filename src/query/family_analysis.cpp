@@ -550,64 +550,91 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
             for (const Family* fam : fams)
                 for (const auto& kid : fam->members)
                     if (kid.col >= 0 && kid.dad && kid.mom) trio_kids.push_back(&kid);
-        // The numbers are read only when thresholds apply; comp-het also needs each row's
-        // genes (one row per gene: a variant in no gene has no partner).
-        const std::string columns =
-            std::string(" RETURN v.id, v.chrom, v.pos, v.ref, v.alt, g.gt") +
-            (options.lenient ? ", NULL AS dp, NULL AS gq, NULL AS ad_ref, NULL AS ad_alt"
-                             : ", g.dp, g.gq, g.ad_ref, g.ad_alt") +
-            (mode == InheritanceMode::CompHet ? ", gn.symbol" : "");
-        const std::string genes_of_row =
-            mode == InheritanceMode::CompHet ? " MATCH (v)-[:InGene]->(gn:Gene)" : "";
         int64_t sample_columns = 0;
         store.scan("MATCH (:Sample)-[:SampleOf]->(src:Source) WHERE src.num = $n RETURN count(*)",
                    {{"n", source}},
                    [&](const store::RowView& r) { sample_columns = r.integer(0); });
-        // Position windows bound what Kuzu materialises (it holds a whole result); the cheap
-        // prefilter runs here on each row's codes, the checks on the rows it lets through.
-        store::LocusWindows windows(store, store::LocusWindows::target_rows(sample_columns),
-                                    options.filter.region);
-        std::string comp_het_key;  // comp-het: the variant of the previous (variant, gene) row
+        // Two statements per position window. The first reads only each row's codes (and, for
+        // comp-het, its genes: one row per gene, a variant in no gene has no partner), on which
+        // the cheap prefilter runs here; the second reads the rest of the rows it let through
+        // (alleles, and the numbers when thresholds apply). Windows are wide because Kuzu
+        // reads a whole node group's strings for any slice of it, and bounded because it
+        // materialises a whole result: a row of the first statement is one byte per sample.
+        const std::string phase1 =
+            "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n AND ";
+        const std::string phase1_rest =
+            where + (mode == InheritanceMode::CompHet
+                         ? " MATCH (v)-[:InGene]->(gn:Gene) RETURN v.locus, v.id, g.gt, gn.symbol"
+                         : " RETURN v.locus, v.id, g.gt, NULL");
+        const std::string phase2_columns =
+            std::string(" RETURN v.id, v.chrom, v.pos, v.ref, v.alt") +
+            (options.lenient ? "" : ", g.dp, g.gq, g.ad_ref, g.ad_alt") + " ORDER BY v.locus, v.id";
+        store::LocusWindows windows(
+            store, store::LocusWindows::target_rows(static_cast<size_t>(sample_columns) + 48),
+            options.filter.region);
+        struct Candidate {
+            std::string gt;
+            std::vector<std::string> genes;
+        };
         while (const auto window = windows.next()) {
             if (limits.timeout.count() > 0 && std::chrono::steady_clock::now() > deadline)
                 throw StoreError("the family analysis ran longer than its time limit of " +
                                  std::to_string(limits.timeout.count()) + " ms and was stopped");
             size_t rows = 0;
+            std::unordered_map<std::string, Candidate> candidates;
+            std::set<int64_t> loci;
+            store.scan(phase1 + *window + phase1_rest, params, [&](const store::RowView& tr) {
+                ++rows;
+                std::string key = tr.text(1);
+                if (mode == InheritanceMode::CompHet && !tr.is_null(3)) {
+                    auto it = candidates.find(key);
+                    if (it != candidates.end()) {
+                        it->second.genes.push_back(tr.text(3));
+                        return;
+                    }
+                }
+                std::string gt = tr.text(2);
+                if (mode == InheritanceMode::MendelErrors)
+                    for (const Person* kid : trio_kids) {
+                        auto& c = checker.trio_counts[kid->id];
+                        const auto code = [&](const Person* p) {
+                            return static_cast<size_t>(p->col) < gt.size() ? gt[p->col] : '.';
+                        };
+                        if (code(kid) == '.' || code(kid->dad) == '.' || code(kid->mom) == '.')
+                            ++c.skipped;
+                        else
+                            ++c.checked;
+                    }
+                // (the chromosome is known from the window: X checks apply on X only)
+                if (!prefilter.passes(gt, on_x_chrom(windows.chrom()))) return;
+                loci.insert(tr.integer(0));
+                Candidate c{std::move(gt), {}};
+                if (mode == InheritanceMode::CompHet) c.genes.push_back(tr.text(3));
+                candidates.emplace(std::move(key), std::move(c));
+            });
+            windows.observe(rows);
+            if (candidates.empty()) continue;
+            // (a parameter: thousands of literals in the statement cost Kuzu's planner ~GBs)
             store.scan(
-                "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n AND " + *window +
-                    where + genes_of_row + columns + " ORDER BY v.locus, v.id",
-                params, [&](const store::RowView& tr) {
-                    ++rows;
-                    const std::string gt = tr.text(5);
-                    const std::string chrom = tr.text(1);
-                    const bool on_x = on_x_chrom(chrom);
-                    if (mode == InheritanceMode::MendelErrors)
-                        for (const Person* kid : trio_kids) {
-                            auto& c = checker.trio_counts[kid->id];
-                            const auto code = [&](const Person* p) {
-                                return static_cast<size_t>(p->col) < gt.size() ? gt[p->col] : '.';
-                            };
-                            if (code(kid) == '.' || code(kid->dad) == '.' || code(kid->mom) == '.')
-                                ++c.skipped;
-                            else
-                                ++c.checked;
-                        }
-                    if (!prefilter.passes(gt, on_x)) return;
+                phase1 + *window + " AND list_contains($loci, v.locus)" + phase2_columns,
+                {{"n", source}, {"loci", nlohmann::json(loci)}}, [&](const store::RowView& tr) {
                     Row r;
                     r.key = tr.text(0);
-                    r.chrom = chrom;
+                    const auto cand = candidates.find(r.key);
+                    if (cand == candidates.end()) return;  // another variant at the locus
+                    r.chrom = tr.text(1);
                     r.pos = tr.integer(2);
-                    r.gt = gt;
-                    const auto list = [&](size_t c) {
-                        return tr.is_null(c) ? std::vector<int>{} : numbers(tr.text(c));
-                    };
-                    r.dp = list(6);
-                    r.gq = list(7);
-                    r.ad_ref = list(8);
-                    r.ad_alt = list(9);
-                    r.fields = {!r.dp.empty(), !r.gq.empty(),
-                                !r.ad_ref.empty() && !r.ad_alt.empty()};
+                    r.gt = cand->second.gt;
                     if (!options.lenient) {
+                        const auto list = [&](size_t c) {
+                            return tr.is_null(c) ? std::vector<int>{} : numbers(tr.text(c));
+                        };
+                        r.dp = list(5);
+                        r.gq = list(6);
+                        r.ad_ref = list(7);
+                        r.ad_alt = list(8);
+                        r.fields = {!r.dp.empty(), !r.gq.empty(),
+                                    !r.ad_ref.empty() && !r.ad_alt.empty()};
                         if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
                         if (!r.fields.dp) missing_fields.insert("DP\t" + path);
                         if (!r.fields.ad) missing_fields.insert("AD\t" + path);
@@ -616,7 +643,6 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                     std::vector<std::string> cells = {r.key, r.chrom, std::to_string(r.pos),
                                                       tr.text(3), tr.text(4)};
                     if (mode == InheritanceMode::CompHet) {
-                        const std::string gene = tr.text(10);
                         bool used = false;
                         for (const Family* fam : fams) {
                             for (const auto& kid : fam->members) {
@@ -633,18 +659,13 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                                                  : mo.carries()               ? 'm'
                                                                               : 'n';
                                 }
-                                // A variant's gene rows follow each other (ORDER BY v.id):
-                                // its first row adds it to het_rows, the others reuse it.
-                                const bool first_row = r.key != comp_het_key;
-                                hets[{fam->id, kid.id, gene}].push_back(
-                                    {het_rows.size() - (first_row ? 0 : 1), origin});
+                                for (const auto& gene : cand->second.genes)
+                                    hets[{fam->id, kid.id, gene}].push_back(
+                                        {het_rows.size(), origin});
                                 used = true;
                             }
                         }
-                        if (used && r.key != comp_het_key) {
-                            het_rows.push_back(std::move(cells));
-                            comp_het_key = r.key;
-                        }
+                        if (used) het_rows.push_back(std::move(cells));
                         return;
                     }
                     Hit hit;
@@ -662,7 +683,6 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                     hit.cells = std::move(cells);
                     hits.push_back(std::move(hit));
                 });
-            windows.observe(rows);
         }
     }
 

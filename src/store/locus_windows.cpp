@@ -5,7 +5,7 @@
 namespace vcfagent::store {
 
 namespace {
-constexpr size_t kWindowCalls = size_t{1} << 20;
+constexpr size_t kWindowBytes = size_t{64} << 20;
 constexpr size_t kWindowRowsMin = 512;
 constexpr int64_t kWidthMax = int64_t{1} << 30;
 
@@ -15,8 +15,8 @@ std::string locus_condition(int64_t rank, int64_t beg, int64_t end) {
 }
 }  // namespace
 
-size_t LocusWindows::target_rows(size_t calls_per_row) {
-    return std::max(kWindowRowsMin, kWindowCalls / std::max<size_t>(1, calls_per_row));
+size_t LocusWindows::target_rows(size_t bytes_per_row) {
+    return std::max(kWindowRowsMin, kWindowBytes / std::max<size_t>(1, bytes_per_row));
 }
 
 LocusWindows::LocusWindows(GraphStore& graph, size_t target_rows,

@@ -17,9 +17,10 @@ namespace vcfagent::store {
 
 class LocusWindows {
   public:
-    // Rows a window aims at when each row carries `calls_per_row` calls (a call ~60 bytes):
-    // enough rows to amortise a statement, few enough to bound memory.
-    static size_t target_rows(size_t calls_per_row);
+    // Rows a window aims at when a result row takes about `bytes_per_row`: enough rows to
+    // amortise a statement (and Kuzu's reading of whole node groups), few enough that a
+    // window's result stays within a fixed budget.
+    static size_t target_rows(size_t bytes_per_row);
 
     // Every contig, or only `region`'s, from the first position a variant overlapping it can
     // start (the contig's longest variant before region.beg) to region.end.
