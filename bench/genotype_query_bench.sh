@@ -42,7 +42,9 @@ GEN="$REPO/build/release/bench/vcf_generate"
 mkdir -p "$WORKDIR"
 
 # Children inherit from their parents (the generator's --trios), so inheritance answers are
-# as rare as in a real family rather than half of all variants.
+# as rare as in a real family rather than half of all variants; sons and fathers are haploid on
+# X outside the PARs. The generator's contigs are GRCh38's (chrX): `--build GRCh38` for
+# vcf-agent, `--rules GRCh38` for bcftools +mendelian.
 NAME="genotype-r$RECORDS-s$SAMPLES-t$TRIOS-seed$SEED"
 FILE="$WORKDIR/$NAME.vcf.gz"
 if [ ! -s "$FILE" ]; then
@@ -123,20 +125,20 @@ row "groups: all het (2 children), all hom-ref (4 parents)" \
   "$BIN query genotype --db $DB --group all:het:$K1,$K2 --group all:hom_ref:$PARENTS -O tsv | tail -n +2 | wc -l" \
   "$QUERY | $DUCK groups $SAMPLES_TXT 'all:het:0,3;all:hom_ref:1,2,4,5'"
 row "de novo (lenient) in any trio" \
-  "$BIN family de-novo --lenient --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
+  "$BIN family de-novo --lenient --build GRCh38 --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
   "$QUERY | $DUCK de-novo $SAMPLES_TXT $TRIO_IDX"
 row "de novo (lenient) vs +trio-dnm2 --use-NAIVE" \
-  "$BIN family de-novo --lenient --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
+  "$BIN family de-novo --lenient --build GRCh38 --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
   "bcftools +trio-dnm2 --use-NAIVE -P $PED $FILE -Ou | bcftools view -H -i 'FMT/DNM=1' | wc -l"
 row "mendel errors, bcftools +mendelian" \
-  "$BIN family mendel-errors --db $DB -O tsv 2>/dev/null | awk 'NF==0 {exit} NR>1' | wc -l" \
-  "bcftools norm -m -any -Ou $FILE 2>/dev/null | bcftools +mendelian -p $PED -m x - | grep -vc '^#'"
+  "$BIN family mendel-errors --build GRCh38 --db $DB -O tsv 2>/dev/null | awk 'NF==0 {exit} NR>1' | wc -l" \
+  "bcftools norm -m -any -Ou $FILE 2>/dev/null | bcftools +mendelian --rules GRCh38 -p $PED -m x - | grep -vc '^#'"
 # Recessive in any trio (child hom-alt, both parents het) as one bcftools expression.
 RECESSIVE=$(awk '{printf "%s(GT[%d]=\"AA\" && GT[%d]=\"het\" && GT[%d]=\"het\")", (NR>1 ? " || " : ""), $1, $2, $3}' "$TRIO_IDX")
 row "recessive (lenient) in any trio, bcftools view -i" \
-  "$BIN family recessive --lenient --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
+  "$BIN family recessive --lenient --build GRCh38 --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l" \
   "bcftools norm -m -any -Ou $FILE 2>/dev/null | bcftools view -H -i '$RECESSIVE' | wc -l"
 # No bcftools pass pairs hets within a gene by transmission: vcf-agent alone.
-timed "$BIN family comp-het --lenient --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l"
+timed "$BIN family comp-het --lenient --build GRCh38 --db $DB -O tsv 2>/dev/null | tail -n +2 | wc -l"
 printf '%-44s %10s %8s %12s %8s %8s %10s\n' "compound hets (lenient), ${TRIOS} children" "$MED" "$RSS" "-" "-" "-" "$OUT/-"
 echo "ratio = reference / vcf-agent (above 1: vcf-agent is faster); rows a/r = rows each answer has"

@@ -766,14 +766,24 @@ class Generator {
                 }
             }
         }
-        for (int i = 0; i < S; ++i) {
+        count_alleles();
+    }
+
+    // AN and AC of the calls drawn (after making the hemizygous calls haploid).
+    void count_alleles() {
+        for (int i = 0; i < opt_.samples; ++i) {
+            if (haploid(i)) gt_a_[i] = gt_b_[i] = gt_b_[i] ? gt_b_[i] : gt_a_[i];
             if (gt_flags_[i] & kMissing) continue;
-            an_ += 2;
+            an_ += haploid(i) ? 1 : 2;
             info_dp_ += gt_dp_[i];
             if (gt_a_[i]) ++ac_[gt_a_[i] - 1];
-            if (gt_b_[i]) ++ac_[gt_b_[i] - 1];
+            if (gt_b_[i] && !haploid(i)) ++ac_[gt_b_[i] - 1];
         }
     }
+
+    // With --trios, sons and fathers are male: one X outside the PARs (GRCh38 bounds, as the
+    // contig lengths), written as a haploid call.
+    bool haploid(int i) const { return hemizygous_x_ && i < 3 * opt_.trios && i % 3 != 2; }
 
     // Samples that are not a trio's child, numbered 0..founders()-1: the fix-ups that make a
     // record valid (an ALT nobody carries, a 1/2 call) change founders only, so that children
@@ -797,6 +807,7 @@ class Generator {
                 uint8_t& allele = (r & 4) ? gt_b_[kid] : gt_a_[kid];
                 if (allele == 0) allele = static_cast<uint8_t>(1 + ((r >> 3) & 7) % n_alt);
             }
+            if (haploid(kid)) gt_a_[kid] = gt_b_[kid];  // a son's X is his mother's
         }
     }
 
@@ -838,13 +849,7 @@ class Generator {
             }
         }
         an_ = 0;
-        for (int i = 0; i < S; ++i) {
-            if (gt_flags_[i] & kMissing) continue;
-            an_ += 2;
-            info_dp_ += gt_dp_[i];
-            if (gt_a_[i]) ++ac_[gt_a_[i] - 1];
-            if (gt_b_[i]) ++ac_[gt_b_[i] - 1];
-        }
+        count_alleles();
     }
 
     void put_samples(std::string& s) {
@@ -852,10 +857,20 @@ class Generator {
         const int S = opt_.samples;
         for (int i = 0; i < S; ++i) {
             if (gt_flags_[i] & kMissing) {
-                s += "\t./.:.:.";
+                s += haploid(i) ? "\t.:.:." : "\t./.:.:.";
                 continue;
             }
             uint8_t a = gt_a_[i], b = gt_b_[i];
+            if (haploid(i)) {
+                s += '\t';
+                s += static_cast<char>('0' + a);
+                s += ':';
+                put_int(s, gt_dp_[i]);
+                s += ':';
+                put_int(s, std::min(a ? 3 * gt_dp_[i] : (gt_dp_[i] >= 12 ? 99 : 8 * gt_dp_[i] + 3),
+                                    99));
+                continue;
+            }
             const bool phased = gt_flags_[i] & kPhased;
             if (!phased && a > b) std::swap(a, b);
             char g[4] = {static_cast<char>('0' + a), phased ? '|' : '/', static_cast<char>('0' + b),
@@ -1208,6 +1223,8 @@ class Generator {
               std::string_view mate) {
         std::string& s = out_.buf();
         const int n_alt = static_cast<int>(alts_.size());
+        hemizygous_x_ = opt_.trios > 0 && (contig_->name == "chrX" || contig_->name == "X") &&
+                        pos > 2781479 && pos < 155701383;
         // A '*' record directly follows the deletion it lies in (whose calls are still in the
         // buffers): the deletion's carriers carry '*' here.
         if (n_alt == 2 && alts_[1] == "*")
@@ -1459,6 +1476,7 @@ class Generator {
     int64_t an_ = 0, info_dp_ = 0;
     std::vector<int> coverage_;
     std::vector<uint8_t> gt_a_, gt_b_, gt_flags_;
+    bool hemizygous_x_ = false;  // this record is on X outside the PARs (see haploid())
     std::vector<uint16_t> gt_dp_;
 };
 

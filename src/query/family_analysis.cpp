@@ -365,6 +365,10 @@ class Prefilter {
     std::vector<Term> terms_;
 };
 
+// comp-het rows list at most this many partner keys (the pairs column counts them all): in a
+// long gene a child can have hundreds of hets.
+constexpr size_t kPartnersListed = 10;
+
 bool on_x_chrom(const std::string& chrom) {
     return chrom == "X" || chrom == "chrX";
 }
@@ -520,7 +524,9 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
         int64_t pos = 0;
         std::set<std::string> families;
         std::vector<std::string> samples, notes, genotypes;
-        std::string gene, partners;
+        std::string gene;
+        std::vector<std::string> partner_keys;  // comp-het: the first kPartnersListed partners
+        int64_t pairs = 0;                      // comp-het: pairs the variant is part of
         int priority = 0;
     };
     std::vector<Hit> hits;
@@ -690,36 +696,44 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
         // Pairs of hets in one gene of one child: in trans (one from each parent) is priority
         // 1; phase unknown (no parents, or one is missing a call) 2; weaker evidence (a parent
         // carries both, or neither parent carries one: a de novo) 3. In cis: no pair.
+        // Counted per origin, so a child's gene with n hets costs O(n), not O(n^2) pairs.
         std::map<size_t, Hit> by_row;
         for (const auto& [fkg, list] : hets) {
             const auto& [family, kid, gene] = fkg;
             if (list.size() < 2) continue;
+            std::map<char, size_t> by_origin;
+            for (const Het& het : list) ++by_origin[het.origin];
+            const auto count = [&](char origin) {
+                const auto it = by_origin.find(origin);
+                return it == by_origin.end() ? size_t{0} : it->second;
+            };
             for (size_t i = 0; i < list.size(); ++i) {
-                for (size_t j = 0; j < list.size(); ++j) {
-                    if (i == j) continue;
-                    const char a = list[i].origin, b = list[j].origin;
-                    int priority;
-                    if ((a == 'p' && b == 'm') || (a == 'm' && b == 'p'))
-                        priority = 1;
-                    else if (a == b && (a == 'p' || a == 'm'))
-                        continue;
-                    else if (a == '?' || b == '?')
-                        priority = 2;
-                    else
-                        priority = 3;
-                    Hit& h = by_row[list[i].row];
-                    h.cells = het_rows[list[i].row];
-                    h.families.insert(family);
-                    if (std::find(h.samples.begin(), h.samples.end(), kid) == h.samples.end())
-                        h.samples.push_back(kid);
-                    h.gene = h.gene.empty()                           ? gene
-                             : h.gene.find(gene) == std::string::npos ? h.gene + "," + gene
-                                                                      : h.gene;
-                    const std::string partner = het_rows[list[j].row][0];
-                    if (h.partners.find(partner) == std::string::npos)
-                        h.partners += (h.partners.empty() ? "" : ",") + partner;
-                    h.priority = h.priority == 0 ? priority : std::min(h.priority, priority);
+                const char a = list[i].origin;
+                const bool from_one_parent = a == 'p' || a == 'm';
+                // Partners: every other het, but not one from the same parent (in cis).
+                const size_t partners = list.size() - (from_one_parent ? count(a) : 1);
+                if (partners == 0) continue;
+                const int priority = (a == 'p' && count('m')) || (a == 'm' && count('p')) ? 1
+                                     : a == '?' || count('?') > 0                         ? 2
+                                                                                          : 3;
+                Hit& h = by_row[list[i].row];
+                h.cells = het_rows[list[i].row];
+                h.families.insert(family);
+                if (std::find(h.samples.begin(), h.samples.end(), kid) == h.samples.end())
+                    h.samples.push_back(kid);
+                h.gene = h.gene.empty()                           ? gene
+                         : h.gene.find(gene) == std::string::npos ? h.gene + "," + gene
+                                                                  : h.gene;
+                h.pairs += static_cast<int64_t>(partners);
+                for (size_t j = 0; j < list.size() && h.partner_keys.size() < kPartnersListed;
+                     ++j) {
+                    if (j == i || (from_one_parent && list[j].origin == a)) continue;
+                    const std::string& partner = het_rows[list[j].row][0];
+                    if (std::find(h.partner_keys.begin(), h.partner_keys.end(), partner) ==
+                        h.partner_keys.end())
+                        h.partner_keys.push_back(partner);
                 }
+                h.priority = h.priority == 0 ? priority : std::min(h.priority, priority);
             }
         }
         for (auto& [row, h] : by_row) hits.push_back(std::move(h));
@@ -739,7 +753,7 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
     auto& t = result.variants;
     t.columns = {"key", "chrom", "pos", "ref", "alt", "kindreds", "families", "samples"};
     if (mode == InheritanceMode::CompHet) {
-        t.columns.insert(t.columns.end(), {"gene", "priority", "partners"});
+        t.columns.insert(t.columns.end(), {"gene", "priority", "pairs", "partners"});
     } else {
         t.columns.push_back("genotypes");
         if (mode == InheritanceMode::MendelErrors) t.columns.push_back("errors");
@@ -758,7 +772,8 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
         if (mode == InheritanceMode::CompHet) {
             row.push_back(h.gene);
             row.push_back(h.priority);
-            row.push_back(h.partners);
+            row.push_back(h.pairs);
+            row.push_back(join(h.partner_keys, ","));
         } else {
             row.push_back(join(h.genotypes, ","));
             if (mode == InheritanceMode::MendelErrors) row.push_back(join(h.notes, ","));
