@@ -530,6 +530,7 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
         int priority = 0;
     };
     std::vector<Hit> hits;
+    int64_t matched = 0;  // variants that match, kept in `hits` or not (all but comp-het)
 
     // comp-het: candidate hets per (family, child, gene).
     struct Het {
@@ -685,7 +686,10 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                             if (p.col >= 0)
                                 hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
                     }
-                    if (hit.families.empty()) return;
+                    if (static_cast<int>(hit.families.size()) < options.min_kindreds) return;
+                    // Rows past the limit are counted, not kept (a tool asks for a few rows).
+                    ++matched;
+                    if (options.filter.limit && hits.size() >= options.filter.limit) return;
                     hit.cells = std::move(cells);
                     hits.push_back(std::move(hit));
                 });
@@ -780,6 +784,7 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
         }
         t.rows.push_back(std::move(row));
     }
+    if (mode != InheritanceMode::CompHet) t.total = matched;
     if (mode == InheritanceMode::MendelErrors) {
         auto& s = result.samples;
         s.columns = {"sample",          "family", "father",  "mother",     "checked",
