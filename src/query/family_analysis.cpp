@@ -550,7 +550,7 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
         if (on_x_only(mode)) where += " AND v.chrom IN ['X', 'chrX']";
         const std::string path = fams.front()->source_path;
         const Prefilter prefilter(mode, fams);
-        if (prefilter.empty() && mode != InheritanceMode::MendelErrors) continue;
+        if (prefilter.empty()) continue;  // no family of this source can match (no trio)
         // Mendel: every trio of the source, counted checked or skipped at every variant.
         std::vector<const Person*> trio_kids;
         if (mode == InheritanceMode::MendelErrors)
@@ -594,9 +594,14 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                 ++rows;
                 std::string key = tr.text(1);
                 if (mode == InheritanceMode::CompHet && !tr.is_null(3)) {
+                    // A variant's further genes; one row per annotation, so a gene with two
+                    // transcripts comes twice (listed twice, the variant would pair with itself).
                     auto it = candidates.find(key);
                     if (it != candidates.end()) {
-                        it->second.genes.push_back(tr.text(3));
+                        auto& genes = it->second.genes;
+                        std::string gene = tr.text(3);
+                        if (std::find(genes.begin(), genes.end(), gene) == genes.end())
+                            genes.push_back(std::move(gene));
                         return;
                     }
                 }

@@ -435,6 +435,14 @@ class ConstructedFamilyTest : public ::testing::Test {
         vcf += record(2100, "G8", het, ref, "0/0:30:10:30,0");
         vcf += record(2200, "G8", "0/1:30:99:27,3", ref, ref);
         vcf += record(2300, "G8", het, ref, "0/0:30:99:28,2");
+        // Alone in its gene, annotated on two of its transcripts: still no pair.
+        std::string two_transcripts = record(3000, "G9", het, het, het);
+        const std::string ann = "T|missense_variant|MODERATE|G9|G9|transcript|TXG9|";
+        two_transcripts.replace(two_transcripts.find(ann), ann.size(),
+                                "T|missense_variant|MODERATE|G9|G9|transcript|TXG9b|protein_coding|"
+                                "1/1|c.1A>T|p.M1L|||||," +
+                                    ann);
+        vcf += two_transcripts;
         write_file(dir_.file("trio.vcf"), vcf);
         write_file(dir_.file("trio.ped"), "T kid dad mom 1 2\nT dad 0 0 1 1\nT mom 0 0 2 1\n");
         db_ = dir_.file("db");
