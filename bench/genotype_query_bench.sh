@@ -69,7 +69,8 @@ done
 DB="$WORKDIR/$NAME.db"
 if [ ! -f "$DB/ready" ]; then
   rm -rf "$DB"
-  "$BIN" ingest "$FILE" --db "$DB" --no-vectors --ped "$PED" >/dev/null 2>&1
+  "$BIN" ingest "$FILE" --db "$DB" --no-vectors --ped "$PED" >/dev/null 2>"$WORKDIR/ingest.err" ||
+    { cat "$WORKDIR/ingest.err" >&2; die "ingest of $FILE failed"; }
   touch "$DB/ready"
 fi
 "$BIN" ped load "$PED" --db "$DB" >/dev/null 2>&1
