@@ -43,7 +43,7 @@ mkdir -p "$WORKDIR"
 
 # Children inherit from their parents (the generator's --trios), so inheritance answers are
 # as rare as in a real family rather than half of all variants; sons and fathers are haploid on
-# X outside the PARs. The generator's contigs are GRCh38's (chrX): `--build GRCh38` for
+# X between the two PARs. The generator's contigs are GRCh38's (chrX): `--build GRCh38` for
 # vcf-agent, `--rules GRCh38` for bcftools +mendelian.
 NAME="genotype-r$RECORDS-s$SAMPLES-t$TRIOS-seed$SEED"
 FILE="$WORKDIR/$NAME.vcf.gz"

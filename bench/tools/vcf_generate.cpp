@@ -781,7 +781,7 @@ class Generator {
         }
     }
 
-    // With --trios, sons and fathers are male: one X outside the PARs (GRCh38 bounds, as the
+    // With --trios, sons and fathers are male: one X between the two PARs (GRCh38 bounds, as the
     // contig lengths), written as a haploid call.
     bool haploid(int i) const { return hemizygous_x_ && i < 3 * opt_.trios && i % 3 != 2; }
 
@@ -1476,7 +1476,7 @@ class Generator {
     int64_t an_ = 0, info_dp_ = 0;
     std::vector<int> coverage_;
     std::vector<uint8_t> gt_a_, gt_b_, gt_flags_;
-    bool hemizygous_x_ = false;  // this record is on X outside the PARs (see haploid())
+    bool hemizygous_x_ = false;  // this record is on X between the PARs (see haploid())
     std::vector<uint16_t> gt_dp_;
 };
 
