@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/error.hpp"
@@ -76,6 +77,11 @@ std::vector<int> numbers(const std::string& s) {
     return out;
 }
 
+// A sample's code in a call vector: '.' when the column is absent or past the vector's end.
+char code_at(std::string_view gt, int col) {
+    return col >= 0 && static_cast<size_t>(col) < gt.size() ? gt[static_cast<size_t>(col)] : '.';
+}
+
 int value_at(const std::vector<int>& values, int col) {
     return col >= 0 && static_cast<size_t>(col) < values.size() ? values[col] : -1;
 }
@@ -90,7 +96,7 @@ struct Row {
     Call call(const Person* p) const {
         Call c;
         if (!p || p->col < 0) return c;
-        if (static_cast<size_t>(p->col) < gt.size()) c.gt = gt[p->col];
+        c.gt = code_at(gt, p->col);
         c.dp = value_at(dp, p->col);
         c.gq = value_at(gq, p->col);
         c.ref = value_at(ad_ref, p->col);
@@ -329,21 +335,18 @@ class Prefilter {
         int kid, dad, mom;  // columns, -1 when absent
         bool male;
     };
-    static char code(std::string_view gt, int col) {
-        return col >= 0 && static_cast<size_t>(col) < gt.size() ? gt[col] : '.';
-    }
     bool term_passes(const Term& t, std::string_view gt, bool on_x) const {
-        const char k = code(gt, t.kid);
+        const char k = code_at(gt, t.kid);
         const bool carries = k == '1' || k == '2';
         switch (mode_) {
             case InheritanceMode::DeNovo:
-                return carries && code(gt, t.dad) == '0' && code(gt, t.mom) == '0';
+                return carries && code_at(gt, t.dad) == '0' && code_at(gt, t.mom) == '0';
             case InheritanceMode::XDeNovo:
-                return carries && code(gt, t.mom) == '0';
+                return carries && code_at(gt, t.mom) == '0';
             case InheritanceMode::MendelErrors: {
                 // Exactly the autosomal errors of Checker::mendel, and for a boy on X also what
                 // is an error for a hemizygous son; the checker then decides.
-                const char f = code(gt, t.dad), m = code(gt, t.mom);
+                const char f = code_at(gt, t.dad), m = code_at(gt, t.mom);
                 const bool autosomal =
                     (k == '0' && (f == '2' || m == '2')) || (k == '2' && (f == '0' || m == '0')) ||
                     (k == '1' && ((f == '0' && m == '0') || (f == '2' && m == '2')));
@@ -609,10 +612,8 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                 if (mode == InheritanceMode::MendelErrors)
                     for (const Person* kid : trio_kids) {
                         auto& c = checker.trio_counts[kid->id];
-                        const auto code = [&](const Person* p) {
-                            return static_cast<size_t>(p->col) < gt.size() ? gt[p->col] : '.';
-                        };
-                        if (code(kid) == '.' || code(kid->dad) == '.' || code(kid->mom) == '.')
+                        if (code_at(gt, kid->col) == '.' || code_at(gt, kid->dad->col) == '.' ||
+                            code_at(gt, kid->mom->col) == '.')
                             ++c.skipped;
                         else
                             ++c.checked;

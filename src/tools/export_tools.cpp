@@ -30,11 +30,7 @@ Tool variant_genotypes() {
             object_schema({{"samples", samples}, {"source", loaded_file_property()}}, {"samples"},
                           true),
             [](const json& args, ToolContext& context) {
-                exporting::StoredSelection selection;
-                selection.variants = variant_filter(args);
-                selection.samples = string_list(args, "samples");
-                require_samples(context, selection.samples);
-                selection.source = args.value("source", "");
+                exporting::StoredSelection selection = stored_selection(args, context);
                 const size_t cap = read_limits(args, context).max_rows;
                 selection.variants.limit = cap;
                 exporting::StoredRecordReader reader(context.graph(), selection);

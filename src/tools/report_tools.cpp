@@ -58,11 +58,7 @@ Tool store_report() {
                            {"samples", samples_property()},
                            {"limit", filter_properties()["limit"]}}),
             [](const json& args, ToolContext& context) {
-                exporting::StoredSelection selection;
-                selection.variants = variant_filter(args);
-                selection.samples = string_list(args, "samples");
-                require_samples(context, selection.samples);
-                selection.source = args.value("source", "");
+                const auto selection = stored_selection(args, context);
                 const auto data = report::store_report(context.graph(), selection, "store");
                 json out = report::report_to_json(data, read_limits(args, context).max_rows);
                 out["source"] = selection.source.empty() ? "store" : selection.source;

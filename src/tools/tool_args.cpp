@@ -113,4 +113,13 @@ std::vector<std::string> string_list(const nlohmann::json& args, const char* nam
     return args[name].get<std::vector<std::string>>();
 }
 
+exporting::StoredSelection stored_selection(const nlohmann::json& args, ToolContext& context) {
+    exporting::StoredSelection selection;
+    selection.variants = variant_filter(args);
+    selection.samples = string_list(args, "samples");
+    require_samples(context, selection.samples);
+    selection.source = args.value("source", "");
+    return selection;
+}
+
 }  // namespace vcfagent::tools

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "export/stored_selection.hpp"
 #include "query/graph_queries.hpp"
 #include "query/result_table.hpp"
 #include "store/graph_store.hpp"
@@ -41,6 +42,11 @@ nlohmann::json table_result(const query::ResultTable& table);
 // ToolError naming the samples the store does not have (so a model can correct a typo or tell
 // the user the question is outside the store).
 void require_samples(ToolContext& context, const std::vector<std::string>& samples);
+
+// The stored variants the arguments select (variant filter, `samples`, a loaded `source`),
+// the samples checked to exist: what the tools reading stored records (genotypes, the store's
+// report) share.
+exporting::StoredSelection stored_selection(const nlohmann::json& args, ToolContext& context);
 
 // A list-of-strings argument; missing means empty.
 std::vector<std::string> string_list(const nlohmann::json& args, const char* name);
