@@ -113,10 +113,10 @@ bool StoredRecordReader::read_window() {
         std::unordered_map<std::string, size_t> at;
         graph_.scan(
             "MATCH (v:Variant) WHERE " + join(where, " AND ") +
-                " OPTIONAL MATCH (v)-[c:CalledIn]->(src:Source) RETURN v.id, v.chrom, v.pos, "
+                " OPTIONAL MATCH (v)-[:CalledIn]->(c:Calls) RETURN v.id, v.chrom, v.pos, "
                 "v.ref, v.alt, v.rsid, v.qual, v.filter, v.vtype, v.af, v.end_pos, v.svtype, "
-                "v.svlen, v.n_alts, src.num, c.gt, c.dp, c.gq, c.ad_ref, c.ad_alt ORDER BY "
-                "v.locus, v.id",
+                "v.svlen, v.n_alts, c.source, c.gt, c.dp, c.gq, c.ad_ref, c.ad_alt, c.first "
+                "ORDER BY v.locus, v.id",
             params, [&](const store::RowView& r) {
                 const std::string key = r.text(0);
                 auto [it, added] = at.try_emplace(key, window_.size());
@@ -140,9 +140,10 @@ bool StoredRecordReader::read_window() {
                     window_.push_back(std::move(rec));
                 }
                 if (r.is_null(14) || r.is_null(15) || samples_.empty()) return;
-                // Fill the calls of the samples this source holds (the first source wins).
+                // Fill the calls of the samples this Calls row holds (the first source wins;
+                // see store/call_rows.hpp for the rows of a call vector).
                 StoredRecord& rec = window_[it->second];
-                const int64_t source = r.integer(14);
+                const int64_t source = r.integer(14), first = r.integer(20);
                 const std::string gt = r.text(15);
                 const std::string dp = text_or_empty(r, 16), gq = text_or_empty(r, 17),
                                   ad_ref = text_or_empty(r, 18), ad_alt = text_or_empty(r, 19);
@@ -150,14 +151,15 @@ bool StoredRecordReader::read_window() {
                     StoredCall& call = rec.calls[s];
                     if (call.code != '.') continue;
                     for (const auto& column : columns_[s]) {
-                        if (column.source != source ||
-                            column.idx >= static_cast<int64_t>(gt.size()))
+                        const int64_t at = column.idx - first;
+                        if (column.source != source || at < 0 ||
+                            at >= static_cast<int64_t>(gt.size()))
                             continue;
-                        call.code = gt[static_cast<size_t>(column.idx)];
-                        call.dp = list_field(dp, column.idx);
-                        call.gq = list_field(gq, column.idx);
-                        call.ad_ref = list_field(ad_ref, column.idx);
-                        call.ad_alt = list_field(ad_alt, column.idx);
+                        call.code = gt[static_cast<size_t>(at)];
+                        call.dp = list_field(dp, at);
+                        call.gq = list_field(gq, at);
+                        call.ad_ref = list_field(ad_ref, at);
+                        call.ad_alt = list_field(ad_alt, at);
                     }
                 }
             });

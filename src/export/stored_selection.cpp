@@ -34,16 +34,16 @@ void add_selection_conditions(query::GraphQueries& queries, const StoredSelectio
     if (source_num) {
         // A variant of the file: it added the row, or the file called it (a shared variant).
         const std::string n = std::to_string(*source_num);
-        where.push_back("(v.source = " + n + " OR EXISTS { MATCH (v)-[:CalledIn]->(x:Source) " +
-                        "WHERE x.num = " + n + " })");
+        where.push_back("(v.source = " + n + " OR EXISTS { MATCH (v)-[:CalledIn]->(x:Calls) " +
+                        "WHERE x.source = " + n + " })");
     }
     if (selection.genotypes) {
         const auto c = queries.genotype_conditions(*selection.genotypes);
-        // The conditions bind `v`, and for call vectors the CalledIn edge `g` of source `src`.
-        if (c.match == "MATCH (v:Variant)")
+        // The conditions bind `v`, and for call vectors the Calls rows of their patterns.
+        if (c.patterns.empty())
             where.insert(where.end(), c.where.begin(), c.where.end());
         else
-            where.push_back("EXISTS { MATCH (v)-[g:CalledIn]->(src:Source) WHERE " +
+            where.push_back("EXISTS { MATCH " + join(c.patterns, ", ") + " WHERE " +
                             join(c.where, " AND ") + " }");
     }
 }

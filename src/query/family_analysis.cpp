@@ -1,7 +1,6 @@
 #include "query/family_analysis.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -12,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "common/text_join.hpp"
+#include "store/call_rows.hpp"
 #include "store/locus_windows.hpp"
 
 namespace vcfagent::query {
@@ -61,22 +61,6 @@ struct Fields {
     bool dp = false, gq = false, ad = false;
 };
 
-// The per-sample numbers of a CalledIn edge: comma-separated text, -1 missing (empty when the
-// column is NULL: the file has no such field).
-std::vector<int> numbers(const std::string& s) {
-    std::vector<int> out;
-    const char* p = s.data();
-    const char* end = p + s.size();
-    while (p < end) {
-        int v = -1;
-        auto r = std::from_chars(p, end, v);
-        out.push_back(r.ec == std::errc() ? v : -1);
-        p = std::find(r.ptr, end, ',');
-        if (p < end) ++p;
-    }
-    return out;
-}
-
 // A sample's code in a call vector: '.' when the column is absent or past the vector's end.
 char code_at(std::string_view gt, int col) {
     return col >= 0 && static_cast<size_t>(col) < gt.size() ? gt[static_cast<size_t>(col)] : '.';
@@ -91,7 +75,7 @@ struct Row {
     int64_t pos = 0;
     std::string ref, alt;
     std::string gt;
-    std::vector<int> dp, gq, ad_ref, ad_alt;
+    std::vector<int32_t> dp, gq, ad_ref, ad_alt;  // empty: the file has no such field
     Fields fields;
     Call call(const Person* p) const {
         Call c;
@@ -570,45 +554,121 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
         // (alleles, and the numbers when thresholds apply). Windows are wide because Kuzu
         // reads a whole node group's strings for any slice of it, and bounded because it
         // materialises a whole result: a row of the first statement is one byte per sample.
-        const std::string phase1 =
-            "MATCH (v:Variant)-[g:CalledIn]->(src:Source) WHERE src.num = $n AND ";
+        // The Calls rows holding a member of these families (store/call_rows.hpp): a wide
+        // file's rows of other samples are never read.
+        std::set<int64_t> firsts;
+        for (const Family* fam : fams)
+            for (const auto& p : fam->members)
+                if (p.col >= 0) firsts.insert(store::calls_row_first(p.col));
+        std::vector<std::string> first_list;
+        for (const int64_t f : firsts) first_list.push_back(std::to_string(f));
+        const std::string phase1 = "MATCH (v:Variant)-[:CalledIn]->(g:Calls) WHERE g.source = $n "
+                                   "AND g.first IN [" +
+                                   join(first_list, ", ") + "] AND ";
         const std::string phase1_rest =
             where + (mode == InheritanceMode::CompHet
-                         ? " MATCH (v)-[:InGene]->(gn:Gene) RETURN v.locus, v.id, g.gt, gn.symbol"
-                         : " RETURN v.locus, v.id, g.gt, NULL");
+                         ? " MATCH (v)-[:InGene]->(gn:Gene) RETURN v.locus, v.id, g.gt, gn.symbol, "
+                           "g.first"
+                         : " RETURN v.locus, v.id, g.gt, NULL, g.first");
         const std::string phase2_columns =
             std::string(" RETURN v.id, v.chrom, v.pos, v.ref, v.alt") +
-            (options.lenient ? "" : ", g.dp, g.gq, g.ad_ref, g.ad_alt") + " ORDER BY v.locus, v.id";
+            (options.lenient ? ", NULL, NULL, NULL, NULL" : ", g.dp, g.gq, g.ad_ref, g.ad_alt") +
+            ", g.first ORDER BY v.locus, v.id";
         store::LocusWindows windows(
             store, store::LocusWindows::target_rows(static_cast<size_t>(sample_columns) + 48),
             options.filter.region);
         struct Candidate {
-            std::string gt;
+            int64_t locus = 0;
+            std::string gt;  // the source's width; codes of rows not read stay '.'
             std::vector<std::string> genes;
+        };
+        // One variant's rows of the second statement, merged (see place_numbers).
+        struct Pending {
+            Row row;
+            std::vector<std::string> cells;
+            const Candidate* candidate = nullptr;
+        };
+        auto process = [&](Pending& pending) {
+            Row& r = pending.row;
+            const Candidate& candidate = *pending.candidate;
+            r.gt = candidate.gt;
+            if (!options.lenient) {
+                r.fields = {!r.dp.empty(), !r.gq.empty(), !r.ad_ref.empty() && !r.ad_alt.empty()};
+                if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
+                if (!r.fields.dp) missing_fields.insert("DP\t" + path);
+                if (!r.fields.ad) missing_fields.insert("AD\t" + path);
+            }
+            const bool x = in_x_nonpar(r.chrom, r.pos, options.build);
+            if (mode == InheritanceMode::CompHet) {
+                bool used = false;
+                for (const Family* fam : fams) {
+                    for (const auto& kid : fam->members) {
+                        if (kid.col < 0 || !kid.affected()) continue;
+                        const Call k = r.call(&kid);
+                        if (k.gt != '1' || !checker.passes(k, options.child, r.fields)) continue;
+                        char origin = '?';
+                        if (!options.comp_het_without_parents && kid.dad && kid.mom) {
+                            const Call fa = r.call(kid.dad), mo = r.call(kid.mom);
+                            if (fa.gt != '.' && mo.gt != '.')
+                                origin = fa.carries() && mo.carries() ? 'b'
+                                         : fa.carries()               ? 'p'
+                                         : mo.carries()               ? 'm'
+                                                                      : 'n';
+                        }
+                        for (const auto& gene : candidate.genes)
+                            hets[{fam->id, kid.id, gene}].push_back({het_rows.size(), origin});
+                        used = true;
+                    }
+                }
+                if (used) het_rows.push_back(std::move(pending.cells));
+                return;
+            }
+            Hit hit;
+            for (const Family* fam : fams) {
+                auto m = checker.check(*fam, r, x);
+                if (!m) continue;
+                hit.families.insert(fam->id);
+                hit.samples.insert(hit.samples.end(), m->samples.begin(), m->samples.end());
+                hit.notes.insert(hit.notes.end(), m->notes.begin(), m->notes.end());
+                for (const auto& p : fam->members)
+                    if (p.col >= 0)
+                        hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
+            }
+            if (static_cast<int>(hit.families.size()) < options.min_kindreds) return;
+            // Rows past the limit are counted, not kept (a tool asks for a few rows).
+            ++matched;
+            if (options.filter.limit && hits.size() >= options.filter.limit) return;
+            hit.cells = std::move(pending.cells);
+            hits.push_back(std::move(hit));
         };
         while (const auto window = windows.next()) {
             if (limits.timeout.count() > 0 && std::chrono::steady_clock::now() > deadline)
                 throw StoreError("the family analysis ran longer than its time limit of " +
                                  std::to_string(limits.timeout.count()) + " ms and was stopped");
             size_t rows = 0;
+            // A variant's codes come in one row per Calls row read (and, for comp-het, per
+            // gene annotation: a gene with two transcripts comes twice, and listed twice the
+            // variant would pair with itself).
             std::unordered_map<std::string, Candidate> candidates;
-            std::set<int64_t> loci;
             store.scan(phase1 + *window + phase1_rest, params, [&](const store::RowView& tr) {
                 ++rows;
-                std::string key = tr.text(1);
-                if (mode == InheritanceMode::CompHet && !tr.is_null(3)) {
-                    // A variant's further genes; one row per annotation, so a gene with two
-                    // transcripts comes twice (listed twice, the variant would pair with itself).
-                    auto it = candidates.find(key);
-                    if (it != candidates.end()) {
-                        auto& genes = it->second.genes;
-                        std::string gene = tr.text(3);
-                        if (std::find(genes.begin(), genes.end(), gene) == genes.end())
-                            genes.push_back(std::move(gene));
-                        return;
-                    }
+                auto [it, added] = candidates.try_emplace(tr.text(1));
+                Candidate& c = it->second;
+                if (added) {
+                    c.locus = tr.integer(0);
+                    c.gt.assign(static_cast<size_t>(sample_columns), '.');
                 }
-                std::string gt = tr.text(2);
+                store::place_codes(c.gt, tr.integer(4), tr.text(2));
+                if (mode == InheritanceMode::CompHet && !tr.is_null(3)) {
+                    std::string gene = tr.text(3);
+                    if (std::find(c.genes.begin(), c.genes.end(), gene) == c.genes.end())
+                        c.genes.push_back(std::move(gene));
+                }
+            });
+            windows.observe(rows);
+            std::set<int64_t> loci;
+            for (auto it = candidates.begin(); it != candidates.end();) {
+                const std::string& gt = it->second.gt;
                 if (mode == InheritanceMode::MendelErrors)
                     for (const Person* kid : trio_kids) {
                         auto& c = checker.trio_counts[kid->id];
@@ -619,89 +679,46 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                             ++c.checked;
                     }
                 // (the chromosome is known from the window: X checks apply on X only)
-                if (!prefilter.passes(gt, on_x_chrom(windows.chrom()))) return;
-                loci.insert(tr.integer(0));
-                Candidate c{std::move(gt), {}};
-                if (mode == InheritanceMode::CompHet) c.genes.push_back(tr.text(3));
-                candidates.emplace(std::move(key), std::move(c));
-            });
-            windows.observe(rows);
+                if (!prefilter.passes(gt, on_x_chrom(windows.chrom()))) {
+                    it = candidates.erase(it);
+                    continue;
+                }
+                loci.insert(it->second.locus);
+                ++it;
+            }
             if (candidates.empty()) continue;
             // (a parameter: thousands of literals in the statement cost Kuzu's planner ~GBs)
+            std::optional<Pending> pending;
             store.scan(
                 phase1 + *window + " AND list_contains($loci, v.locus)" + phase2_columns,
                 {{"n", source}, {"loci", nlohmann::json(loci)}}, [&](const store::RowView& tr) {
-                    Row r;
-                    r.key = tr.text(0);
-                    const auto cand = candidates.find(r.key);
-                    if (cand == candidates.end()) return;  // another variant at the locus
-                    r.chrom = tr.text(1);
-                    r.pos = tr.integer(2);
-                    r.gt = cand->second.gt;
-                    if (!options.lenient) {
-                        const auto list = [&](size_t c) {
-                            return tr.is_null(c) ? std::vector<int>{} : numbers(tr.text(c));
-                        };
-                        r.dp = list(5);
-                        r.gq = list(6);
-                        r.ad_ref = list(7);
-                        r.ad_alt = list(8);
-                        r.fields = {!r.dp.empty(), !r.gq.empty(),
-                                    !r.ad_ref.empty() && !r.ad_alt.empty()};
-                        if (!r.fields.gq) missing_fields.insert("GQ\t" + path);
-                        if (!r.fields.dp) missing_fields.insert("DP\t" + path);
-                        if (!r.fields.ad) missing_fields.insert("AD\t" + path);
+                    std::string key = tr.text(0);
+                    if (pending && pending->row.key != key) {
+                        process(*pending);
+                        pending.reset();
                     }
-                    const bool x = in_x_nonpar(r.chrom, r.pos, options.build);
-                    std::vector<std::string> cells = {r.key, r.chrom, std::to_string(r.pos),
-                                                      tr.text(3), tr.text(4)};
-                    if (mode == InheritanceMode::CompHet) {
-                        bool used = false;
-                        for (const Family* fam : fams) {
-                            for (const auto& kid : fam->members) {
-                                if (kid.col < 0 || !kid.affected()) continue;
-                                const Call k = r.call(&kid);
-                                if (k.gt != '1' || !checker.passes(k, options.child, r.fields))
-                                    continue;
-                                char origin = '?';
-                                if (!options.comp_het_without_parents && kid.dad && kid.mom) {
-                                    const Call fa = r.call(kid.dad), mo = r.call(kid.mom);
-                                    if (fa.gt != '.' && mo.gt != '.')
-                                        origin = fa.carries() && mo.carries() ? 'b'
-                                                 : fa.carries()               ? 'p'
-                                                 : mo.carries()               ? 'm'
-                                                                              : 'n';
-                                }
-                                for (const auto& gene : cand->second.genes)
-                                    hets[{fam->id, kid.id, gene}].push_back(
-                                        {het_rows.size(), origin});
-                                used = true;
-                            }
-                        }
-                        if (used) het_rows.push_back(std::move(cells));
-                        return;
+                    if (!pending) {
+                        const auto cand = candidates.find(key);
+                        if (cand == candidates.end()) return;  // another variant at the locus
+                        pending.emplace();
+                        pending->candidate = &cand->second;
+                        Row& r = pending->row;
+                        r.key = std::move(key);
+                        r.chrom = tr.text(1);
+                        r.pos = tr.integer(2);
+                        pending->cells = {r.key, r.chrom, std::to_string(r.pos), tr.text(3),
+                                          tr.text(4)};
                     }
-                    Hit hit;
-                    for (const Family* fam : fams) {
-                        auto m = checker.check(*fam, r, x);
-                        if (!m) continue;
-                        hit.families.insert(fam->id);
-                        hit.samples.insert(hit.samples.end(), m->samples.begin(), m->samples.end());
-                        hit.notes.insert(hit.notes.end(), m->notes.begin(), m->notes.end());
-                        for (const auto& p : fam->members)
-                            if (p.col >= 0)
-                                hit.genotypes.push_back(p.id + "=" + std::string(1, r.call(&p).gt));
-                    }
-                    if (static_cast<int>(hit.families.size()) < options.min_kindreds) return;
-                    // Rows past the limit are counted, not kept (a tool asks for a few rows).
-                    ++matched;
-                    if (options.filter.limit && hits.size() >= options.filter.limit) return;
-                    hit.cells = std::move(cells);
-                    hits.push_back(std::move(hit));
+                    Row& r = pending->row;
+                    const int64_t first = tr.integer(9);
+                    for (auto [column, numbers] : {std::pair{5, &r.dp}, std::pair{6, &r.gq},
+                                                   std::pair{7, &r.ad_ref}, std::pair{8, &r.ad_alt}})
+                        if (!tr.is_null(static_cast<size_t>(column)))
+                            store::place_numbers(*numbers, first, tr.text(static_cast<size_t>(column)));
                 });
+            if (pending) process(*pending);
         }
     }
-
     if (mode == InheritanceMode::CompHet) {
         // Pairs of hets in one gene of one child: in trans (one from each parent) is priority
         // 1; phase unknown (no parents, or one is missing a call) 2; weaker evidence (a parent

@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "common/text_join.hpp"
+#include "store/call_rows.hpp"
 
 #include "vcf/variant_key.hpp"
 
@@ -190,7 +191,7 @@ GenotypeGroup parse_genotype_group(const std::string& text) {
 
 ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
     const GenotypeConditions c = genotype_conditions(g);
-    return run(c.match, c.where, {}, std::string(kVariantColumns) + ", " + kCarriersColumn, f);
+    return run(c.match(), c.where, {}, std::string(kVariantColumns) + ", " + kCarriersColumn, f);
 }
 
 GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
@@ -240,7 +241,7 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
                              "re-ingest with --force)");
         if (named.empty() && g.min_carriers > 0) {
             // Carriers across every source: count the edges.
-            return {"MATCH (v:Variant)",
+            return {{},
                     {"COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= " +
                      std::to_string(g.min_carriers)}};
         }
@@ -256,41 +257,57 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
     if (g.min_dp >= 0 || g.min_gq >= 0) {
         // A threshold on a field the file lacks would drop every variant silently.
         const auto t = store_.read_only_query(
-            "MATCH (v:Variant)-[c:CalledIn]->(src:Source) WHERE src.num = $n RETURN c.dp IS NOT "
-            "NULL, c.gq IS NOT NULL, src.path LIMIT 1",
+            "MATCH (c:Calls) WHERE c.source = $n RETURN c.dp IS NOT NULL, c.gq IS NOT NULL LIMIT 1",
             {{"n", *source}}, lookup_limits);
-        if (!t.rows.empty()) {
+        const auto path = store_.read_only_query("MATCH (s:Source) WHERE s.num = $n RETURN s.path",
+                                                 {{"n", *source}}, lookup_limits);
+        if (!t.rows.empty() && !path.rows.empty()) {
             for (const auto& [name, threshold, present] :
                  {std::tuple{"DP", g.min_dp, t.rows[0][0].get<bool>()},
                   std::tuple{"GQ", g.min_gq, t.rows[0][1].get<bool>()}})
                 if (threshold >= 0 && !present)
                     throw StoreError(std::string("a ") + name +
                                      " threshold was given, but the store holds no per-sample " +
-                                     name + " of " + t.rows[0][2].get<std::string>() +
+                                     name + " of " + path.rows[0][0].get<std::string>() +
                                      " (the file has no FORMAT/" + name +
                                      ", or was ingested without --ped or --call-depths)");
         }
     }
-    // One sample's call matches a genotype class (and the thresholds), in Cypher over the
-    // CalledIn edge `g`; columns are 1-based in Kuzu's string functions.
+    // The Calls rows the conditions read: those holding a named sample (the first row when
+    // none is named), each bound to its own variable.
+    std::set<int64_t> rows;
+    for (const auto& [sample, col] : cols) rows.insert(store::calls_row_first(col));
+    if (rows.empty()) rows.insert(0);
+    // One sample's call matches a genotype class (and the thresholds), in Cypher over its
+    // Calls row; columns are 1-based in Kuzu's string functions.
     auto matches = [&](const std::string& sample, const std::string& genotype) {
-        const std::string k = std::to_string(cols.at(sample) + 1);
-        const std::string code = "substring(g.gt, " + k + ", 1)";
+        const int64_t col = cols.at(sample), first = store::calls_row_first(col);
+        const std::string row = store::calls_row_variable(first);
+        const std::string k = std::to_string(col - first + 1);
+        const std::string code = "substring(" + row + ".gt, " + k + ", 1)";
         std::string c = genotype == "het"       ? code + " = '1'"
                         : genotype == "hom_alt" ? code + " = '2'"
                         : genotype == "hom_ref" ? code + " = '0'"
                         : genotype == "missing" ? code + " = '.'"
                                                 : code + " = '1' OR " + code + " = '2'";
-        // The numbers are comma-separated text, -1 missing (see the CalledIn table).
+        // The numbers are comma-separated text, -1 missing (see the Calls table).
         if (g.min_dp >= 0)
-            c += " AND CAST(split_part(g.dp, ',', " + k +
+            c += " AND CAST(split_part(" + row + ".dp, ',', " + k +
                  ") AS INT64) >= " + std::to_string(g.min_dp);
         if (g.min_gq >= 0)
-            c += " AND CAST(split_part(g.gq, ',', " + k +
+            c += " AND CAST(split_part(" + row + ".gq, ',', " + k +
                  ") AS INT64) >= " + std::to_string(g.min_gq);
         return "(" + c + ")";
     };
-    std::vector<std::string> where = {"src.num = " + std::to_string(*source)};
+    GenotypeConditions out;
+    for (const int64_t first : rows) {
+        const std::string row = store::calls_row_variable(first);
+        out.patterns.push_back("(v)-[:CalledIn]->(" + row + ":Calls)");
+        out.where.push_back(row + ".source = " + std::to_string(*source) + " AND " + row +
+                            ".first = " + std::to_string(first));
+    }
+    std::vector<std::string>& where = out.where;
+
     for (const auto& group : groups) {
         std::vector<std::string> each;
         for (const auto& s : group.samples) each.push_back(matches(s, group.genotype));
@@ -315,13 +332,19 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
             }
         }
     }
-    if (g.min_carriers > 0) {
-        // Carriers of this file: its call vector's '1' and '2' codes. (Kuzu 0.11.3 evaluates
-        // `x IN [...]` inside CASE wrongly, so the conditions above spell out each code.)
-        where.push_back("size(g.gt) - size(regexp_replace(g.gt, '[12]', '', 'g')) >= " +
-                        std::to_string(g.min_carriers));
-    }
-    return {"MATCH (v:Variant)-[g:CalledIn]->(src:Source)", std::move(where)};
+    // Carriers of this file: its call vector's '1' and '2' codes, counted on every row.
+    // (Kuzu 0.11.3 evaluates `x IN [...]` inside CASE wrongly, so the conditions above spell
+    // out each code.)
+    if (g.min_carriers > 0)
+        where.push_back(store::calls_row_variable(*rows.begin()) +
+                        ".carriers >= " + std::to_string(g.min_carriers));
+    return out;
+}
+
+std::string GenotypeConditions::match() const {
+    std::string m = "MATCH (v:Variant)";
+    for (const auto& p : patterns) m += ", " + p;
+    return m;
 }
 
 VariantSummary GraphQueries::summary(const VariantFilter& f, const std::string& sample) {

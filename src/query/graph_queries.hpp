@@ -48,12 +48,15 @@ struct GenotypeFilter {
     int min_dp = -1, min_gq = -1;  // -1: no threshold
 };
 
-// A genotype filter as Cypher: a MATCH binding the variant `v` (and, when the filter reads
-// call vectors, the CalledIn edge `g` of the one source `src` holding every named sample) and
-// WHERE conditions, all literals (no parameters, so they also work inside EXISTS subqueries).
+// A genotype filter as Cypher: `patterns` joining the variant `v` to the Calls rows it reads
+// (`(v)-[:CalledIn]->(g<first>:Calls)`, rows of the one source holding every named sample; see
+// store/call_rows.hpp; none when the filter counts CarriedBy edges instead) and WHERE
+// conditions, all literals (no parameters, so they also work inside EXISTS subqueries).
 struct GenotypeConditions {
-    std::string match;
+    std::vector<std::string> patterns;
     std::vector<std::string> where;
+    // "MATCH (v:Variant)" and the patterns.
+    std::string match() const;
 };
 
 // Counts over a subset of the store's variants, bcftools stats style (SN / TSTV sections).

@@ -21,6 +21,7 @@
 
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "store/call_rows.hpp"
 #include "store/staging_file.hpp"
 #include "store/writer_preferring_mutex.hpp"
 #include "vcf/variant_key.hpp"
@@ -38,14 +39,17 @@ namespace {
 // Sample-side traversals still work (Kuzu scans the stored direction). Variant.locus = contig rank
 // * 2^34 + pos: one sortable integer per position, so a batch's existing variants are found by a
 // range filter that Kuzu answers from its per-node-group zone maps instead of a full scan.
-// Every sample's call at a variant, one edge per (variant, source): vcf::CallVector, indexed by
-// SampleOf.idx. Kept beside CarriedBy because hom-ref and missing calls, and the depths of
-// non-carriers, are what inheritance checks read. The per-sample numbers are comma-separated
-// text (-1 missing), not INT32[] lists: Kuzu 0.11.3 parses and appends list columns element
-// by element, which made a 1M x 100 COPY minutes instead of seconds.
+// Every sample's call at a variant (vcf::CallVector), per source: Calls rows of at most
+// kSamplesPerCallsRow samples (store/call_rows.hpp says why and how), one CalledIn edge from
+// the variant to each. Kept beside CarriedBy because hom-ref and missing calls, and the depths
+// of non-carriers, are what inheritance checks read. The per-sample numbers are comma-separated
+// text (-1 missing), not INT32[] lists: Kuzu 0.11.3 parses and appends list columns element by
+// element, which made a 1M x 100 COPY minutes instead of seconds.
+const char* const kCallsTable =
+    "CREATE NODE TABLE Calls(id INT64 PRIMARY KEY, source INT64, first INT64, carriers INT64, "
+    "gt STRING, dp STRING, gq STRING, ad_ref STRING, ad_alt STRING)";
 const char* const kCalledInTable =
-    "CREATE REL TABLE CalledIn(FROM Variant TO Source, gt STRING, dp STRING, gq STRING, "
-    "ad_ref STRING, ad_alt STRING) WITH (storage_direction = 'fwd')";
+    "CREATE REL TABLE CalledIn(FROM Variant TO Calls) WITH (storage_direction = 'fwd')";
 // A sample's column in its source's call vectors (0-based).
 const char* const kSampleOfTable = "CREATE REL TABLE SampleOf(FROM Sample TO Source, idx INT64)";
 // Pedigree: parent -> child, role 'father' or 'mother'.
@@ -72,6 +76,7 @@ const char* const kSchema[] = {
     "STRING, "
     "hgvs_c STRING, hgvs_p STRING, clinsig STRING, annotation_source STRING) WITH "
     "(storage_direction = 'fwd')",
+    kCallsTable,
     kCalledInTable,
     kSampleOfTable,
     kParentOfTable,
@@ -84,6 +89,7 @@ const char* const kUpgradeFrom1[] = {
     "ALTER TABLE Sample ADD father STRING",
     "ALTER TABLE Sample ADD mother STRING",
     "ALTER TABLE Sample ADD ped_extra STRING",
+    kCallsTable,
     kCalledInTable,
     kSampleOfTable,
     kParentOfTable,
@@ -95,7 +101,7 @@ const char* const kUpgradeFrom2[] = {
     "ALTER TABLE Variant ADD batch INT64 DEFAULT 0",
     "ALTER TABLE Variant ADD emb STRING",
 };
-const char* const kNodeTables[] = {"Sample", "Variant", "Gene", "Source"};
+const char* const kNodeTables[] = {"Sample", "Variant", "Gene", "Source", "Calls"};
 const char* const kRelTables[] = {"CarriedBy", "InGene", "CalledIn", "SampleOf", "ParentOf"};
 
 std::string now_iso8601() {
@@ -237,6 +243,39 @@ constexpr const char* kOpenMarker = "graph.open";
 constexpr const char* kRepairExport = "graph.repair-export";
 constexpr const char* kRepairDb = "graph.repair.kz";
 
+// Reads the call vectors of a version 2 or 3 store (one CalledIn edge per variant and source,
+// to the Source, holding every sample) and stages them as this version's Calls rows. Read a
+// node group of variants at a time, so memory stays bounded by one group's vectors.
+void stage_one_edge_call_vectors(kz::Connection& conn, StagingFile& calls,
+                                 StagingFile& called_in) {
+    auto end = run_cypher(conn, "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0)");
+    const int64_t variants = end->getNext()->getValue(0)->getValue<int64_t>();
+    int64_t next_id = 0;
+    for (int64_t from = 0; from < variants; from += GraphStore::kNodeGroupRows) {
+        auto r = run_cypher(
+            conn, "MATCH (v:Variant)-[g:CalledIn]->(s:Source) WHERE offset(id(v)) >= " +
+                      std::to_string(from) + " AND offset(id(v)) < " +
+                      std::to_string(from + GraphStore::kNodeGroupRows) +
+                      " RETURN v.id, s.num, g.gt, g.dp, g.gq, g.ad_ref, g.ad_alt");
+        while (r->hasNext()) {
+            const auto t = r->getNext();
+            auto text = [&](uint32_t c) {
+                const auto* v = t->getValue(c);
+                return v->isNull() ? std::string() : v->getValue<std::string>();
+            };
+            vcf::CallVector vector;
+            vector.gt = text(2);
+            if (vector.gt.empty()) continue;
+            place_numbers(vector.dp, 0, text(3));
+            place_numbers(vector.gq, 0, text(4));
+            place_numbers(vector.ad_ref, 0, text(5));
+            place_numbers(vector.ad_alt, 0, text(6));
+            stage_call_rows(calls, called_in, next_id, text(0),
+                            std::to_string(t->getValue(1)->getValue<int64_t>()), vector);
+        }
+    }
+}
+
 // Removes a Kuzu database file and its companions (WAL, shadow pages).
 void remove_database(const std::filesystem::path& db) {
     std::error_code ec;
@@ -344,10 +383,12 @@ struct GraphStore::Impl {
               genes(dir.path / "genes.csv"),
               in_gene(dir.path / "in_gene.csv"),
               carried_by(dir.path / "carried_by.csv"),
+              calls(dir.path / "calls.csv"),
               called_in(dir.path / "called_in.csv") {}
         uint64_t id;  // store-wide batch id, recorded on its Variant rows and in Meta
         StagingDir dir;
-        StagingFile variants, genes, in_gene, carried_by, called_in;
+        StagingFile variants, genes, in_gene, carried_by, calls, called_in;
+        int64_t next_calls_id = 0;  // the id of the next Calls row staged
         std::unordered_set<std::string> called_keys;  // keys whose call vector is staged
         // Every key staged in this batch -> the range of its staged edges in `edge_samples`,
         // so a key that comes again (records that trim to the same variant, possibly in a
@@ -373,6 +414,10 @@ struct GraphStore::Impl {
     // The id the next opened batch gets: one past the last committed or handed over. Same
     // rules as next_variant_offset (stage_mutex).
     uint64_t next_batch_id = 1;
+    // The id the next opened batch's first Calls row gets: one past the last row committed or
+    // handed over. Not taken back when a commit fails: unused ids are harmless, reused ones
+    // would collide with a batch staged meanwhile. Same lock as next_variant_offset.
+    int64_t next_calls_id = 0;
 
     // Guarded by extent_mutex. Loci every committed Variant lies within (empty when min >
     // max): a chunk whose loci lie outside needs no look-up, so a sorted file loaded into a
@@ -413,8 +458,10 @@ struct GraphStore::Impl {
     }
 
     OpenBatch& open_batch() {
-        if (!batch)
+        if (!batch) {
             batch = std::make_unique<OpenBatch>(staging, ++batches_opened, next_batch_id);
+            batch->next_calls_id = next_calls_id;
+        }
         return *batch;
     }
 
@@ -519,21 +566,48 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
             impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value");
         const std::string version =
             r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
-        if ((version == "1" || version == "2") && !options.read_only) {
+        if ((version == "1" || version == "2" || version == "3") && !options.read_only) {
+            // Versions 2 and 3 kept a call vector as one CalledIn edge to its Source; the
+            // edges are read (before the transaction) and staged as Calls rows.
+            std::optional<Impl::StagingDir> upgrade_dir;
+            std::optional<StagingFile> calls, called_in;
+            if (version != "1") {
+                upgrade_dir.emplace(impl_->staging / "upgrade");
+                calls.emplace(upgrade_dir->path / "calls.csv");
+                called_in.emplace(upgrade_dir->path / "called_in.csv");
+                stage_one_edge_call_vectors(*impl_->writer, *calls, *called_in);
+                calls->close();
+                called_in->close();
+            }
+            try {
             impl_->run(*impl_->writer, "BEGIN TRANSACTION");
             if (version == "1")
                 for (const char* stmt : kUpgradeFrom1) impl_->run(*impl_->writer, stmt);
-            for (const char* stmt : kUpgradeFrom2) impl_->run(*impl_->writer, stmt);
+            if (version != "3")
+                for (const char* stmt : kUpgradeFrom2) impl_->run(*impl_->writer, stmt);
+            if (version != "1") {
+                impl_->run(*impl_->writer, "DROP TABLE CalledIn");
+                impl_->run(*impl_->writer, kCallsTable);
+                impl_->run(*impl_->writer, kCalledInTable);
+                if (calls->rows()) {
+                    impl_->run(*impl_->writer, "COPY Calls FROM " + calls->copy_source());
+                    impl_->run(*impl_->writer, "COPY CalledIn FROM " + called_in->copy_source());
+                }
+            }
             impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) SET m.value = $v",
                        {{"v", std::to_string(kSchemaVersion)}});
             impl_->run(*impl_->writer, "COMMIT");
+            } catch (...) {
+                impl_->writer->query("ROLLBACK");  // the store stays as it was
+                throw;
+            }
             open_note_ = "upgraded the store from schema version " + version + " to " +
                          std::to_string(kSchemaVersion);
             if (version == "1")
                 open_note_ +=
                     " (sources loaded before have no call vectors: family analysis needs them "
                     "re-ingested with --force)";
-        } else if (version == "1" || version == "2") {
+        } else if (version == "1" || version == "2" || version == "3") {
             throw StoreError("store " + dir.string() + " has schema version " + version +
                              "; open it once for writing (any `ingest` or "
                              "`ped load`) to upgrade it to version " +
@@ -555,6 +629,8 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
         impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
     if (!options.read_only) {
         impl_->load_variant_extent();  // a scan of Variant: writers only
+        auto calls = impl_->run(*impl_->writer, "MATCH (c:Calls) RETURN coalesce(max(c.id) + 1, 0)");
+        impl_->next_calls_id = calls->getNext()->getValue(0)->getValue<int64_t>();
         auto r = impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'last_batch'}) RETURN m.value");
         impl_->next_batch_id =
             (r->hasNext() ? std::stoull(r->getNext()->getValue(0)->getValue<std::string>()) : 0) +
@@ -872,7 +948,7 @@ void GraphStore::undo_source(SourceRecord& source) {
         im.run(*im.writer, "BEGIN TRANSACTION");
         im.run(*im.writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c",
                {{"n", source.num}});
-        im.run(*im.writer, "MATCH ()-[g:CalledIn]->(s:Source {num: $n}) DELETE g",
+        im.run(*im.writer, "MATCH (c:Calls) WHERE c.source = $n DETACH DELETE c",
                {{"n", source.num}});
         im.run(*im.writer, "MATCH (v:Variant) WHERE v.source = $n DETACH DELETE v",
                {{"n", source.num}});
@@ -965,8 +1041,9 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                                      "$a AND v.locus <= $b RETURN s.id, v.id",
                                      range))
                 store_edges.insert(std::move(edge));
-            for (auto& key : lookup("MATCH (v:Variant)-[:CalledIn]->(s:Source) WHERE v.locus >= "
-                                    "$a AND v.locus <= $b AND s.num = $n RETURN v.id",
+            for (auto& key : lookup("MATCH (v:Variant)-[:CalledIn]->(c:Calls) WHERE v.locus >= "
+                                    "$a AND v.locus <= $b AND c.source = $n AND c.first = 0 "
+                                    "RETURN v.id",
                                     range))
                 store_called.insert(std::move(key));
         }
@@ -1037,10 +1114,8 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
         // One call vector per (variant, source): the first record that has the variant.
         if (!v.call_vector.empty() && !store_called.count(v.key) &&
             b.called_keys.insert(v.key).second) {
-            const auto& cv = v.call_vector;
-            b.called_in.row({v.key, source.id, cv.gt, StagingFile::int_list(cv.dp),
-                             StagingFile::int_list(cv.gq), StagingFile::int_list(cv.ad_ref),
-                             StagingFile::int_list(cv.ad_alt)});
+            stage_call_rows(b.calls, b.called_in, b.next_calls_id, v.key, source_text,
+                            v.call_vector);
         }
         if (!check_edges)
             key_it->second = {first_edge,
@@ -1086,6 +1161,7 @@ BatchWriteResult GraphStore::seal_batch() {
     }
     im.next_variant_offset += b.totals.new_variants;
     im.next_batch_id += 1;
+    im.next_calls_id = b.next_calls_id;
     im.committing.emplace(b.staged_min_locus, b.staged_max_locus);
     im.sealed = std::move(im.batch);
     return im.sealed->totals;
@@ -1119,6 +1195,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
             b.genes.close();
             b.in_gene.close();
             b.carried_by.close();
+            b.calls.close();
             b.called_in.close();
             im.run(*im.writer, "BEGIN TRANSACTION");
             for (const auto& [name, rank] : b.new_contigs)
@@ -1130,8 +1207,10 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
             if (b.in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + b.in_gene.copy_source());
             if (b.carried_by.rows())
                 im.run(*im.writer, "COPY CarriedBy FROM " + b.carried_by.copy_source());
-            if (b.called_in.rows())
+            if (b.calls.rows()) {
+                im.run(*im.writer, "COPY Calls FROM " + b.calls.copy_source());
                 im.run(*im.writer, "COPY CalledIn FROM " + b.called_in.copy_source());
+            }
             im.run(*im.writer, kSetSource, source_params(src));
             im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
                    {{"b", std::to_string(b.id)}});
@@ -1178,7 +1257,7 @@ void GraphStore::delete_source_edges(const SourceRecord& source) {
     CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h",
                {{"n", source.num}});
-    impl_->run(*impl_->writer, "MATCH ()-[g:CalledIn]->(s:Source {num: $n}) DELETE g",
+    impl_->run(*impl_->writer, "MATCH (c:Calls) WHERE c.source = $n DETACH DELETE c",
                {{"n", source.num}});
 }
 

@@ -74,7 +74,7 @@ std::string StagingFile::number(float value) {
     return ec == std::errc() ? std::string(buf, end) : std::string();
 }
 
-std::string StagingFile::int_list(const std::vector<int32_t>& values) {
+std::string StagingFile::int_list(std::span<const int32_t> values) {
     if (values.empty()) return {};
     std::string out;
     out.reserve(values.size() * 4 + 2);

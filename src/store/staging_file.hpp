@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,7 @@ public:
     // for NaN.
     static std::string number(float value);
     // Comma-separated integers ("12,-1,30"); empty (NULL) for an empty list.
-    static std::string int_list(const std::vector<int32_t>& values);
+    static std::string int_list(std::span<const int32_t> values);
 
 private:
     std::filesystem::path path_;
