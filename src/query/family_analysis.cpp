@@ -569,10 +569,11 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
             where + (mode == InheritanceMode::CompHet
                          ? " MATCH (v)-[:InGene]->(gn:Gene) RETURN v.locus, v.id, g.gt, gn.symbol, "
                            "g.first"
-                         : " RETURN v.locus, v.id, g.gt, NULL, g.first");
+                         : " RETURN v.locus, v.id, g.gt, NULL AS gene, g.first");
         const std::string phase2_columns =
             std::string(" RETURN v.id, v.chrom, v.pos, v.ref, v.alt") +
-            (options.lenient ? ", NULL, NULL, NULL, NULL" : ", g.dp, g.gq, g.ad_ref, g.ad_alt") +
+            (options.lenient ? ", NULL AS dp, NULL AS gq, NULL AS ad_ref, NULL AS ad_alt"
+                             : ", g.dp, g.gq, g.ad_ref, g.ad_alt") +
             ", g.first ORDER BY v.locus, v.id";
         store::LocusWindows windows(
             store, store::LocusWindows::target_rows(static_cast<size_t>(sample_columns) + 48),

@@ -48,8 +48,9 @@ namespace {
 const char* const kCallsTable =
     "CREATE NODE TABLE Calls(id INT64 PRIMARY KEY, source INT64, first INT64, carriers INT64, "
     "gt STRING, dp STRING, gq STRING, ad_ref STRING, ad_alt STRING)";
-const char* const kCalledInTable =
-    "CREATE REL TABLE CalledIn(FROM Variant TO Calls) WITH (storage_direction = 'fwd')";
+// Stored in both directions (one edge per Calls row either way): Kuzu deletes a node only
+// through the stored side of its edges.
+const char* const kCalledInTable = "CREATE REL TABLE CalledIn(FROM Variant TO Calls)";
 // A sample's column in its source's call vectors (0-based).
 const char* const kSampleOfTable = "CREATE REL TABLE SampleOf(FROM Sample TO Source, idx INT64)";
 // Pedigree: parent -> child, role 'father' or 'mother'.

@@ -1,5 +1,5 @@
 // A store written by an older vcf-agent (schema version 1: no call vectors, no pedigree; 2: no
-// Variant.batch / Variant.emb) is refused by readers with a clear message, upgraded in place by
+// Variant.batch / Variant.emb; 3: a call vector as one CalledIn edge to its Source) is refused by readers with a clear message, upgraded in place by
 // the next writer without losing a row, and after the upgrade equals a store built fresh from
 // the same loads. The old stores are made from new ones by removing what the later versions
 // added, with Kuzu itself (no binary of the old versions is at hand).
@@ -28,6 +28,19 @@ void run_on_graph(const std::string& db, const std::vector<std::string>& stateme
     }
 }
 
+// Version 3's call vectors: one CalledIn edge per variant and source, holding every sample
+// (the test files have fewer samples than a Calls row, so each vector is one row here).
+const std::vector<std::string> kRemoveVersion4 = {
+    "CREATE REL TABLE CalledIn3(FROM Variant TO Source, gt STRING, dp STRING, gq STRING, "
+    "ad_ref STRING, ad_alt STRING) WITH (storage_direction = 'fwd')",
+    "MATCH (v:Variant)-[:CalledIn]->(c:Calls), (s:Source) WHERE s.num = c.source AND c.first = 0 "
+    "CREATE (v)-[:CalledIn3 {gt: c.gt, dp: c.dp, gq: c.gq, ad_ref: c.ad_ref, ad_alt: "
+    "c.ad_alt}]->(s)",
+    "DROP TABLE CalledIn",
+    "DROP TABLE Calls",
+    "ALTER TABLE CalledIn3 RENAME TO CalledIn",
+    "MATCH (m:Meta {key: 'schema_version'}) SET m.value = '3'",
+};
 // What version 2 lacked.
 const std::vector<std::string> kRemoveVersion3 = {
     "ALTER TABLE Variant DROP batch",
@@ -78,7 +91,7 @@ class SchemaUpgradeTest : public ::testing::Test {
         const auto load = run_agent({"ingest", exome_, "--db", old(), "--no-vectors"});
         ASSERT_EQ(load.exit_code, 0) << load.err;
         EXPECT_NE((load.out + load.err)
-                      .find("upgraded the store from schema version " + version + " to 3"),
+                      .find("upgraded the store from schema version " + version + " to 4"),
                   std::string::npos)
             << load.out << load.err;
     }
@@ -88,7 +101,27 @@ class SchemaUpgradeTest : public ::testing::Test {
     const std::string exome_ = data_path("hapmap_exome_chr22.vcf.gz");
 };
 
+TEST_F(SchemaUpgradeTest, Version3StoreIsUpgradedByTheNextLoadAndKeepsItsCallVectors) {
+    run_on_graph(old(), kRemoveVersion4);
+    upgrade_by_loading("3");
+    EXPECT_EQ(store_counts(old()), store_counts(fresh()));
+    EXPECT_EQ(genotype_rows(old()), genotype_rows(fresh()));
+    // The converted rows are the fresh store's, code for code and number for number.
+    auto calls = [](const std::string& db) {
+        const auto r = run_agent({"graph", "--db", db, "-O", "tsv",
+                                  "MATCH (v:Variant)-[:CalledIn]->(c:Calls) RETURN v.id, "
+                                  "c.source, c.first, c.carriers, c.gt, c.dp, c.gq, c.ad_ref, "
+                                  "c.ad_alt ORDER BY v.id, c.source, c.first"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out;
+    };
+    const std::string converted = calls(old());
+    EXPECT_GT(converted.size(), 1000u);
+    EXPECT_EQ(converted, calls(fresh()));
+}
+
 TEST_F(SchemaUpgradeTest, Version2StoreIsUpgradedByTheNextLoadAndLosesNothing) {
+    run_on_graph(old(), kRemoveVersion4);
     run_on_graph(old(), kRemoveVersion3);
     upgrade_by_loading("2");
     EXPECT_EQ(store_counts(old()), store_counts(fresh()));
@@ -102,13 +135,14 @@ TEST_F(SchemaUpgradeTest, Version2StoreIsUpgradedByTheNextLoadAndLosesNothing) {
 }
 
 TEST_F(SchemaUpgradeTest, Version1StoreIsUpgradedAndAForcedReloadAddsItsCallVectors) {
+    run_on_graph(old(), kRemoveVersion4);
     run_on_graph(old(), kRemoveVersion3);
     run_on_graph(old(), kRemoveVersion2);
     upgrade_by_loading("1");
     auto counts = store_counts(old()), expected = store_counts(fresh());
     // Everything but the call vectors (and the sample columns they are read by) of the file
     // loaded before the upgrade.
-    for (const char* table : {"CalledIn", "SampleOf"}) {
+    for (const char* table : {"Calls", "CalledIn", "SampleOf"}) {
         EXPECT_LT(counts.at(table), expected.at(table)) << table;
         counts.erase(table);
         expected.erase(table);
