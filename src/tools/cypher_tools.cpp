@@ -17,7 +17,10 @@ const char* const kCypherDescription =
     "hemizygous), dp, gq, phased}]-> (:Sample {id}); (:Variant)-[:InGene {consequence, impact, "
     "feature, hgvs_c, hgvs_p, clinsig}]->(:Gene {symbol, gene_id}); (:Source {id, path, status, "
     "variants, edges}). Only non-reference calls are stored: a sample without a CarriedBy edge "
-    "is hom-ref or missing. Prefer the ready-made tools; use this for counts and joins they "
+    "is hom-ref or missing; every call is in (:Variant)-[:CalledIn]->(:Calls {source, first, "
+    "carriers, gt}): gt holds one code per sample (0 hom-ref, 1 het, 2 hom-alt, . missing) from "
+    "column `first` (rows of at most 128 samples; (:Sample)-[:SampleOf {idx}]->(:Source) gives "
+    "a sample's column), carriers counts the whole vector's carriers. Prefer the ready-made tools; use this for counts and joins they "
     "lack. Rows are capped at `limit`; `total` counts them all.";
 
 Tool cypher() {
