@@ -19,6 +19,7 @@
 #include "ingest/ingest_job.hpp"
 #include "ingest/pedigree_load.hpp"
 #include "vcf/pedigree.hpp"
+#include "vcf/reader.hpp"
 
 namespace vcfagent::cli {
 namespace {
@@ -80,9 +81,8 @@ void print_report(const ingest::IngestReport& r, const std::string& format) {
     }
     std::cout << r.path << ": " << r.records << " records, " << r.variants << " variants ("
               << r.new_variants << " new), " << r.new_edges << " genotype edges, "
-              << r.new_gene_links << " gene links, " << r.batches
-              << " batches in " << r.seconds << " s, peak RSS " << (r.peak_rss_bytes >> 20)
-              << " MB";
+              << r.new_gene_links << " gene links, " << r.batches << " batches in " << r.seconds
+              << " s, peak RSS " << (r.peak_rss_bytes >> 20) << " MB";
     if (r.resumed) std::cout << " (resumed an interrupted load)";
     if (r.records_skipped) std::cout << "; skipped " << r.records_skipped << " invalid records";
     std::cout << "\n";
@@ -110,10 +110,22 @@ int run(const IngestArgs& a) {
     // Per-sample depths make each batch's call vectors several times larger: a node group's
     // worth overflowed a 256 MB pool at the checkpoint (1M x 100 with DP and GQ), so they
     // get up to 512 MB.
+    // Kuzu also checkpoints a node group of variants (131,072) with all its genotype edges in
+    // the pool, and the edges per variant grow with the samples: measured on 2,500 samples
+    // (~230 carriers per variant), 256 MB held a group of ~5 million edges, 1,536 MB ~15
+    // million. Files of more than 1,000 samples get up to half the budget.
+    size_t widest = 0;
+    if (opt.with_genotypes)
+        for (const auto& f : a.files)
+            if (f != "-") widest = std::max(widest, vcf::VcfReader(f, opt.reader).samples().size());
+    const bool wide = widest > 1000;
     const uint64_t pool_max = opt.call_depths ? 512 : 256;
-    gopt.buffer_pool_mb = a.memory_limit_mb > 0
-                                    ? std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, pool_max)
-                                    : pool_max;
+    if (a.memory_limit_mb == 0)
+        gopt.buffer_pool_mb = wide ? 2048 : pool_max;
+    else if (wide)
+        gopt.buffer_pool_mb = std::max<uint64_t>(a.memory_limit_mb / 2, 96);
+    else
+        gopt.buffer_pool_mb = std::clamp<uint64_t>(a.memory_limit_mb / 4, 96, pool_max);
     if (a.buffer_pool_mb > 0) gopt.buffer_pool_mb = a.buffer_pool_mb;
     opt.batch_calls = store::GraphStore::max_batch_calls(gopt.buffer_pool_mb);
     if (a.memory_limit_mb > 0) {
@@ -231,7 +243,8 @@ const CommandRegistration registration("ingest", [](CLI::App& app) {
         "thresholds of `family` and `query genotype` (slower ingest, larger buffer pool)");
     cmd->add_option("--buffer-pool-mb", args->buffer_pool_mb,
                     "Graph database buffer pool size (default: a quarter of the memory budget, "
-                    "96-256 MB; up to 512 MB with --call-depths)")
+                    "96-256 MB; up to 512 MB with --call-depths; half the budget for files of "
+                    "more than 1,000 samples)")
         ->check(CLI::Range(16, 1 << 20));
     cmd->callback([args, embedder_kind] {
         args->embedder_given = embedder_kind->count() > 0;

@@ -562,9 +562,10 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
                 if (p.col >= 0) firsts.insert(store::calls_row_first(p.col));
         std::vector<std::string> first_list;
         for (const int64_t f : firsts) first_list.push_back(std::to_string(f));
-        const std::string phase1 = "MATCH (v:Variant)-[:CalledIn]->(g:Calls) WHERE g.source = $n "
-                                   "AND g.first IN [" +
-                                   join(first_list, ", ") + "] AND ";
+        const std::string phase1 =
+            "MATCH (v:Variant)-[:CalledIn]->(g:Calls) WHERE g.source = $n "
+            "AND g.first IN [" +
+            join(first_list, ", ") + "] AND ";
         const std::string phase1_rest =
             where + (mode == InheritanceMode::CompHet
                          ? " MATCH (v)-[:InGene]->(gn:Gene) RETURN v.locus, v.id, g.gt, gn.symbol, "
@@ -690,33 +691,36 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
             if (candidates.empty()) continue;
             // (a parameter: thousands of literals in the statement cost Kuzu's planner ~GBs)
             std::optional<Pending> pending;
-            store.scan(
-                phase1 + *window + " AND list_contains($loci, v.locus)" + phase2_columns,
-                {{"n", source}, {"loci", nlohmann::json(loci)}}, [&](const store::RowView& tr) {
-                    std::string key = tr.text(0);
-                    if (pending && pending->row.key != key) {
-                        process(*pending);
-                        pending.reset();
-                    }
-                    if (!pending) {
-                        const auto cand = candidates.find(key);
-                        if (cand == candidates.end()) return;  // another variant at the locus
-                        pending.emplace();
-                        pending->candidate = &cand->second;
-                        Row& r = pending->row;
-                        r.key = std::move(key);
-                        r.chrom = tr.text(1);
-                        r.pos = tr.integer(2);
-                        pending->cells = {r.key, r.chrom, std::to_string(r.pos), tr.text(3),
-                                          tr.text(4)};
-                    }
-                    Row& r = pending->row;
-                    const int64_t first = tr.integer(9);
-                    for (auto [column, numbers] : {std::pair{5, &r.dp}, std::pair{6, &r.gq},
-                                                   std::pair{7, &r.ad_ref}, std::pair{8, &r.ad_alt}})
-                        if (!tr.is_null(static_cast<size_t>(column)))
-                            store::place_numbers(*numbers, first, tr.text(static_cast<size_t>(column)));
-                });
+            store.scan(phase1 + *window + " AND list_contains($loci, v.locus)" + phase2_columns,
+                       {{"n", source}, {"loci", nlohmann::json(loci)}},
+                       [&](const store::RowView& tr) {
+                           std::string key = tr.text(0);
+                           if (pending && pending->row.key != key) {
+                               process(*pending);
+                               pending.reset();
+                           }
+                           if (!pending) {
+                               const auto cand = candidates.find(key);
+                               if (cand == candidates.end())
+                                   return;  // another variant at the locus
+                               pending.emplace();
+                               pending->candidate = &cand->second;
+                               Row& r = pending->row;
+                               r.key = std::move(key);
+                               r.chrom = tr.text(1);
+                               r.pos = tr.integer(2);
+                               pending->cells = {r.key, r.chrom, std::to_string(r.pos), tr.text(3),
+                                                 tr.text(4)};
+                           }
+                           Row& r = pending->row;
+                           const int64_t first = tr.integer(9);
+                           for (auto [column, numbers] :
+                                {std::pair{5, &r.dp}, std::pair{6, &r.gq}, std::pair{7, &r.ad_ref},
+                                 std::pair{8, &r.ad_alt}})
+                               if (!tr.is_null(static_cast<size_t>(column)))
+                                   store::place_numbers(*numbers, first,
+                                                        tr.text(static_cast<size_t>(column)));
+                       });
             if (pending) process(*pending);
         }
     }

@@ -20,11 +20,15 @@ class StagingFile;
 inline constexpr int64_t kSamplesPerCallsRow = 128;
 
 // The `first` of the Calls row holding sample column `col`.
-constexpr int64_t calls_row_first(int64_t col) { return col - col % kSamplesPerCallsRow; }
+constexpr int64_t calls_row_first(int64_t col) {
+    return col - col % kSamplesPerCallsRow;
+}
 
 // The Cypher variable naming the Calls row that starts at `first` in statements that join
 // several rows of one variant: g0, g128, ...
-inline std::string calls_row_variable(int64_t first) { return "g" + std::to_string(first); }
+inline std::string calls_row_variable(int64_t first) {
+    return "g" + std::to_string(first);
+}
 
 // Stages one variant's call vector as Calls rows (ids from `next_id` on, advanced) and their
 // CalledIn edges from `variant_key`. `carriers` on each row counts the '1'/'2' codes of the

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -247,17 +248,16 @@ constexpr const char* kRepairDb = "graph.repair.kz";
 // Reads the call vectors of a version 2 or 3 store (one CalledIn edge per variant and source,
 // to the Source, holding every sample) and stages them as this version's Calls rows. Read a
 // node group of variants at a time, so memory stays bounded by one group's vectors.
-void stage_one_edge_call_vectors(kz::Connection& conn, StagingFile& calls,
-                                 StagingFile& called_in) {
+void stage_one_edge_call_vectors(kz::Connection& conn, StagingFile& calls, StagingFile& called_in) {
     auto end = run_cypher(conn, "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0)");
     const int64_t variants = end->getNext()->getValue(0)->getValue<int64_t>();
     int64_t next_id = 0;
     for (int64_t from = 0; from < variants; from += GraphStore::kNodeGroupRows) {
-        auto r = run_cypher(
-            conn, "MATCH (v:Variant)-[g:CalledIn]->(s:Source) WHERE offset(id(v)) >= " +
-                      std::to_string(from) + " AND offset(id(v)) < " +
-                      std::to_string(from + GraphStore::kNodeGroupRows) +
-                      " RETURN v.id, s.num, g.gt, g.dp, g.gq, g.ad_ref, g.ad_alt");
+        auto r =
+            run_cypher(conn, "MATCH (v:Variant)-[g:CalledIn]->(s:Source) WHERE offset(id(v)) >= " +
+                                 std::to_string(from) + " AND offset(id(v)) < " +
+                                 std::to_string(from + GraphStore::kNodeGroupRows) +
+                                 " RETURN v.id, s.num, g.gt, g.dp, g.gq, g.ad_ref, g.ad_alt");
         while (r->hasNext()) {
             const auto t = r->getNext();
             auto text = [&](uint32_t c) {
@@ -362,7 +362,9 @@ struct GraphStore::Impl {
     uint64_t span_generation = 0;
     void forget_spans();
     std::filesystem::path staging;
-    std::filesystem::path marker;  // the open-for-writing marker to remove at close
+    std::filesystem::path marker;   // the open-for-writing marker to remove at close
+    uint64_t buffer_pool_mb = 0;    // Kuzu's, for messages
+    bool keep_open_marker = false;  // the next writer must repair the store (stage_mutex)
 
     // The batch being staged: its rows wait in staging files until commit_batch() loads them.
     // Each batch has a directory of its own, so the next one stages while this one COPYs.
@@ -372,9 +374,10 @@ struct GraphStore::Impl {
         }
         ~StagingDir() {
             std::error_code ec;
-            std::filesystem::remove_all(path, ec);
+            if (!keep) std::filesystem::remove_all(path, ec);
         }
         std::filesystem::path path;
+        bool keep = false;
     };
     struct OpenBatch {
         OpenBatch(const std::filesystem::path& staging_root, uint64_t seq, uint64_t batch_id)
@@ -390,6 +393,13 @@ struct GraphStore::Impl {
         StagingDir dir;
         StagingFile variants, genes, in_gene, carried_by, calls, called_in;
         int64_t next_calls_id = 0;  // the id of the next Calls row staged
+        // Leaves the staged files on disk: a batch committed but not checkpointed is in
+        // Kuzu's WAL, which reads them again when it replays the batch.
+        void keep_files() {
+            dir.keep = true;
+            for (StagingFile* f : {&variants, &genes, &in_gene, &carried_by, &calls, &called_in})
+                f->keep();
+        }
         std::unordered_set<std::string> called_keys;  // keys whose call vector is staged
         // Every key staged in this batch -> the range of its staged edges in `edge_samples`,
         // so a key that comes again (records that trim to the same variant, possibly in a
@@ -530,6 +540,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
     if (options.read_only && !std::filesystem::exists(db_path))
         throw StoreError("no store at " + dir.string() + " (run `vcf-agent ingest` first)");
     impl_->staging = dir / "staging";
+    impl_->buffer_pool_mb = options.buffer_pool_mb;
     // Checkpoint threshold above Kuzu's 16 MB default: a checkpoint after nearly every batch
     // commit rewrote pages again and again (measured ~20% slower on 1M x 100 ingest); the WAL
     // keeps committed batches durable in between.
@@ -549,7 +560,16 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
         impl_->marker = dir / kOpenMarker;
     }
     impl_->writer = std::make_unique<kz::Connection>(impl_->db.get());
-    if (!options.read_only) impl_->lookup = std::make_unique<kz::Connection>(impl_->db.get());
+    if (!options.read_only) {
+        impl_->lookup = std::make_unique<kz::Connection>(impl_->db.get());
+        // Staged files a batch left for Kuzu's WAL (committed, not checkpointed: see
+        // commit_batch) are read by the replay when Kuzu opens; once a checkpoint has written
+        // everything to the database file they are no longer needed.
+        if (std::filesystem::exists(impl_->staging)) {
+            impl_->run(*impl_->writer, "CHECKPOINT");
+            std::filesystem::remove_all(impl_->staging, ec);
+        }
+    }
 
     auto tables = impl_->run(*impl_->writer, "CALL show_tables() RETURN name");
     bool has_meta = false;
@@ -581,23 +601,25 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
                 called_in->close();
             }
             try {
-            impl_->run(*impl_->writer, "BEGIN TRANSACTION");
-            if (version == "1")
-                for (const char* stmt : kUpgradeFrom1) impl_->run(*impl_->writer, stmt);
-            if (version != "3")
-                for (const char* stmt : kUpgradeFrom2) impl_->run(*impl_->writer, stmt);
-            if (version != "1") {
-                impl_->run(*impl_->writer, "DROP TABLE CalledIn");
-                impl_->run(*impl_->writer, kCallsTable);
-                impl_->run(*impl_->writer, kCalledInTable);
-                if (calls->rows()) {
-                    impl_->run(*impl_->writer, "COPY Calls FROM " + calls->copy_source());
-                    impl_->run(*impl_->writer, "COPY CalledIn FROM " + called_in->copy_source());
+                impl_->run(*impl_->writer, "BEGIN TRANSACTION");
+                if (version == "1")
+                    for (const char* stmt : kUpgradeFrom1) impl_->run(*impl_->writer, stmt);
+                if (version != "3")
+                    for (const char* stmt : kUpgradeFrom2) impl_->run(*impl_->writer, stmt);
+                if (version != "1") {
+                    impl_->run(*impl_->writer, "DROP TABLE CalledIn");
+                    impl_->run(*impl_->writer, kCallsTable);
+                    impl_->run(*impl_->writer, kCalledInTable);
+                    if (calls->rows()) {
+                        impl_->run(*impl_->writer, "COPY Calls FROM " + calls->copy_source());
+                        impl_->run(*impl_->writer,
+                                   "COPY CalledIn FROM " + called_in->copy_source());
+                    }
                 }
-            }
-            impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) SET m.value = $v",
-                       {{"v", std::to_string(kSchemaVersion)}});
-            impl_->run(*impl_->writer, "COMMIT");
+                impl_->run(*impl_->writer,
+                           "MATCH (m:Meta {key: 'schema_version'}) SET m.value = $v",
+                           {{"v", std::to_string(kSchemaVersion)}});
+                impl_->run(*impl_->writer, "COMMIT");
             } catch (...) {
                 impl_->writer->query("ROLLBACK");  // the store stays as it was
                 throw;
@@ -630,7 +652,8 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
         impl_->genes.insert(genes->getNext()->getValue(0)->getValue<std::string>());
     if (!options.read_only) {
         impl_->load_variant_extent();  // a scan of Variant: writers only
-        auto calls = impl_->run(*impl_->writer, "MATCH (c:Calls) RETURN coalesce(max(c.id) + 1, 0)");
+        auto calls =
+            impl_->run(*impl_->writer, "MATCH (c:Calls) RETURN coalesce(max(c.id) + 1, 0)");
         impl_->next_calls_id = calls->getNext()->getValue(0)->getValue<int64_t>();
         auto r = impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'last_batch'}) RETURN m.value");
         impl_->next_batch_id =
@@ -654,7 +677,7 @@ void GraphStore::roll_back_damaged_loads() {
 }
 
 GraphStore::~GraphStore() {
-    const auto marker = impl_->marker;
+    const auto marker = impl_->keep_open_marker ? std::filesystem::path() : impl_->marker;
     impl_.reset();  // closes Kuzu, which checkpoints: the store is whole on disk again
     std::error_code ec;
     if (!marker.empty()) std::filesystem::remove(marker, ec);
@@ -1189,6 +1212,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
     src.variants += result.new_variants;
     src.edges += result.new_edges;
     std::exception_ptr failure;
+    bool committed = false;  // the batch is in the store (maybe not checkpointed)
     {
         std::lock_guard writing(im.write_mutex);
         try {
@@ -1218,12 +1242,53 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
             if (before_commit) before_commit();
             std::unique_lock gate(im.commit_gate);
             im.run(*im.writer, "COMMIT");
+            committed = true;
             im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
             // Kuzu replays a committed COPY from its WAL by reading the staged file again, so
             // the batch is checkpointed while its staging files still exist (they are removed
             // with the batch). Measured: a SIGKILL after COMMIT without this lost the batch's
             // rows while keeping its Source/Meta updates.
             im.run(*im.writer, "CHECKPOINT");
+        } catch (const std::exception& e) {
+            im.writer->query("ROLLBACK");
+            // Kuzu checkpoints inside COMMIT after the transaction is durable, so a COMMIT that
+            // failed may have committed: the batch id it wrote to Meta tells.
+            if (!committed) {
+                try {
+                    auto r =
+                        im.run(*im.writer, "MATCH (m:Meta {key: 'last_batch'}) RETURN m.value");
+                    committed =
+                        r->hasNext() &&
+                        r->getNext()->getValue(0)->getValue<std::string>() == std::to_string(b.id);
+                } catch (const std::exception&) {
+                }
+            }
+            const bool pool_full =
+                std::string_view(e.what()).find("buffer pool is full") != std::string_view::npos;
+            const std::string pool_hint =
+                pool_full ? " Kuzu checkpoints a node group of " + std::to_string(kNodeGroupRows) +
+                                " variants with all their genotype edges in its buffer pool (" +
+                                std::to_string(im.buffer_pool_mb) +
+                                " MB here), and wide files have many edges per variant (measured "
+                                "with 2,500 samples: 256 MB held a group of ~5 million edges, "
+                                "1,536 MB ~15 million)."
+                          : std::string();
+            if (committed)
+                failure = std::make_exception_ptr(StoreError(
+                    std::string(e.what()) + "; batch " + std::to_string(b.id) +
+                    " was committed, but Kuzu could not checkpoint it, so this load stops here. "
+                    "The next writer to open the store rebuilds it from its rows and, if Kuzu "
+                    "lost this batch's rows, rolls this file's load back (other files stay)." +
+                    pool_hint +
+                    " Ingest the file again (with a larger --buffer-pool-mb and "
+                    "--memory-limit-mb if the pool was full) to finish it."));
+            else if (pool_full)
+                failure = std::make_exception_ptr(StoreError(
+                    std::string(e.what()) + "; the batch was rolled back (earlier batches stay)." +
+                    pool_hint +
+                    " Load again with a larger --buffer-pool-mb and --memory-limit-mb."));
+            else
+                failure = std::current_exception();
         } catch (...) {
             im.writer->query("ROLLBACK");
             failure = std::current_exception();
@@ -1231,7 +1296,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
     }
     {
         std::lock_guard extent(im.extent_mutex);
-        if (!failure) {
+        if (committed) {
             im.min_locus = std::min(im.min_locus, new_min_locus);
             im.max_locus = std::max(im.max_locus, new_max_locus);
         }
@@ -1241,8 +1306,16 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
     im.commit_ended.notify_all();
     if (failure) {
         std::lock_guard lock(im.stage_mutex);
-        im.next_variant_offset -= result.new_variants;
-        im.next_batch_id -= 1;
+        if (committed) {
+            // Kuzu 0.11.3 holds the batch in memory until a checkpoint writes it, and may
+            // reopen without its rows or with their keys: the store is left as after a crash
+            // (marker kept), which the next writer repairs (rebuild_from_rows).
+            batch->keep_files();
+            im.keep_open_marker = true;
+        } else {
+            im.next_variant_offset -= result.new_variants;
+            im.next_batch_id -= 1;
+        }
         im.forget(batch);
         std::rethrow_exception(failure);
     }

@@ -18,7 +18,7 @@ StagingFile::StagingFile(std::filesystem::path path) : path_(std::move(path)) {
 StagingFile::~StagingFile() {
     if (out_.is_open()) out_.close();
     std::error_code ec;
-    std::filesystem::remove(path_, ec);
+    if (!keep_) std::filesystem::remove(path_, ec);
 }
 
 void StagingFile::row(std::initializer_list<std::string_view> fields) {

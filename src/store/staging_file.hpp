@@ -13,7 +13,7 @@
 namespace vcfagent::store {
 
 class StagingFile {
-public:
+  public:
     explicit StagingFile(std::filesystem::path path);
     ~StagingFile();
     StagingFile(const StagingFile&) = delete;
@@ -21,6 +21,8 @@ public:
 
     void row(std::initializer_list<std::string_view> fields);
     void close();
+    // Leaves the file on disk when this object goes (Kuzu may still need to read it).
+    void keep() { keep_ = true; }
     size_t rows() const { return rows_; }
     // The `'path' (options)` part of a COPY FROM statement that parses this file.
     std::string copy_source() const;
@@ -31,11 +33,12 @@ public:
     // Comma-separated integers ("12,-1,30"); empty (NULL) for an empty list.
     static std::string int_list(std::span<const int32_t> values);
 
-private:
+  private:
     std::filesystem::path path_;
     std::ofstream out_;
     std::string line_;
     size_t rows_ = 0;
+    bool keep_ = false;
 };
 
 }  // namespace vcfagent::store

@@ -20,7 +20,8 @@ const char* const kCypherDescription =
     "is hom-ref or missing; every call is in (:Variant)-[:CalledIn]->(:Calls {source, first, "
     "carriers, gt}): gt holds one code per sample (0 hom-ref, 1 het, 2 hom-alt, . missing) from "
     "column `first` (rows of at most 128 samples; (:Sample)-[:SampleOf {idx}]->(:Source) gives "
-    "a sample's column), carriers counts the whole vector's carriers. Prefer the ready-made tools; use this for counts and joins they "
+    "a sample's column), carriers counts the whole vector's carriers. Prefer the ready-made tools; "
+    "use this for counts and joins they "
     "lack. Rows are capped at `limit`; `total` counts them all.";
 
 Tool cypher() {

@@ -1,8 +1,9 @@
 // A store written by an older vcf-agent (schema version 1: no call vectors, no pedigree; 2: no
-// Variant.batch / Variant.emb; 3: a call vector as one CalledIn edge to its Source) is refused by readers with a clear message, upgraded in place by
-// the next writer without losing a row, and after the upgrade equals a store built fresh from
-// the same loads. The old stores are made from new ones by removing what the later versions
-// added, with Kuzu itself (no binary of the old versions is at hand).
+// Variant.batch / Variant.emb; 3: a call vector as one CalledIn edge to its Source) is refused by
+// readers with a clear message, upgraded in place by the next writer without losing a row, and
+// after the upgrade equals a store built fresh from the same loads. The old stores are made from
+// new ones by removing what the later versions added, with Kuzu itself (no binary of the old
+// versions is at hand).
 #include <gtest/gtest.h>
 
 #include <kuzu.hpp>
