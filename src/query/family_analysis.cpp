@@ -652,42 +652,62 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
             // gene annotation: a gene with two transcripts comes twice, and listed twice the
             // variant would pair with itself).
             std::unordered_map<std::string, Candidate> candidates;
-            store.scan(phase1 + *window + phase1_rest, params, [&](const store::RowView& tr) {
-                ++rows;
-                auto [it, added] = candidates.try_emplace(tr.text(1));
-                Candidate& c = it->second;
-                if (added) {
-                    c.locus = tr.integer(0);
-                    c.gt.assign(static_cast<size_t>(sample_columns), '.');
-                }
-                store::place_codes(c.gt, tr.integer(4), tr.text(2));
-                if (mode == InheritanceMode::CompHet && !tr.is_null(3)) {
-                    std::string gene = tr.text(3);
-                    if (std::find(c.genes.begin(), c.genes.end(), gene) == c.genes.end())
-                        c.genes.push_back(std::move(gene));
-                }
-            });
-            windows.observe(rows);
             std::set<int64_t> loci;
-            for (auto it = candidates.begin(); it != candidates.end();) {
-                const std::string& gt = it->second.gt;
+            // Counts a variant's Mendel checks and runs the prefilter on its codes.
+            auto settle = [&](const Candidate& c) {
                 if (mode == InheritanceMode::MendelErrors)
                     for (const Person* kid : trio_kids) {
-                        auto& c = checker.trio_counts[kid->id];
-                        if (code_at(gt, kid->col) == '.' || code_at(gt, kid->dad->col) == '.' ||
-                            code_at(gt, kid->mom->col) == '.')
-                            ++c.skipped;
+                        auto& n = checker.trio_counts[kid->id];
+                        if (code_at(c.gt, kid->col) == '.' || code_at(c.gt, kid->dad->col) == '.' ||
+                            code_at(c.gt, kid->mom->col) == '.')
+                            ++n.skipped;
                         else
-                            ++c.checked;
+                            ++n.checked;
                     }
                 // (the chromosome is known from the window: X checks apply on X only)
-                if (!prefilter.passes(gt, on_x_chrom(windows.chrom()))) {
-                    it = candidates.erase(it);
-                    continue;
+                return prefilter.passes(c.gt, on_x_chrom(windows.chrom()));
+            };
+            auto add_gene = [&](Candidate& c, const store::RowView& tr) {
+                if (mode != InheritanceMode::CompHet || tr.is_null(3)) return;
+                std::string gene = tr.text(3);
+                if (std::find(c.genes.begin(), c.genes.end(), gene) == c.genes.end())
+                    c.genes.push_back(std::move(gene));
+            };
+            // When the families' members share one Calls row, each row is a whole variant and
+            // is settled as it comes; only the candidates are kept. Otherwise a variant's rows
+            // are gathered first (Kuzu does not promise them adjacent).
+            const bool one_row = firsts.size() == 1;
+            Candidate scratch;
+            store.scan(phase1 + *window + phase1_rest, params, [&](const store::RowView& tr) {
+                ++rows;
+                std::string key = tr.text(1);
+                auto it = candidates.find(key);
+                if (one_row && it != candidates.end()) {  // a further gene of a candidate
+                    add_gene(it->second, tr);
+                    return;
                 }
-                loci.insert(it->second.locus);
-                ++it;
-            }
+                Candidate& c = one_row ? scratch : candidates[key];
+                if (one_row || c.gt.empty()) {
+                    c.locus = tr.integer(0);
+                    c.gt.assign(static_cast<size_t>(sample_columns), '.');
+                    c.genes.clear();
+                }
+                store::place_codes(c.gt, tr.integer(4), tr.text(2));
+                add_gene(c, tr);
+                if (!one_row || !settle(c)) return;
+                loci.insert(c.locus);
+                candidates.emplace(std::move(key), std::move(scratch));
+            });
+            windows.observe(rows);
+            if (!one_row)
+                for (auto it = candidates.begin(); it != candidates.end();) {
+                    if (!settle(it->second)) {
+                        it = candidates.erase(it);
+                        continue;
+                    }
+                    loci.insert(it->second.locus);
+                    ++it;
+                }
             if (candidates.empty()) continue;
             // (a parameter: thousands of literals in the statement cost Kuzu's planner ~GBs)
             std::optional<Pending> pending;

@@ -246,17 +246,19 @@ constexpr const char* kRepairExport = "graph.repair-export";
 constexpr const char* kRepairDb = "graph.repair.kz";
 
 // Reads the call vectors of a version 2 or 3 store (one CalledIn edge per variant and source,
-// to the Source, holding every sample) and stages them as this version's Calls rows. Read a
-// node group of variants at a time, so memory stays bounded by one group's vectors.
+// to the Source, holding every sample) and stages them as this version's Calls rows. Read in
+// pages of variants, because Kuzu holds a whole result in its buffer pool: a node group's
+// vectors with depths (1M x 100 --ped) overflowed a 256 MB pool.
 void stage_one_edge_call_vectors(kz::Connection& conn, StagingFile& calls, StagingFile& called_in) {
     auto end = run_cypher(conn, "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0)");
     const int64_t variants = end->getNext()->getValue(0)->getValue<int64_t>();
     int64_t next_id = 0;
-    for (int64_t from = 0; from < variants; from += GraphStore::kNodeGroupRows) {
+    constexpr int64_t kPage = 8192;
+    for (int64_t from = 0; from < variants; from += kPage) {
         auto r =
             run_cypher(conn, "MATCH (v:Variant)-[g:CalledIn]->(s:Source) WHERE offset(id(v)) >= " +
                                  std::to_string(from) + " AND offset(id(v)) < " +
-                                 std::to_string(from + GraphStore::kNodeGroupRows) +
+                                 std::to_string(from + kPage) +
                                  " RETURN v.id, s.num, g.gt, g.dp, g.gq, g.ad_ref, g.ad_alt");
         while (r->hasNext()) {
             const auto t = r->getNext();
@@ -559,6 +561,15 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
         std::ofstream(dir / kOpenMarker) << "open for writing\n";
         impl_->marker = dir / kOpenMarker;
     }
+    // An exception out of this constructor (a failed upgrade, a store it cannot read) leaves
+    // Kuzu alive to close the database normally: the marker is not a dead writer's then.
+    struct MarkerUnlessOpened {
+        std::filesystem::path path;
+        ~MarkerUnlessOpened() {
+            std::error_code ec;
+            if (!path.empty()) std::filesystem::remove(path, ec);
+        }
+    } marker_unless_opened{impl_->marker};
     impl_->writer = std::make_unique<kz::Connection>(impl_->db.get());
     if (!options.read_only) {
         impl_->lookup = std::make_unique<kz::Connection>(impl_->db.get());
@@ -589,7 +600,25 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
             r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
         if ((version == "1" || version == "2" || version == "3") && !options.read_only) {
             // Versions 2 and 3 kept a call vector as one CalledIn edge to its Source; the
-            // edges are read (before the transaction) and staged as Calls rows.
+            // edges are read (before the transaction) and staged as Calls rows, then COPYed in
+            // the upgrade's one transaction, which Kuzu holds in its buffer pool: 1M x 100
+            // with depths needed about 1 GB (256 MB failed). So the conversion runs on the
+            // database opened with a pool of at least 1 GB, reopened as configured after.
+            constexpr uint64_t kConversionPool = uint64_t{1} << 30;
+            const bool bigger_pool = version != "1" && config.bufferPoolSize < kConversionPool;
+            auto reopen = [&](const kz::SystemConfig& with) {
+                impl_->lookup.reset();
+                impl_->writer.reset();
+                impl_->db.reset();
+                impl_->db = open_kuzu(db_path, with);
+                impl_->writer = std::make_unique<kz::Connection>(impl_->db.get());
+                impl_->lookup = std::make_unique<kz::Connection>(impl_->db.get());
+            };
+            if (bigger_pool) {
+                kz::SystemConfig conversion = config;
+                conversion.bufferPoolSize = kConversionPool;
+                reopen(conversion);
+            }
             std::optional<Impl::StagingDir> upgrade_dir;
             std::optional<StagingFile> calls, called_in;
             if (version != "1") {
@@ -624,6 +653,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
                 impl_->writer->query("ROLLBACK");  // the store stays as it was
                 throw;
             }
+            if (bigger_pool) reopen(config);
             open_note_ = "upgraded the store from schema version " + version + " to " +
                          std::to_string(kSchemaVersion);
             if (version == "1")
@@ -661,6 +691,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
             1;
         roll_back_damaged_loads();
     }
+    marker_unless_opened.path.clear();  // opened: the destructor removes it
 }
 
 void GraphStore::roll_back_damaged_loads() {
