@@ -395,8 +395,8 @@ struct GraphStore::Impl {
         StagingDir dir;
         StagingFile variants, genes, in_gene, carried_by, calls, called_in;
         int64_t next_calls_id = 0;  // the id of the next Calls row staged
-        // Leaves the staged files on disk: a batch committed but not checkpointed is in
-        // Kuzu's WAL, which reads them again when it replays the batch.
+        // Leaves the staged files on disk, for a batch committed but not checkpointed: Kuzu's
+        // WAL may name them (its replay of a committed COPY reads the file again).
         void keep_files() {
             dir.keep = true;
             for (StagingFile* f : {&variants, &genes, &in_gene, &carried_by, &calls, &called_in})
