@@ -576,7 +576,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
         // Staged files a batch left for Kuzu's WAL (committed, not checkpointed: see
         // commit_batch) are read by the replay when Kuzu opens; once a checkpoint has written
         // everything to the database file they are no longer needed.
-        if (std::filesystem::exists(impl_->staging)) {
+        if (std::filesystem::exists(impl_->staging) && !std::filesystem::is_empty(impl_->staging)) {
             impl_->run(*impl_->writer, "CHECKPOINT");
             std::filesystem::remove_all(impl_->staging, ec);
         }
