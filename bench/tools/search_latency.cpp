@@ -7,7 +7,7 @@
 // graph in memory (0 skips it).
 //
 //   search_latency DB_DIR FILE [--threads 32] [--seconds 10] [--queries 2000] [--k 10]
-//                  [--recall 200]
+//                  [--recall 200] [--nprobe N] [--rerank R]
 //
 // Prints one line "rows=... index=... threads=... queries=... p50_ms=... p95_ms=... p99_ms=...
 // qps=... recall=... open_s=...".
@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/elapsed.hpp"
 #include <set>
+#include "common/elapsed.hpp"
 
 #include "index/store_embedder.hpp"
 #include "index/variant_index.hpp"
@@ -43,13 +43,15 @@ struct Args {
     size_t queries = 2000;
     int k = 10;
     size_t recall = 200;
+    int nprobe = 0;  // 0: the index's default
+    int rerank = 0;  // IVF-PQ candidates per neighbour; 0: the default
 };
 
 [[noreturn]] void usage(const std::string& msg) {
     std::fprintf(
         stderr,
         "search_latency: %s\nusage: search_latency DB_DIR FILE [--threads N] [--seconds S] "
-        "[--queries Q] [--k K] [--recall R]\n",
+        "[--queries Q] [--k K] [--recall R] [--nprobe N] [--rerank R]\n",
         msg.c_str());
     std::exit(2);
 }
@@ -75,6 +77,10 @@ Args parse(int argc, char** argv) {
             a.k = std::atoi(v.c_str());
         else if (s == "--recall")
             a.recall = static_cast<size_t>(std::atoll(v.c_str()));
+        else if (s == "--nprobe")
+            a.nprobe = std::atoi(v.c_str());
+        else if (s == "--rerank")
+            a.rerank = std::atoi(v.c_str());
         else
             usage("unknown option " + s);
     }
@@ -118,8 +124,11 @@ int main(int argc, char** argv) {
         go.read_only = true;
         store::GraphStore graph(a.db, go);
         const auto t_open = Clock::now();
+        index::IndexOptions options;
+        options.params.ivf_nprobe = a.nprobe;
+        if (a.rerank > 0) options.params.pq_rerank = a.rerank;
         auto vs = std::make_unique<index::VariantIndex>(
-            graph, index::open_store_embedder(graph, embed::EmbedderConfig{}, false));
+            graph, index::open_store_embedder(graph, embed::EmbedderConfig{}, false), options);
         const double open_s = seconds_since(t_open);
         std::vector<std::vector<float>> queries;
         for (const auto& key : sample_keys(a.file, a.queries))

@@ -1,5 +1,5 @@
 // vector_search_bench: the variant index's ANN kinds at scale. For each index kind (flat,
-// ivfflat, ivfsq8, hnsw) it reports build time, memory (RSS growth and the index's own
+// ivfflat, ivfsq8, ivfpq, hnsw) it reports build time, memory (RSS growth and the index's own
 // accounting, filter columns included), single-thread query
 // latency p50/p95/p99, QPS with several threads, recall@10 against exact search, and filtered
 // search latency/recall. Vectors come from the builtin embedder applied to synthetic variants
@@ -203,7 +203,8 @@ int main(int argc, char** argv) {
         else {
             std::fprintf(stderr,
                          "usage: vector_search_bench [--n N] [--dim D] [--queries Q] [--kinds "
-                         "flat,ivfflat,ivfsq8,hnsw] [--data builtin|clustered] [--threads T] [--seconds S] "
+                         "flat,ivfflat,ivfsq8,ivfpq,hnsw] [--data builtin|clustered] [--threads T] "
+                         "[--seconds S] "
                          "[--dir DIR] [--ef 64,128] [--nprobe 64,128]\n");
             return 2;
         }
@@ -293,8 +294,8 @@ int main(int argc, char** argv) {
         {
             // What a search process pays before its first query: verify + load the file.
             t = Clock::now();
-            auto reopened = index::AnnIndex::load(dir / "ann.faiss", kind, digest, {},
-                                                  ann->trained_rows());
+            auto reopened =
+                index::AnnIndex::load(dir / "ann.faiss", kind, digest, {}, ann->trained_rows());
             open_s = seconds_since(t);
         }
         struct Hit {
@@ -317,8 +318,7 @@ int main(int argc, char** argv) {
             for (const auto& n : found) hits.push_back({key_of(n.row), n.distance});
             return hits;
         };
-        auto search_span = [&](std::span<const float> q, int k,
-                               const index::VectorFilter& f = {},
+        auto search_span = [&](std::span<const float> q, int k, const index::VectorFilter& f = {},
                                const index::SearchTuning& tuning = {}) {
             return search(q.data(), k, f, tuning);
         };
@@ -364,9 +364,11 @@ int main(int argc, char** argv) {
                     kind_name.c_str(), build_s, (static_cast<double>(rss1) - rss0) / 1e6,
                     static_cast<double>(memory) / 1e6, recall, percentile(lat, 0.5),
                     percentile(lat, 0.95), percentile(lat, 0.99), qps1, qpsn);
-        std::printf("       columns %.1f s + index %.1f s; save %.1f s, %.0f MB on disk; open %.1f s",
-                    add_s, build_s - add_s, commit_s, static_cast<double>(disk) / 1e6, open_s);
-        if (ann->nlist() > 0) std::printf("; nlist %d nprobe %d", ann->nlist(), ann->nprobe_default());
+        std::printf(
+            "       columns %.1f s + index %.1f s; save %.1f s, %.0f MB on disk; open %.1f s",
+            add_s, build_s - add_s, commit_s, static_cast<double>(disk) / 1e6, open_s);
+        if (ann->nlist() > 0)
+            std::printf("; nlist %d nprobe %d", ann->nlist(), ann->nprobe_default());
         std::printf("\n");
 
         // Other search settings on the same index. "dist-recall" counts results no farther
@@ -377,7 +379,7 @@ int main(int argc, char** argv) {
             for (size_t q = 0; q < a.queries; ++q) {
                 const auto q0 = Clock::now();
                 const auto hits = search_span(std::span<const float>(queries.data() + q * dim, dim),
-                                             a.k, {}, tuning);
+                                              a.k, {}, tuning);
                 l.push_back(seconds_since(q0) * 1e3);
                 const float kth = std::sqrt(truth_dist[q * a.k + a.k - 1]) * 1.0001f + 1e-6f;
                 for (const auto& h : hits) {
@@ -398,7 +400,7 @@ int main(int argc, char** argv) {
                 tu.ef_search = ef;
                 sweep("ef", ef, tu);
             }
-        if (kind == index::IndexKind::IvfFlat || kind == index::IndexKind::IvfSq8)
+        if (index::is_ivf(kind))
             for (int np : a.nprobe_sweep) {
                 index::SearchTuning tu;
                 tu.nprobe = np;
@@ -415,7 +417,7 @@ int main(int argc, char** argv) {
             for (size_t q = 0; q < filtered_queries; ++q) {
                 const auto q0 = Clock::now();
                 const auto hits = search_span(std::span<const float>(queries.data() + q * dim, dim),
-                                             a.k, filters[fi].filter);
+                                              a.k, filters[fi].filter);
                 flat_lat.push_back(seconds_since(q0) * 1e3);
                 short_results += hits.size() < static_cast<size_t>(a.k);
                 std::set<std::string> keys;

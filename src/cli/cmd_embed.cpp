@@ -32,8 +32,8 @@ void run_embed(const EmbedArgs& a) {
     index::IndexOptions options;
     options.build_threads = 0;  // nothing else runs in this process
     if (!index::parse_index_kind(a.index, options.kind))
-        throw InputError("--index " + a.index, 0, "expected auto, flat, ivfflat, ivfsq8 or hnsw",
-                         kExitUsage);
+        throw InputError("--index " + a.index, 0,
+                         "expected auto, flat, ivfflat, ivfsq8, ivfpq or hnsw", kExitUsage);
     if (!std::filesystem::exists(std::filesystem::path(a.db) / "graph.kz"))
         throw InputError(a.db, 0, "no store here (run `vcf-agent ingest` first)", kExitUsage);
     const auto start = std::chrono::steady_clock::now();
@@ -78,8 +78,8 @@ const CommandRegistration registration("embed", [](CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--index", a->index,
                     "ANN index: auto (exact flat below 50,000 variants, else IVF-SQ8), flat, "
-                    "ivfflat, ivfsq8, hnsw")
-        ->check(CLI::IsMember({"auto", "flat", "ivfflat", "ivfsq8", "hnsw"}))
+                    "ivfflat, ivfsq8, ivfpq, hnsw")
+        ->check(CLI::IsMember({"auto", "flat", "ivfflat", "ivfsq8", "ivfpq", "hnsw"}))
         ->capture_default_str();
     cmd->callback([a, kind] {
         a->embedder_given = kind->count() > 0;

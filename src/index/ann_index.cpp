@@ -2,7 +2,10 @@
 
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexIVFPQ.h>
+#include <faiss/IndexRefine.h>
 #include <faiss/IndexScalarQuantizer.h>
+#include <faiss/impl/DistanceComputer.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_io.h>
 
@@ -43,8 +46,11 @@ std::vector<int64_t> sample_rows(int64_t n, int64_t want) {
 faiss::IndexHNSW* as_hnsw(faiss::Index* index) {
     return dynamic_cast<faiss::IndexHNSW*>(index);
 }
-faiss::IndexIVF* as_ivf(faiss::Index* index) {
-    return dynamic_cast<faiss::IndexIVF*>(index);
+// IVF-PQ is kept as FAISS's re-ranking pair (so one file holds both code sets), but
+// searched through its parts: FAISS 1.7.3's IndexRefine takes no search parameters, so no
+// filter and no per-search nprobe.
+faiss::IndexRefine* as_refine(faiss::Index* index) {
+    return dynamic_cast<faiss::IndexRefine*>(index);
 }
 
 template <typename F>
@@ -58,6 +64,7 @@ auto faiss_call(const char* what, F&& f) {
 
 // Room for `rows` vectors in a flat-coded index (others grow as they go).
 void reserve_codes(faiss::Index& index, int64_t rows) {
+    if (auto* refine = as_refine(&index)) return reserve_codes(*refine->refine_index, rows);
     if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(&index))
         flat->codes.reserve(static_cast<size_t>(rows) * flat->code_size);
 }
@@ -74,6 +81,8 @@ std::string_view to_string(IndexKind kind) {
             return "ivfflat";
         case IndexKind::IvfSq8:
             return "ivfsq8";
+        case IndexKind::IvfPq:
+            return "ivfpq";
         case IndexKind::Hnsw:
             return "hnsw";
     }
@@ -82,13 +91,17 @@ std::string_view to_string(IndexKind kind) {
 
 bool parse_index_kind(std::string_view name, IndexKind& out) {
     for (IndexKind k : {IndexKind::Auto, IndexKind::Flat, IndexKind::IvfFlat, IndexKind::IvfSq8,
-                        IndexKind::Hnsw}) {
+                        IndexKind::IvfPq, IndexKind::Hnsw}) {
         if (name == to_string(k)) {
             out = k;
             return true;
         }
     }
     return false;
+}
+
+bool is_ivf(IndexKind kind) {
+    return kind == IndexKind::IvfFlat || kind == IndexKind::IvfSq8 || kind == IndexKind::IvfPq;
 }
 
 int default_nlist(int64_t rows, int train_rows) {
@@ -101,10 +114,11 @@ int default_nlist(int64_t rows, int train_rows) {
     return std::clamp(static_cast<int>(std::lround(want)), 1, std::min(by_training, 65536));
 }
 
-// Measured on 1M builtin embeddings (nlist 3360): nprobe 32 -> recall@10 0.996, 64 -> 0.999,
-// 210 -> 0.9997 at twice the latency; nlist / 48 keeps a margin for less clustered data.
+// Measured on the 1M-variant sites-only store (nlist 511, builtin embeddings): nprobe 8 ->
+// recall@10 0.994 against exact search, 16 -> 0.996 at twice the scan (README "Measured").
+// A floor of 8 lists keeps a margin for small or less clustered collections.
 int default_nprobe(int nlist) {
-    return std::clamp(nlist / 48, std::min(nlist, 16), 256);
+    return std::clamp(nlist / 64, std::min(nlist, 8), 256);
 }
 
 AnnIndex::AnnIndex(IndexKind kind, int dim, const IndexParams& params)
@@ -125,9 +139,8 @@ std::unique_ptr<AnnIndex> AnnIndex::trained(IndexKind kind, int dim,
 }
 
 std::unique_ptr<AnnIndex> AnnIndex::make(IndexKind kind, int dim,
-                                         const std::vector<VectorRun>& runs,
-                                         int64_t expected_rows, bool add_them,
-                                         const IndexParams& params) {
+                                         const std::vector<VectorRun>& runs, int64_t expected_rows,
+                                         bool add_them, const IndexParams& params) {
     std::unique_ptr<AnnIndex> a(new AnnIndex(kind, dim, params));
     int64_t n = 0;
     for (const auto& run : runs) n += run.n;
@@ -164,7 +177,8 @@ std::unique_ptr<AnnIndex> AnnIndex::make(IndexKind kind, int dim,
                 break;
             }
             case IndexKind::IvfFlat:
-            case IndexKind::IvfSq8: {
+            case IndexKind::IvfSq8:
+            case IndexKind::IvfPq: {
                 if (n < kMinIvfRows)
                     throw StoreError("an IVF index needs at least " + std::to_string(kMinIvfRows) +
                                      " rows to train, got " + std::to_string(n));
@@ -183,11 +197,28 @@ std::unique_ptr<AnnIndex> AnnIndex::make(IndexKind kind, int dim,
                                       : default_nlist(rows_for, static_cast<int>(rows.size()));
                 auto quantizer = new faiss::IndexFlatL2(dim);
                 std::unique_ptr<faiss::IndexIVF> ivf;
-                if (kind == IndexKind::IvfFlat)
+                if (kind == IndexKind::IvfFlat) {
                     ivf = std::make_unique<faiss::IndexIVFFlat>(quantizer, dim, nlist);
-                else
+                } else if (kind == IndexKind::IvfSq8) {
                     ivf = std::make_unique<faiss::IndexIVFScalarQuantizer>(
                         quantizer, dim, nlist, faiss::ScalarQuantizer::QT_8bit);
+                } else {
+                    // Sub-vectors of 8 dimensions (1M x 64: recall as with 4, half the
+                    // time to encode), but at least 4 of them: 2 left 16-d test vectors
+                    // too coarse for the re-ranking to recover (recall@10 0.88).
+                    const int m =
+                        params.pq_m > 0 ? params.pq_m : std::max(std::min(4, dim), dim / 8);
+                    if (dim % m != 0)
+                        throw StoreError("IVF-PQ needs the dimension (" + std::to_string(dim) +
+                                         ") to be a multiple of its sub-quantisers (" +
+                                         std::to_string(m) + ")");
+                    auto pq = std::make_unique<faiss::IndexIVFPQ>(quantizer, dim, nlist, m, 8);
+                    // The codebooks only pre-select candidates (the SQ8 codes re-rank them):
+                    // 10 iterations like the lists, not 25.
+                    pq->pq.cp.niter = 10;
+                    pq->pq.cp.min_points_per_centroid = 1;
+                    ivf = std::move(pq);
+                }
                 ivf->own_fields = true;
                 // The sample is sized for the centroids; silence FAISS's advisory warning for
                 // small collections where fewer points are all there is.
@@ -195,10 +226,20 @@ std::unique_ptr<AnnIndex> AnnIndex::make(IndexKind kind, int dim,
                 // 10 Lloyd iterations instead of 25: the centroids only route queries to
                 // lists (recall is recovered by nprobe), and training dominates the build.
                 ivf->cp.niter = 10;
-                ivf->train(static_cast<idx_t>(rows.size()), train.data());
-                add_runs(*ivf);
                 ivf->nprobe = params.ivf_nprobe > 0 ? params.ivf_nprobe : default_nprobe(nlist);
-                a->index_ = std::move(ivf);
+                if (kind == IndexKind::IvfPq) {
+                    auto refine = std::make_unique<faiss::IndexRefine>(
+                        ivf.release(),
+                        new faiss::IndexScalarQuantizer(dim, faiss::ScalarQuantizer::QT_8bit));
+                    refine->own_fields = true;
+                    refine->own_refine_index = true;
+                    refine->train(static_cast<idx_t>(rows.size()), train.data());
+                    a->index_ = std::move(refine);
+                } else {
+                    ivf->train(static_cast<idx_t>(rows.size()), train.data());
+                    a->index_ = std::move(ivf);
+                }
+                add_runs(*a->index_);
                 a->trained_rows_ = rows_for;
                 break;
             }
@@ -225,24 +266,35 @@ void AnnIndex::add(const float* x, int64_t n) {
     });
 }
 
+faiss::IndexIVF* AnnIndex::ivf() const {
+    if (auto* refine = as_refine(index_.get()))
+        return dynamic_cast<faiss::IndexIVF*>(refine->base_index);
+    return dynamic_cast<faiss::IndexIVF*>(index_.get());
+}
+
 int AnnIndex::nlist() const {
-    auto* ivf = as_ivf(index_.get());
-    return ivf ? static_cast<int>(ivf->nlist) : 0;
+    auto* i = ivf();
+    return i ? static_cast<int>(i->nlist) : 0;
 }
 
 int AnnIndex::nprobe_default() const {
-    auto* ivf = as_ivf(index_.get());
-    return ivf ? static_cast<int>(ivf->nprobe) : 0;
+    auto* i = ivf();
+    return i ? static_cast<int>(i->nprobe) : 0;
+}
+
+int AnnIndex::rerank_factor() const {
+    return kind_ == IndexKind::IvfPq ? std::max(1, params_.pq_rerank) : 1;
 }
 
 void AnnIndex::set_search_defaults(const IndexParams& params) {
     params_.hnsw_ef_search = params.hnsw_ef_search;
     params_.hnsw_ef_max = params.hnsw_ef_max;
     params_.ivf_nprobe = params.ivf_nprobe;
+    params_.pq_rerank = params.pq_rerank;
     if (auto* h = as_hnsw(index_.get()))
         h->hnsw.efSearch = std::max(params.hnsw_ef_max, 2 * params.hnsw_ef_search);
-    if (auto* ivf = as_ivf(index_.get()))
-        if (params.ivf_nprobe > 0) ivf->nprobe = params.ivf_nprobe;
+    if (auto* i = ivf())
+        if (params.ivf_nprobe > 0) i->nprobe = params.ivf_nprobe;
 }
 
 void AnnIndex::search(const float* query, int k, const faiss::IDSelector* sel, double selectivity,
@@ -280,18 +332,19 @@ void AnnIndex::search(const float* query, int k, const faiss::IDSelector* sel, d
             break;
         }
         case IndexKind::IvfFlat:
-        case IndexKind::IvfSq8: {
-            auto p = std::make_unique<faiss::SearchParametersIVF>();
+        case IndexKind::IvfSq8:
+        case IndexKind::IvfPq: {
             const int base = tuning.nprobe > 0 ? tuning.nprobe : nprobe_default();
             const int nl = nlist();
             // The filter is checked inside each probed list, so probing more lists only
             // matters when the probed ones would hold too few accepted rows: aim for four
             // times the candidates wanted (lists hold n / nlist rows on average).
             const double enough = 4.0 * fetch * nl / (selectivity * static_cast<double>(n));
-            p->nprobe = static_cast<size_t>(
+            const auto nprobe = static_cast<size_t>(
                 std::clamp<double>(std::ceil(enough), base, std::max(base, nl)));
-            sp = std::move(p);
-            break;
+            ivf_search(query, k, nprobe, selector, out);
+            finish_filtered(query, k, sel, selectivity, out);
+            return;
         }
     }
     sp->sel = selector;
@@ -308,34 +361,61 @@ void AnnIndex::search(const float* query, int k, const faiss::IDSelector* sel, d
     }
     std::sort(out.begin(), out.end());
     if (out.size() > static_cast<size_t>(k)) out.resize(static_cast<size_t>(k));
+    finish_filtered(query, k, sel, selectivity, out);
+}
+
+void AnnIndex::finish_filtered(const float* query, int k, const faiss::IDSelector* sel,
+                               double selectivity, std::vector<Neighbor>& out) const {
     // A filter whose rows lie away from the query (a gene's variants sit together in the
     // embedding space) can leave the probed lists or the graph walk short of k accepted rows
     // although k exist: then every accepted row is compared, so k come back whenever k match.
-    const auto matching = static_cast<int64_t>(std::llround(selectivity * static_cast<double>(n)));
+    const auto matching =
+        static_cast<int64_t>(std::llround(selectivity * static_cast<double>(size())));
     if (sel && static_cast<int64_t>(out.size()) < std::min<int64_t>(k, matching))
-        exhaustive_search(query, k, *selector, out);
+        exhaustive_search(query, k, *const_cast<faiss::IDSelector*>(sel), out);
+}
+
+void AnnIndex::ivf_search(const float* query, int k, size_t nprobe, faiss::IDSelector* sel,
+                          std::vector<Neighbor>& out) const {
+    out.clear();
+    faiss::SearchParametersIVF p;
+    p.nprobe = nprobe;
+    p.sel = sel;
+    const int fetch = k * rerank_factor();
+    std::vector<float> dist(static_cast<size_t>(fetch));
+    std::vector<idx_t> ids(static_cast<size_t>(fetch));
+    faiss::IndexIVF* lists = ivf();
+    faiss_call("search", [&] {
+        lists->search(1, query, fetch, dist.data(), ids.data(), &p);
+        return 0;
+    });
+    if (auto* refine = as_refine(index_.get())) {
+        // Candidates from the PQ scan, ordered by their SQ8 distances.
+        std::unique_ptr<faiss::DistanceComputer> dc(
+            faiss_call("search", [&] { return refine->refine_index->get_distance_computer(); }));
+        dc->set_query(query);
+        for (int i = 0; i < fetch; ++i)
+            if (ids[i] >= 0) dist[i] = (*dc)(ids[i]);
+    }
+    out.reserve(static_cast<size_t>(fetch));
+    for (int i = 0; i < fetch; ++i)
+        if (ids[i] >= 0) out.push_back({ids[i], dist[i]});
+    std::sort(out.begin(), out.end());
+    if (out.size() > static_cast<size_t>(k)) out.resize(static_cast<size_t>(k));
 }
 
 void AnnIndex::exhaustive_search(const float* query, int k, faiss::IDSelector& sel,
                                  std::vector<Neighbor>& out) const {
     out.clear();
-    if (auto* ivf = as_ivf(index_.get())) {
+    if (auto* lists = ivf()) {
         // Every list, with the selector: distances only for accepted rows.
-        faiss::SearchParametersIVF p;
-        p.nprobe = ivf->nlist;
-        p.sel = &sel;
-        std::vector<float> dist(static_cast<size_t>(k));
-        std::vector<idx_t> ids(static_cast<size_t>(k));
-        faiss_call("search", [&] {
-            index_->search(1, query, k, dist.data(), ids.data(), &p);
-            return 0;
-        });
-        for (int i = 0; i < k; ++i)
-            if (ids[i] >= 0) out.push_back({ids[i], dist[i]});
+        ivf_search(query, k, lists->nlist, &sel, out);
+        return;
     } else {
         // Flat storage (the flat index itself, or HNSW's): compare the accepted rows exactly.
         const faiss::IndexFlat* flat = dynamic_cast<const faiss::IndexFlat*>(index_.get());
-        if (auto* h = as_hnsw(index_.get())) flat = dynamic_cast<const faiss::IndexFlat*>(h->storage);
+        if (auto* h = as_hnsw(index_.get()))
+            flat = dynamic_cast<const faiss::IndexFlat*>(h->storage);
         if (!flat) return;
         const float* xb = flat->get_xb();
         for (int64_t r = 0; r < flat->ntotal; ++r) {
@@ -363,9 +443,14 @@ size_t AnnIndex::memory_bytes() const {
         bytes += h->hnsw.neighbors.capacity() * sizeof(int) + h->hnsw.levels.capacity() * 4 +
                  h->hnsw.offsets.capacity() * 8;
     }
-    if (auto* ivf = as_ivf(index_.get())) {
-        bytes += static_cast<size_t>(ivf->ntotal) * (ivf->code_size + sizeof(idx_t));
-        bytes += static_cast<size_t>(ivf->nlist) * dim_ * sizeof(float);
+    if (auto* refine = as_refine(index_.get()))
+        if (auto* codes = dynamic_cast<const faiss::IndexFlatCodes*>(refine->refine_index))
+            bytes += codes->codes.capacity();
+    if (auto* lists = ivf()) {
+        bytes += static_cast<size_t>(lists->ntotal) * (lists->code_size + sizeof(idx_t));
+        bytes += static_cast<size_t>(lists->nlist) * dim_ * sizeof(float);
+        if (auto* pq = dynamic_cast<const faiss::IndexIVFPQ*>(lists))
+            bytes += pq->precomputed_table.size() * sizeof(float);
     }
     return bytes;
 }
@@ -404,6 +489,11 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& path, IndexKind kind,
             break;
         case IndexKind::IvfSq8:
             right_type = dynamic_cast<faiss::IndexIVFScalarQuantizer*>(a->index_.get()) != nullptr;
+            break;
+        case IndexKind::IvfPq:
+            right_type = a->ivf() && dynamic_cast<faiss::IndexIVFPQ*>(a->ivf()) &&
+                         dynamic_cast<faiss::IndexScalarQuantizer*>(
+                             as_refine(a->index_.get())->refine_index);
             break;
     }
     if (!right_type)

@@ -1,11 +1,15 @@
 #pragma once
 // One FAISS ANN index over rows [0, size()) of the variant index. Exact flat below a size,
 // otherwise an inverted file (IVF) with exact (IVF-Flat) or 8-bit scalar-quantised codes
-// (IVF-SQ8, a quarter of the memory, distances within the quantiser's step), or HNSW. The
+// (IVF-SQ8, a quarter of the memory, distances within the quantiser's step), an IVF of
+// product-quantised codes whose candidates are re-ranked by their 8-bit scalar-quantised
+// codes (IVF-PQ: a list scan reads a few table entries per row instead of decoding all its
+// dimensions), or HNSW. The
 // index holds no second copy of the vectors: they are derived from the graph and recomputed
 // there when needed (see variant_index.hpp).
 #include <faiss/Index.h>
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexIVF.h>
 #include <faiss/impl/IDSelector.h>
 
 #include <cstdint>
@@ -20,10 +24,12 @@
 
 namespace vcfagent::index {
 
-enum class IndexKind : uint8_t { Auto, Flat, IvfFlat, IvfSq8, Hnsw };
+enum class IndexKind : uint8_t { Auto, Flat, IvfFlat, IvfSq8, IvfPq, Hnsw };
 std::string_view to_string(IndexKind kind);
-// "auto" | "flat" | "ivfflat" | "ivfsq8" | "hnsw"; false for anything else.
+// "auto" | "flat" | "ivfflat" | "ivfsq8" | "ivfpq" | "hnsw"; false for anything else.
 bool parse_index_kind(std::string_view name, IndexKind& out);
+// The kinds trained on a sample (an inverted file's lists) before rows are added.
+bool is_ivf(IndexKind kind);
 
 struct IndexParams {
     int hnsw_m = 32;
@@ -33,9 +39,13 @@ struct IndexParams {
     // sizes the heap from the index's own efSearch and ignores a larger per-search value, so
     // the index carries this capacity and each search passes its efSearch as a parameter.
     int hnsw_ef_max = 512;
-    int ivf_nlist = 0;      // 0: ~sqrt(rows), bounded by the training sample
-    int ivf_nprobe = 0;     // 0: chosen from nlist (see default_nprobe)
+    int ivf_nlist = 0;   // 0: ~sqrt(rows), bounded by the training sample
+    int ivf_nprobe = 0;  // 0: chosen from nlist (see default_nprobe)
     int train_sample_max = 131072;
+    // IVF-PQ: sub-quantisers (0: one per 8 dimensions, at least 4) of 8 bits each, and how many
+    // candidates per wanted neighbour the PQ scan hands to the SQ8 re-ranking.
+    int pq_m = 0;
+    int pq_rerank = 8;
 };
 
 // Per-search overrides; 0 keeps the index default.
@@ -93,6 +103,8 @@ class AnnIndex {
     int64_t trained_rows() const { return trained_rows_; }
     int nlist() const;
     int nprobe_default() const;
+    // Re-ranking candidates per neighbour (IVF-PQ; 1 for the other kinds).
+    int rerank_factor() const;
     const IndexParams& params() const { return params_; }
     void set_search_defaults(const IndexParams& params);
     size_t memory_bytes() const;
@@ -107,12 +119,20 @@ class AnnIndex {
   private:
     AnnIndex(IndexKind kind, int dim, const IndexParams& params);
     static std::unique_ptr<AnnIndex> make(IndexKind kind, int dim,
-                                          const std::vector<VectorRun>& runs,
-                                          int64_t expected_rows, bool add_them,
-                                          const IndexParams& params);
+                                          const std::vector<VectorRun>& runs, int64_t expected_rows,
+                                          bool add_them, const IndexParams& params);
     // Every row `sel` accepts is a candidate (all IVF lists; every stored vector otherwise).
     void exhaustive_search(const float* query, int k, faiss::IDSelector& sel,
                            std::vector<Neighbor>& out) const;
+    // After a filtered search: too few accepted rows although k exist -> exhaustive search.
+    void finish_filtered(const float* query, int k, const faiss::IDSelector* sel,
+                         double selectivity, std::vector<Neighbor>& out) const;
+    // The k nearest of an IVF kind over `nprobe` lists: IVF-PQ scans its PQ codes for
+    // k x rerank_factor() candidates and orders them by their SQ8 distances.
+    void ivf_search(const float* query, int k, size_t nprobe, faiss::IDSelector* sel,
+                    std::vector<Neighbor>& out) const;
+    // The inverted file: the index itself, or the base of IVF-PQ's re-ranking pair.
+    faiss::IndexIVF* ivf() const;
     IndexKind kind_;
     int dim_;
     IndexParams params_;

@@ -220,7 +220,7 @@ std::unique_ptr<AnnIndex> VariantIndex::prepare_kind(const Rows& rows, const std
                                                      size_t new_rows) {
     const size_t expected = rows.size() + new_rows;
     const IndexKind want = target_kind(expected);
-    const bool ivf = want == IndexKind::IvfFlat || want == IndexKind::IvfSq8;
+    const bool ivf = is_ivf(want);
     if (!ivf || expected < static_cast<size_t>(kMinIvfRows)) return nullptr;
     if (rows.ann && rows.ann->kind() == want) return nullptr;  // trained already
     // Train on a sample spread over all the new rows (every M-th position, so every contig

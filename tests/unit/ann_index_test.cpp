@@ -105,8 +105,7 @@ std::vector<Neighbor> run(const AnnIndex& ann, const Dataset& d, const float* q,
     const RowBitmap bits = select_rows(d.columns, f);
     BitmapSelector selector(bits, 0);
     ann.search(q, k, &selector,
-               static_cast<double>(bits.count()) / static_cast<double>(d.variants.size()), {},
-               out);
+               static_cast<double>(bits.count()) / static_cast<double>(d.variants.size()), {}, out);
     return out;
 }
 
@@ -123,24 +122,35 @@ std::vector<FilterCase> filter_cases(const Dataset& d) {
         set(f);
         cases.push_back({name, f, std::move(pass)});
     };
-    add("chrom spelled without chr", [](VectorFilter& f) { f.chroms = {"2"}; },
+    add(
+        "chrom spelled without chr", [](VectorFilter& f) { f.chroms = {"2"}; },
         [&](size_t i) { return d.variants[i].chrom == "chr2"; });
-    add("region", [](VectorFilter& f) { f.regions = {{"chr1", 5000, 9000}}; },
+    add(
+        "region",
+        [](VectorFilter& f) {
+            f.regions = {{"chr1", 5000, 9000}};
+        },
         [&](size_t i) {
             const auto& v = d.variants[i];
             return v.chrom == "chr1" && v.pos >= 5000 && v.pos <= 9000;
         });
-    add("class", [](VectorFilter& f) { f.classes = {vcf::VariantClass::Insertion}; },
+    add(
+        "class", [](VectorFilter& f) { f.classes = {vcf::VariantClass::Insertion}; },
         [&](size_t i) { return d.variants[i].vclass == vcf::VariantClass::Insertion; });
-    add("primary gene", [](VectorFilter& f) { f.genes = {"TP53"}; },
+    add(
+        "primary gene", [](VectorFilter& f) { f.genes = {"TP53"}; },
         [&](size_t i) { return has_gene(d.variants[i], "TP53"); });
-    add("second gene", [](VectorFilter& f) { f.genes = {"OVERLAP1"}; },
+    add(
+        "second gene", [](VectorFilter& f) { f.genes = {"OVERLAP1"}; },
         [&](size_t i) { return has_gene(d.variants[i], "OVERLAP1"); });
-    add("gene symbols are exact", [](VectorFilter& f) { f.genes = {"tp53"}; },
+    add(
+        "gene symbols are exact", [](VectorFilter& f) { f.genes = {"tp53"}; },
         [](size_t) { return false; });
-    add("impact", [](VectorFilter& f) { f.impacts = {Impact::High}; },
+    add(
+        "impact", [](VectorFilter& f) { f.impacts = {Impact::High}; },
         [&](size_t i) { return worst_impact(d.variants[i]) == Impact::High; });
-    add("AF range (no AF never matches)",
+    add(
+        "AF range (no AF never matches)",
         [](VectorFilter& f) {
             f.min_af = 0.2f;
             f.max_af = 0.3f;
@@ -149,9 +159,12 @@ std::vector<FilterCase> filter_cases(const Dataset& d) {
             const float af = d.variants[i].af;
             return !std::isnan(af) && af >= 0.2f && af <= 0.3f;
         });
-    add("source", [](VectorFilter& f) { f.sources = {2}; },
+    add(
+        "source", [](VectorFilter& f) { f.sources = {2}; },
         [&](size_t i) { return d.sources[i] == 2; });
-    add("combined", [](VectorFilter& f) {
+    add(
+        "combined",
+        [](VectorFilter& f) {
             f.chroms = {"chrX"};
             f.classes = {vcf::VariantClass::Snv};
         },
@@ -186,7 +199,8 @@ TEST(AnnIndex, FlatIsExactWithAndWithoutEveryFilter) {
 
 TEST(AnnIndex, IvfAndHnswKindsKeepRecallAndFiltersHold) {
     const auto d = make_dataset(20000, 2);
-    for (IndexKind kind : {IndexKind::IvfFlat, IndexKind::IvfSq8, IndexKind::Hnsw}) {
+    for (IndexKind kind :
+         {IndexKind::IvfFlat, IndexKind::IvfSq8, IndexKind::IvfPq, IndexKind::Hnsw}) {
         SCOPED_TRACE(std::string(to_string(kind)));
         auto ann = AnnIndex::build(kind, d.dim, {{d.vectors.data(), 20000}}, {});
         ASSERT_EQ(ann->size(), 20000);
@@ -210,23 +224,35 @@ TEST(AnnIndex, IvfAndHnswKindsKeepRecallAndFiltersHold) {
 }
 
 TEST(AnnIndex, SavedFilesRoundTripAndDamageIsDetected) {
-    test::TempDir dir;
     const auto d = make_dataset(5000, 3);
-    auto ann = AnnIndex::build(IndexKind::IvfSq8, d.dim, {{d.vectors.data(), 5000}}, {});
-    const auto path = std::filesystem::path(dir.file("ann.faiss"));
-    const auto digest = ann->save(path);
-    auto back = AnnIndex::load(path, IndexKind::IvfSq8, digest, {}, ann->trained_rows());
-    const auto a = run(*ann, d, d.row(42), 10, {});
-    const auto b = run(*back, d, d.row(42), 10, {});
-    ASSERT_EQ(a.size(), b.size());
-    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].row, b[i].row);
-    EXPECT_THROW(AnnIndex::load(path, IndexKind::Flat, digest, {}, 0), StoreError);
-    {
-        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(200);
-        f.write("XXXX", 4);
+    for (IndexKind kind : {IndexKind::IvfSq8, IndexKind::IvfPq}) {
+        SCOPED_TRACE(std::string(to_string(kind)));
+        test::TempDir dir;
+        auto ann = AnnIndex::build(kind, d.dim, {{d.vectors.data(), 5000}}, {});
+        const auto path = std::filesystem::path(dir.file("ann.faiss"));
+        const auto digest = ann->save(path);
+        auto back = AnnIndex::load(path, kind, digest, {}, ann->trained_rows());
+        EXPECT_EQ(back->size(), 5000);
+        const auto a = run(*ann, d, d.row(42), 10, {});
+        const auto b = run(*back, d, d.row(42), 10, {});
+        ASSERT_EQ(a.size(), b.size());
+        for (size_t i = 0; i < a.size(); ++i) {
+            EXPECT_EQ(a[i].row, b[i].row);
+            EXPECT_EQ(a[i].distance, b[i].distance);
+        }
+        // The nearest row of a stored vector is itself (IVF-PQ: re-ranked by its SQ8 code).
+        ASSERT_FALSE(b.empty());
+        EXPECT_EQ(b[0].row, 42);
+        EXPECT_THROW(AnnIndex::load(path, IndexKind::Flat, digest, {}, 0), StoreError);
+        const IndexKind other = kind == IndexKind::IvfPq ? IndexKind::IvfSq8 : IndexKind::IvfPq;
+        EXPECT_THROW(AnnIndex::load(path, other, digest, {}, 0), StoreError);
+        {
+            std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(200);
+            f.write("XXXX", 4);
+        }
+        EXPECT_THROW(AnnIndex::load(path, kind, digest, {}, 0), StoreError);
     }
-    EXPECT_THROW(AnnIndex::load(path, IndexKind::IvfSq8, digest, {}, 0), StoreError);
 }
 
 TEST(AnnIndex, AttributeColumnsRoundTrip) {
