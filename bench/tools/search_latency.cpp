@@ -18,13 +18,12 @@
 #include <cstdlib>
 #include <exception>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <set>
 #include "common/elapsed.hpp"
-
 #include "index/store_embedder.hpp"
 #include "index/variant_index.hpp"
 #include "store/graph_store.hpp"

@@ -491,9 +491,9 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& path, IndexKind kind,
             right_type = dynamic_cast<faiss::IndexIVFScalarQuantizer*>(a->index_.get()) != nullptr;
             break;
         case IndexKind::IvfPq:
-            right_type = a->ivf() && dynamic_cast<faiss::IndexIVFPQ*>(a->ivf()) &&
-                         dynamic_cast<faiss::IndexScalarQuantizer*>(
-                             as_refine(a->index_.get())->refine_index);
+            if (auto* refine = as_refine(a->index_.get()))
+                right_type = dynamic_cast<faiss::IndexIVFPQ*>(refine->base_index) &&
+                             dynamic_cast<faiss::IndexScalarQuantizer*>(refine->refine_index);
             break;
     }
     if (!right_type)

@@ -4,9 +4,8 @@
 // (IVF-SQ8, a quarter of the memory, distances within the quantiser's step), an IVF of
 // product-quantised codes whose candidates are re-ranked by their 8-bit scalar-quantised
 // codes (IVF-PQ: a list scan reads a few table entries per row instead of decoding all its
-// dimensions), or HNSW. The
-// index holds no second copy of the vectors: they are derived from the graph and recomputed
-// there when needed (see variant_index.hpp).
+// dimensions), or HNSW. The index holds no second copy of the vectors: they are derived from
+// the graph and recomputed there when needed (see variant_index.hpp).
 #include <faiss/Index.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIVF.h>
