@@ -11,6 +11,7 @@
 #include "cli/common_options.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "common/text_join.hpp"
 #include "embed/embedder.hpp"
 #include "index/embedding_fill.hpp"
 #include "index/store_embedder.hpp"
@@ -28,12 +29,19 @@ struct EmbedArgs {
     std::string index = "auto";
 };
 
+// The index kinds as "auto, flat, …<last> X" (X: the separator before the last one).
+std::string kind_list(const std::string& last) {
+    auto names = index::index_kind_names();
+    const std::string tail = names.back();
+    names.pop_back();
+    return join(names, ", ") + last + tail;
+}
+
 void run_embed(const EmbedArgs& a) {
     index::IndexOptions options;
     options.build_threads = 0;  // nothing else runs in this process
     if (!index::parse_index_kind(a.index, options.kind))
-        throw InputError("--index " + a.index, 0,
-                         "expected auto, flat, ivfflat, ivfsq8, ivfpq or hnsw", kExitUsage);
+        throw InputError("--index " + a.index, 0, "expected " + kind_list(" or "), kExitUsage);
     if (!std::filesystem::exists(std::filesystem::path(a.db) / "graph.kz"))
         throw InputError(a.db, 0, "no store here (run `vcf-agent ingest` first)", kExitUsage);
     const auto start = std::chrono::steady_clock::now();
@@ -77,9 +85,9 @@ const CommandRegistration registration("embed", [](CLI::App& app) {
     cmd->add_option("--reduction", a->embedder.reduction, "pca | truncate (HTTP embedders)")
         ->capture_default_str();
     cmd->add_option("--index", a->index,
-                    "ANN index: auto (exact flat below 50,000 variants, else IVF-SQ8), flat, "
-                    "ivfflat, ivfsq8, ivfpq, hnsw")
-        ->check(CLI::IsMember({"auto", "flat", "ivfflat", "ivfsq8", "ivfpq", "hnsw"}))
+                    "ANN index: " + kind_list(", ") +
+                        " (auto: exact flat below 50,000 variants, else IVF-SQ8)")
+        ->check(CLI::IsMember(index::index_kind_names()))
         ->capture_default_str();
     cmd->callback([a, kind] {
         a->embedder_given = kind->count() > 0;

@@ -89,15 +89,25 @@ std::string_view to_string(IndexKind kind) {
     return "auto";
 }
 
+namespace {
+constexpr IndexKind kKinds[] = {IndexKind::Auto,   IndexKind::Flat,  IndexKind::IvfFlat,
+                                IndexKind::IvfSq8, IndexKind::IvfPq, IndexKind::Hnsw};
+}  // namespace
+
 bool parse_index_kind(std::string_view name, IndexKind& out) {
-    for (IndexKind k : {IndexKind::Auto, IndexKind::Flat, IndexKind::IvfFlat, IndexKind::IvfSq8,
-                        IndexKind::IvfPq, IndexKind::Hnsw}) {
+    for (IndexKind k : kKinds) {
         if (name == to_string(k)) {
             out = k;
             return true;
         }
     }
     return false;
+}
+
+std::vector<std::string> index_kind_names() {
+    std::vector<std::string> names;
+    for (IndexKind k : kKinds) names.emplace_back(to_string(k));
+    return names;
 }
 
 bool is_ivf(IndexKind kind) {

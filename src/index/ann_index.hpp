@@ -27,6 +27,8 @@ enum class IndexKind : uint8_t { Auto, Flat, IvfFlat, IvfSq8, IvfPq, Hnsw };
 std::string_view to_string(IndexKind kind);
 // "auto" | "flat" | "ivfflat" | "ivfsq8" | "ivfpq" | "hnsw"; false for anything else.
 bool parse_index_kind(std::string_view name, IndexKind& out);
+// Every name parse_index_kind accepts, "auto" first.
+std::vector<std::string> index_kind_names();
 // The kinds trained on a sample (an inverted file's lists) before rows are added.
 bool is_ivf(IndexKind kind);
 
