@@ -50,15 +50,23 @@ StoredVariant from_row(const store::RowView& r) {
     return s;
 }
 
-// The InGene columns every read below returns after v.id, as an annotation.
-constexpr const char* kAnnotationColumns = "v.id, g.symbol, e.consequence, e.impact";
-vcf::Annotation annotation_from(const store::RowView& r) {
+constexpr size_t column_count(const char* columns) {
+    size_t n = 1;
+    for (const char* c = columns; *c; ++c) n += *c == ',';
+    return n;
+}
+
+// The InGene columns of an annotation, returned from column `first` on.
+constexpr const char* kGeneColumns = "g.symbol, e.consequence, e.impact";
+vcf::Annotation annotation_from(const store::RowView& r, size_t first) {
     vcf::Annotation a;
-    a.gene = r.text(1);
-    a.consequence = r.text(2);
-    a.impact = r.text(3);
+    a.gene = r.text(first);
+    a.consequence = r.text(first + 1);
+    a.impact = r.text(first + 2);
     return a;
 }
+// Reads below that return v.id, then an annotation.
+const std::string kAnnotationColumns = std::string("v.id, ") + kGeneColumns;
 
 // Adds their InGene annotations to variants read by key (a page, or a single variant).
 void annotate_by_key(store::GraphStore& graph, std::vector<StoredVariant>& variants) {
@@ -70,19 +78,17 @@ void annotate_by_key(store::GraphStore& graph, std::vector<StoredVariant>& varia
         at.emplace(variants[i].variant.key, i);
         keys.push_back(variants[i].variant.key);
     }
-    // One key: a primary-key look-up. Several: `v.id IN $keys`, one scan of the InGene
-    // edges. Not `UNWIND $keys ... {id: k}`: Kuzu plans that as a hash join whose build side
-    // is every InGene edge of the store with its strings (0.9 s and a full 256 MB buffer pool
-    // for one key on 1M variants).
-    const bool one = variants.size() == 1;
-    graph.scan(std::string(one ? "MATCH (v:Variant {id: $keys})-[e:InGene]->(g:Gene) "
-                               : "MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE v.id IN $keys ") +
-                   "RETURN " + kAnnotationColumns,
-               {{"keys", one ? keys.front() : keys}}, [&](const store::RowView& r) {
-                   auto it = at.find(r.text(0));
-                   if (it != at.end())
-                       variants[it->second].variant.annotations.push_back(annotation_from(r));
-               });
+    // `v.id IN $keys`: one scan of the InGene edges (Kuzu looks keys up by primary key only
+    // one at a time). Not `UNWIND $keys ... {id: k}`: Kuzu plans that as a hash join whose
+    // build side is every InGene edge of the store with its strings (0.9 s and a full 256 MB
+    // buffer pool for one key on 1M variants).
+    graph.scan(
+        "MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE v.id IN $keys RETURN " + kAnnotationColumns,
+        {{"keys", keys}}, [&](const store::RowView& r) {
+            auto it = at.find(r.text(0));
+            if (it != at.end())
+                variants[it->second].variant.annotations.push_back(annotation_from(r, 1));
+        });
 }
 
 }  // namespace
@@ -102,7 +108,8 @@ void for_each_stored_variant(store::GraphStore& graph, const std::string& where,
     std::unordered_map<std::string, std::vector<vcf::Annotation>> annotations;
     graph.scan(
         "MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE " + where + " RETURN " + kAnnotationColumns,
-        {}, [&](const store::RowView& r) { annotations[r.text(0)].push_back(annotation_from(r)); });
+        {},
+        [&](const store::RowView& r) { annotations[r.text(0)].push_back(annotation_from(r, 1)); });
     std::vector<StoredVariant> buffer;
     buffer.reserve(chunk_rows);
     auto flush = [&] {
@@ -124,12 +131,19 @@ void for_each_stored_variant(store::GraphStore& graph, const std::string& where,
 }
 
 std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const std::string& key) {
-    std::vector<StoredVariant> found;
-    graph.scan(std::string("MATCH (v:Variant {id: $k}) RETURN ") + kColumns, {{"k", key}},
-               [&](const store::RowView& r) { found.push_back(from_row(r)); });
-    if (found.empty()) return std::nullopt;
-    annotate_by_key(graph, found);
-    return std::move(found.front());
+    // One statement: the primary-key look-up and the variant's InGene edges, one row per edge
+    // (or one row with null annotation columns).
+    std::optional<StoredVariant> found;
+    constexpr size_t first_annotation = column_count(kColumns);
+    graph.scan(std::string("MATCH (v:Variant {id: $k}) OPTIONAL MATCH (v)-[e:InGene]->(g:Gene) "
+                           "RETURN ") +
+                   kColumns + ", " + kGeneColumns,
+               {{"k", key}}, [&](const store::RowView& r) {
+                   if (!found) found = from_row(r);
+                   if (!r.is_null(first_annotation))
+                       found->variant.annotations.push_back(annotation_from(r, first_annotation));
+               });
+    return found;
 }
 
 }  // namespace vcfagent::index

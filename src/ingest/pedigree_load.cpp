@@ -15,7 +15,7 @@ PedigreeLoadReport load_pedigree_file(store::GraphStore& store, const std::strin
     report.stored = members.size() - report.not_in_store.size();
     std::unordered_set<std::string> named;
     for (const auto& m : members) named.insert(m.sample);
-    for (const auto& row : store.read_only_query("MATCH (s:Sample) RETURN s.id ORDER BY s.id").rows)
+    for (const auto& row : store.read("MATCH (s:Sample) RETURN s.id ORDER BY s.id").rows)
         if (!named.count(row[0].get<std::string>()))
             report.not_in_pedigree.push_back(row[0].get<std::string>());
     return report;

@@ -367,12 +367,12 @@ struct Pedigree {
 
 Pedigree load_pedigree(store::GraphStore& store, const FamilyOptions& o, InheritanceMode mode) {
     Pedigree ped;
-    const auto people = store.read_only_query(
+    const auto people = store.read(
         "MATCH (s:Sample) WHERE s.family IS NOT NULL AND s.family <> '' RETURN s.id, s.family, "
         "s.sex, s.phenotype, s.father, s.mother ORDER BY s.family, s.id");
     if (people.rows.empty())
         throw StoreError("the store has no pedigree: load one with `vcf-agent ped load FILE.ped`");
-    const auto columns = store.read_only_query(
+    const auto columns = store.read(
         "MATCH (s:Sample)-[m:SampleOf]->(src:Source) WHERE s.family IS NOT NULL "
         "RETURN s.id, src.num, m.idx, src.path ORDER BY src.num");
     std::unordered_map<std::string, std::vector<std::pair<int64_t, int>>>

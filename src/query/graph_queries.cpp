@@ -40,9 +40,9 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
     if (f.region) {
         // Record overlap, as `bcftools view -r`: the variant starts before the region ends and
         // its record ends at or after the region start. The locus bounds let Kuzu skip the
-        // node groups outside them via zone maps; they are written into the statement as
-        // integers because Kuzu 0.11.3 prunes by zone maps only for literals (measured on a 1M
-        // store: 100 ms with parameters, 33 ms with literals).
+        // node groups, and within a group the 2,048-row slices (third_party/kuzu patch 0003),
+        // whose loci lie outside them; they are written into the statement as integers because
+        // Kuzu 0.11.3 turns only literals into such column predicates.
         using store::GraphStore;
         const int64_t rank = store_.contig_rank(f.region->chrom);
         // A variant overlapping the region starts at most the contig's longest span before it.
@@ -101,7 +101,7 @@ ResultTable GraphQueries::run(const std::string& match, std::vector<std::string>
     if (!with.empty()) q += " WITH " + with;
     q += " RETURN " + ret + " ORDER BY v.locus, v.id";
     if (f.limit) q += " LIMIT " + std::to_string(f.limit);
-    return store_.read_only_query(q, params, limits_);
+    return store_.read(q, params, limits_);
 }
 
 ResultTable GraphQueries::sample_variants(const std::string& sample, const VariantFilter& f) {
@@ -218,7 +218,7 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
     lookup_limits.max_rows = std::numeric_limits<size_t>::max();
     std::map<int64_t, std::map<std::string, int64_t>> columns;  // source -> sample -> idx
     if (!named.empty()) {
-        const auto t = store_.read_only_query(
+        const auto t = store_.read(
             "MATCH (s:Sample)-[m:SampleOf]->(src:Source) WHERE s.id IN $ids RETURN src.num, s.id, "
             "m.idx",
             {{"ids", named}}, lookup_limits);
@@ -230,7 +230,7 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
     for (const auto& [num, cols] : columns)
         if (cols.size() == distinct.size()) source = num;
     // The store's sources, read once: how many there are, and the one when there is one.
-    const auto source_nums = store_.read_only_query("MATCH (s:Source) RETURN s.num");
+    const auto source_nums = store_.read("MATCH (s:Source) RETURN s.num");
     const int64_t sources = static_cast<int64_t>(source_nums.rows.size());
     if (named.empty() && sources == 1) source = source_nums.rows[0][0].get<int64_t>();
     if (!source || (g.min_carriers > 0 && sources > 1)) {
@@ -256,11 +256,11 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
 
     if (g.min_dp >= 0 || g.min_gq >= 0) {
         // A threshold on a field the file lacks would drop every variant silently.
-        const auto t = store_.read_only_query(
+        const auto t = store_.read(
             "MATCH (c:Calls) WHERE c.source = $n RETURN c.dp IS NOT NULL, c.gq IS NOT NULL LIMIT 1",
             {{"n", *source}}, lookup_limits);
-        const auto path = store_.read_only_query("MATCH (s:Source) WHERE s.num = $n RETURN s.path",
-                                                 {{"n", *source}}, lookup_limits);
+        const auto path = store_.read("MATCH (s:Source) WHERE s.num = $n RETURN s.path",
+                                      {{"n", *source}}, lookup_limits);
         if (!t.rows.empty() && !path.rows.empty()) {
             for (const auto& [name, threshold, present] :
                  {std::tuple{"DP", g.min_dp, t.rows[0][0].get<bool>()},
@@ -363,7 +363,7 @@ VariantSummary GraphQueries::summary(const VariantFilter& f, const std::string& 
     store::ReadLimits all = limits_;
     all.max_rows = std::numeric_limits<size_t>::max();
     VariantSummary out;
-    for (const auto& r : store_.read_only_query(q, params, all).rows) {
+    for (const auto& r : store_.read(q, params, all).rows) {
         const int64_t n = r[4].get<int64_t>();
         out.variants += n;
         out.by_class[r[0].is_null() ? "" : r[0].get<std::string>()] += n;

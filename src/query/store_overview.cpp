@@ -10,12 +10,11 @@ nlohmann::json store_overview(store::GraphStore& graph, size_t max_samples,
     json out;
 
     json sources = json::array();
-    for (const auto& r :
-         graph
-             .read_only_query("MATCH (s:Source) RETURN s.path, s.status, s.variants, s.edges, "
-                              "s.ingested_at, s.id ORDER BY s.num",
-                              {}, all)
-             .rows)
+    for (const auto& r : graph
+                             .read("MATCH (s:Source) RETURN s.path, s.status, s.variants, s.edges, "
+                                   "s.ingested_at, s.id ORDER BY s.num",
+                                   {}, all)
+                             .rows)
         sources.push_back({{"path", r[0]},
                            {"status", r[1]},
                            {"variants_added", r[2]},
@@ -26,8 +25,7 @@ nlohmann::json store_overview(store::GraphStore& graph, size_t max_samples,
 
     store::ReadLimits capped = limits;
     capped.max_rows = max_samples;
-    const auto samples =
-        graph.read_only_query("MATCH (s:Sample) RETURN s.id ORDER BY s.id", {}, capped);
+    const auto samples = graph.read("MATCH (s:Sample) RETURN s.id ORDER BY s.id", {}, capped);
     json names = json::array();
     for (const auto& r : samples.rows) names.push_back(r[0]);
     out["samples"] = names;
@@ -35,12 +33,11 @@ nlohmann::json store_overview(store::GraphStore& graph, size_t max_samples,
 
     json contigs = json::array();
     int64_t variants = 0;
-    for (const auto& r :
-         graph
-             .read_only_query("MATCH (v:Variant) RETURN v.chrom, count(*), min(v.pos), "
-                              "max(v.pos), min(v.locus) AS l ORDER BY l",
-                              {}, all)
-             .rows) {
+    for (const auto& r : graph
+                             .read("MATCH (v:Variant) RETURN v.chrom, count(*), min(v.pos), "
+                                   "max(v.pos), min(v.locus) AS l ORDER BY l",
+                                   {}, all)
+                             .rows) {
         contigs.push_back(
             {{"chrom", r[0]}, {"variants", r[1]}, {"first_pos", r[2]}, {"last_pos", r[3]}});
         variants += r[1].get<int64_t>();
@@ -53,9 +50,9 @@ nlohmann::json store_overview(store::GraphStore& graph, size_t max_samples,
 
     json impacts = json::object();
     for (const auto& r : graph
-                             .read_only_query("MATCH (:Variant)-[g:InGene]->(:Gene) RETURN "
-                                              "g.impact, count(*) ORDER BY g.impact",
-                                              {}, all)
+                             .read("MATCH (:Variant)-[g:InGene]->(:Gene) RETURN "
+                                   "g.impact, count(*) ORDER BY g.impact",
+                                   {}, all)
                              .rows)
         impacts[r[0].is_null() ? "" : r[0].get<std::string>()] = r[1];
     out["impacts"] = impacts;

@@ -96,8 +96,8 @@ nlohmann::json table_result(const query::ResultTable& table) {
 
 void require_samples(ToolContext& context, const std::vector<std::string>& samples) {
     if (samples.empty()) return;
-    auto found = context.graph().read_only_query("MATCH (s:Sample) WHERE s.id IN $ids RETURN s.id",
-                                                 {{"ids", samples}});
+    auto found =
+        context.graph().read("MATCH (s:Sample) WHERE s.id IN $ids RETURN s.id", {{"ids", samples}});
     std::set<std::string> known;
     for (const auto& row : found.rows) known.insert(row[0].get<std::string>());
     std::string missing;
