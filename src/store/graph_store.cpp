@@ -23,6 +23,7 @@
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "store/call_rows.hpp"
+#include "store/reader_pool.hpp"
 #include "store/staging_file.hpp"
 #include "store/writer_preferring_mutex.hpp"
 #include "vcf/variant_key.hpp"
@@ -216,6 +217,11 @@ const char* const kWriteRefused =
 
 // Plan operators Kuzu reports as read-only although they reach outside the store or change
 // session state; the read-only path refuses statements whose plan contains one of them.
+// Reader connections kept between statements: enough for the server's executing requests and
+// the search admission's slots on machines of a few dozen cores; a burst beyond that opens
+// connections of its own.
+constexpr size_t kIdleReaders = 32;
+
 const char* const kRefusedPlanOperators[] = {
     "ATTACH_DATABASE", "DETACH_DATABASE", "USE_DATABASE",      "EXPORT_DATABASE", "IMPORT_DATABASE",
     "TRANSACTION",     "STANDALONE_CALL", "INSTALL_EXTENSION", "LOAD_EXTENSION",  "READ_CSV",
@@ -333,6 +339,9 @@ void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig&
 
 struct GraphStore::Impl {
     std::unique_ptr<kz::Database> db;
+    // Connections for read statements (scan, read, read_only_query), reused with their
+    // prepared statements; made once `db` is final, closed before it.
+    std::unique_ptr<ReaderPool> readers;
     std::unique_ptr<kz::Connection> writer;  // the single writing connection
     // stage()'s look-ups of keys already in the store: a connection of their own, so that they
     // run while the writer COPYs the previous batch.
@@ -670,6 +679,9 @@ GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions optio
                              "; this vcf-agent reads version " + std::to_string(kSchemaVersion) +
                              " only");
     }
+    // The schema is final (created or upgraded): read statements prepared from here on stay
+    // valid for the life of the database.
+    impl_->readers = std::make_unique<ReaderPool>(*impl_->db, kIdleReaders);
     auto contigs = impl_->run(*impl_->writer, "MATCH (c:Contig) RETURN c.name, c.rank");
     while (contigs->hasNext()) {
         auto t = contigs->getNext();
@@ -767,8 +779,10 @@ class TupleRow : public RowView {
 void GraphStore::scan(const std::string& cypher, const QueryParams& params,
                       const std::function<void(const RowView&)>& row) {
     std::shared_lock gate(impl_->commit_gate);
-    kz::Connection conn(impl_->db.get());
-    auto result = impl_->run(conn, cypher, params);
+    auto reader = impl_->readers->lease();
+    auto result =
+        reader.connection().executeWithParams(&reader.prepared(cypher), to_kuzu_params(params));
+    if (!result->isSuccess()) throw StoreError("graph store: " + result->getErrorMessage());
     while (result->hasNext()) {
         auto t = result->getNext();
         row(TupleRow(*t));
@@ -780,12 +794,22 @@ namespace {
 // and the plan's operators), the product's own statements are not.
 enum class Author { User, Product };
 
-query::ResultTable read_table(kz::Database& db, const std::string& cypher,
+query::ResultTable read_table(ReaderPool& readers, const std::string& cypher,
                               const QueryParams& params, const ReadLimits& limits, Author author) {
-    kz::Connection conn(&db);
+    auto reader = readers.lease();
+    kz::Connection& conn = reader.connection();
     if (limits.timeout.count() > 0)
         conn.setQueryTimeOut(static_cast<uint64_t>(limits.timeout.count()));
-    auto stmt = conn.prepare(cypher);
+    // User Cypher is prepared afresh (its text seldom recurs); the product's own statements
+    // come from the connection's prepared ones.
+    std::unique_ptr<kz::PreparedStatement> user_stmt;
+    kz::PreparedStatement* stmt = nullptr;
+    if (author == Author::User) {
+        user_stmt = conn.prepare(cypher);
+        stmt = user_stmt.get();
+    } else {
+        stmt = &reader.prepared(cypher);
+    }
     if (!stmt->isSuccess()) {
         const std::string msg = stmt->getErrorMessage();
         // A store opened read-only makes Kuzu itself refuse writes at prepare time.
@@ -803,7 +827,7 @@ query::ResultTable read_table(kz::Database& db, const std::string& cypher,
                                        ", which reaches outside the store or changes the session");
         }
     }
-    auto result = conn.executeWithParams(stmt.get(), to_kuzu_params(params));
+    auto result = conn.executeWithParams(stmt, to_kuzu_params(params));
     if (!result->isSuccess()) {
         const std::string msg = result->getErrorMessage();
         if (msg.find("Interrupted") != std::string::npos && limits.timeout.count() > 0)
@@ -818,13 +842,13 @@ query::ResultTable read_table(kz::Database& db, const std::string& cypher,
 query::ResultTable GraphStore::read_only_query(const std::string& cypher, const QueryParams& params,
                                                const ReadLimits& limits) {
     std::shared_lock gate(impl_->commit_gate);
-    return read_table(*impl_->db, cypher, params, limits, Author::User);
+    return read_table(*impl_->readers, cypher, params, limits, Author::User);
 }
 
 query::ResultTable GraphStore::read(const std::string& cypher, const QueryParams& params,
                                     const ReadLimits& limits) {
     std::shared_lock gate(impl_->commit_gate);
-    return read_table(*impl_->db, cypher, params, limits, Author::Product);
+    return read_table(*impl_->readers, cypher, params, limits, Author::Product);
 }
 
 std::optional<SourceRecord> GraphStore::find_source(const std::string& id) {
