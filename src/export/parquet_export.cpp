@@ -85,16 +85,15 @@ ParquetExportReport write_parquet(store::GraphStore& graph, const StoredSelectio
         std::vector<std::string> where = {
             "v.locus >= " + std::to_string(GraphStore::locus_of(rank, 0)) + " AND v.locus <= " +
             std::to_string(GraphStore::locus_of(rank, GraphStore::kLocusShift - 1))};
-        store::QueryParams params;
-        add_selection_conditions(queries, selection, source, where, params);
+        add_selection_conditions(queries, selection, source, where);
         int64_t variants = 0;
-        graph.scan("MATCH (v:Variant) WHERE " + join(where, " AND ") + " RETURN count(*)", params,
+        graph.scan("MATCH (v:Variant) WHERE " + join(where, " AND ") + " RETURN count(*)", {},
                    [&](const store::RowView& r) { variants = r.integer(0); });
         if (variants == 0) continue;  // no empty partitions
         ++report.partitions;
         for (const auto& table : kTables) {
             std::vector<std::string> conditions = where;
-            store::QueryParams p = params;
+            store::QueryParams p;
             if (std::string(table.name) == "calls" && !selection.samples.empty()) {
                 conditions.push_back("s.id IN $export_samples");
                 p["export_samples"] = selection.samples;

@@ -108,8 +108,7 @@ bool StoredRecordReader::read_window() {
 
         // The variants and their call vectors (a row per source that called the variant).
         std::vector<std::string> where = {window};
-        store::QueryParams params;
-        add_selection_conditions(queries_, selection_, source_num_, where, params);
+        add_selection_conditions(queries_, selection_, source_num_, where);
         std::unordered_map<std::string, size_t> at;
         graph_.scan(
             "MATCH (v:Variant) WHERE " + join(where, " AND ") +
@@ -117,7 +116,7 @@ bool StoredRecordReader::read_window() {
                 "v.ref, v.alt, v.rsid, v.qual, v.filter, v.vtype, v.af, v.end_pos, v.svtype, "
                 "v.svlen, v.n_alts, c.source, c.gt, c.dp, c.gq, c.ad_ref, c.ad_alt, c.first "
                 "ORDER BY v.locus, v.id",
-            params, [&](const store::RowView& r) {
+            {}, [&](const store::RowView& r) {
                 const std::string key = r.text(0);
                 auto [it, added] = at.try_emplace(key, window_.size());
                 if (added) {
@@ -208,13 +207,12 @@ bool StoredRecordReader::read_window() {
 
 int64_t StoredRecordReader::count() {
     std::vector<std::string> where;
-    store::QueryParams params;
-    add_selection_conditions(queries_, selection_, source_num_, where, params);
+    add_selection_conditions(queries_, selection_, source_num_, where);
     int64_t n = 0;
     graph_.scan("MATCH (v:Variant)" +
                     (where.empty() ? std::string() : " WHERE " + join(where, " AND ")) +
                     " RETURN count(*)",
-                params, [&](const store::RowView& r) { n = r.integer(0); });
+                {}, [&](const store::RowView& r) { n = r.integer(0); });
     return n;
 }
 

@@ -26,11 +26,10 @@ int64_t resolve_source(store::GraphStore& graph, const std::string& name) {
 }
 
 void add_selection_conditions(query::GraphQueries& queries, const StoredSelection& selection,
-                              std::optional<int64_t> source_num, std::vector<std::string>& where,
-                              store::QueryParams& params) {
+                              std::optional<int64_t> source_num, std::vector<std::string>& where) {
     query::VariantFilter filter = selection.variants;
     filter.limit = 0;
-    queries.add_filter(filter, where, params);
+    queries.add_filter(filter, where);
     if (source_num) {
         // A variant of the file: it added the row, or the file called it (a shared variant).
         const std::string n = std::to_string(*source_num);

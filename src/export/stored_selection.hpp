@@ -31,7 +31,6 @@ int64_t resolve_source(store::GraphStore& graph, const std::string& name);
 // Appends to `where` (and `params`) the conditions a variant `v` must meet: the variant filter
 // (GraphQueries::add_filter, limit ignored), the source, the genotype filter.
 void add_selection_conditions(query::GraphQueries& queries, const StoredSelection& selection,
-                              std::optional<int64_t> source_num, std::vector<std::string>& where,
-                              store::QueryParams& params);
+                              std::optional<int64_t> source_num, std::vector<std::string>& where);
 
 }  // namespace vcfagent::exporting

@@ -459,10 +459,9 @@ Pedigree load_pedigree(store::GraphStore& store, const FamilyOptions& o, Inherit
     return ped;
 }
 
-std::string variant_filter_where(GraphQueries& q, const VariantFilter& f,
-                                 store::QueryParams& params) {
+std::string variant_filter_where(GraphQueries& q, const VariantFilter& f) {
     std::vector<std::string> where;
-    q.add_filter(f, where, params);
+    q.add_filter(f, where);
     return where.empty() ? "" : " AND " + join(where, " AND ");
 }
 
@@ -533,7 +532,7 @@ FamilyResult analyse_families(store::GraphStore& store, InheritanceMode mode,
     const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
     for (const auto& [source, fams] : by_source) {
         store::QueryParams params{{"n", source}};
-        std::string where = variant_filter_where(queries, options.filter, params);
+        std::string where = variant_filter_where(queries, options.filter);
         if (on_x_only(mode)) where += " AND v.chrom IN ['X', 'chrX']";
         const std::string path = fams.front()->source_path;
         const Prefilter prefilter(mode, fams);

@@ -1,6 +1,7 @@
 #include "query/graph_queries.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <optional>
@@ -33,10 +34,19 @@ std::string string_literal(const std::string& text) {
     return out + "'";
 }
 
+// A Cypher DOUBLE literal that reads back as `x` exactly.
+std::string double_literal(double x) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17g", x);
+    std::string out = text;
+    // "1" would read as an INT64: a DOUBLE needs its decimal point (or an exponent).
+    if (out.find_first_of(".e") == std::string::npos) out += ".0";
+    return out;
+}
+
 }  // namespace
 
-void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& where,
-                              store::QueryParams& params) const {
+void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& where) const {
     if (f.region) {
         // Record overlap, as `bcftools view -r`: the variant starts before the region ends and
         // its record ends at or after the region start. The locus bounds let Kuzu skip the
@@ -56,9 +66,8 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
                         " AND v.locus <= " + std::to_string(hi));
         // (The contig is in the locus bounds: no string comparison, which would make Kuzu read
         // the chrom strings of every row in the node groups the bounds select.)
-        where.push_back("v.pos <= $r_end AND v.end_pos >= $r_beg");
-        params["r_beg"] = f.region->beg;
-        params["r_end"] = f.region->end;
+        where.push_back("v.pos <= " + std::to_string(f.region->end) +
+                        " AND v.end_pos >= " + std::to_string(f.region->beg));
     }
     if (!f.gene.empty() || !f.impact.empty()) {
         // Inlined as escaped literals: Kuzu 0.11.3 loses the parameters of an EXISTS subquery
@@ -70,32 +79,17 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
         where.push_back("EXISTS { MATCH (v)-[fi:InGene]->(fg:Gene) WHERE " + join(g, " AND ") +
                         " }");
     }
-    if (!f.vtype.empty()) {
-        where.push_back("v.vtype = $f_vtype");
-        params["f_vtype"] = f.vtype;
-    }
-    if (!f.ref.empty()) {
-        where.push_back("v.ref = $f_ref");
-        params["f_ref"] = f.ref;
-    }
-    if (!f.alt.empty()) {
-        where.push_back("v.alt = $f_alt");
-        params["f_alt"] = f.alt;
-    }
-    if (f.min_af) {
-        where.push_back("v.af >= $f_min_af");
-        params["f_min_af"] = *f.min_af;
-    }
-    if (f.max_af) {
-        where.push_back("v.af <= $f_max_af");
-        params["f_max_af"] = *f.max_af;
-    }
+    if (!f.vtype.empty()) where.push_back("v.vtype = " + string_literal(f.vtype));
+    if (!f.ref.empty()) where.push_back("v.ref = " + string_literal(f.ref));
+    if (!f.alt.empty()) where.push_back("v.alt = " + string_literal(f.alt));
+    if (f.min_af) where.push_back("v.af >= " + double_literal(*f.min_af));
+    if (f.max_af) where.push_back("v.af <= " + double_literal(*f.max_af));
 }
 
 ResultTable GraphQueries::run(const std::string& match, std::vector<std::string> where,
                               store::QueryParams params, const std::string& ret,
                               const VariantFilter& f, const std::string& with) {
-    add_filter(f, where, params);
+    add_filter(f, where);
     std::string q = match;
     if (!where.empty()) q += " WHERE " + join(where, " AND ");
     if (!with.empty()) q += " WITH " + with;
@@ -350,7 +344,7 @@ std::string GenotypeConditions::match() const {
 VariantSummary GraphQueries::summary(const VariantFilter& f, const std::string& sample) {
     std::vector<std::string> where;
     store::QueryParams params;
-    add_filter(f, where, params);
+    add_filter(f, where);
     std::string q = sample.empty() ? "MATCH (v:Variant)"
                                    : "MATCH (s:Sample {id: $sample})<-[h:CarriedBy]-(v:Variant)";
     if (!sample.empty()) params["sample"] = sample;

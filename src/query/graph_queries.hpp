@@ -15,13 +15,13 @@ namespace vcfagent::query {
 // Filters that narrow any of the queries below.
 struct VariantFilter {
     std::optional<vcf::Region> region;
-    std::string gene;    // variant has an InGene edge to this gene
-    std::string impact;  // ...with this impact (HIGH/MODERATE/LOW/MODIFIER)
-    std::string vtype;   // variant class name (SNV, DEL, ...)
+    std::string gene;      // variant has an InGene edge to this gene
+    std::string impact;    // ...with this impact (HIGH/MODERATE/LOW/MODIFIER)
+    std::string vtype;     // variant class name (SNV, DEL, ...)
     std::string ref, alt;  // exact alleles (as stored: split and trimmed)
     // INFO/AF range (inclusive); a variant without AF fails any bound, as in bcftools -i.
     std::optional<double> min_af, max_af;
-    size_t limit = 0;    // 0 = no limit
+    size_t limit = 0;  // 0 = no limit
 };
 
 // A condition on a group of samples, GEMINI's --gt-filter quantifiers: all / any / none of
@@ -44,7 +44,7 @@ GenotypeGroup parse_genotype_group(const std::string& text);
 struct GenotypeFilter {
     std::vector<std::string> het, hom_alt, hom_ref, carrier, non_carrier;
     std::vector<GenotypeGroup> groups;
-    int64_t min_carriers = 0;  // at least this many samples carry the variant
+    int64_t min_carriers = 0;      // at least this many samples carry the variant
     int min_dp = -1, min_gq = -1;  // -1: no threshold
 };
 
@@ -62,13 +62,13 @@ struct GenotypeConditions {
 // Counts over a subset of the store's variants, bcftools stats style (SN / TSTV sections).
 struct VariantSummary {
     int64_t variants = 0;
-    std::map<std::string, int64_t> by_class;  // variant class -> variants
+    std::map<std::string, int64_t> by_class;     // variant class -> variants
     int64_t transitions = 0, transversions = 0;  // over SNVs: A<->G, C<->T are transitions
     std::map<std::string, int64_t> by_zygosity;  // the sample's calls (with a sample only)
 };
 
 class GraphQueries {
-public:
+  public:
     // `limits` bound every statement these queries run (rows kept, time).
     explicit GraphQueries(store::GraphStore& store, store::ReadLimits limits = {})
         : store_(store), limits_(limits) {}
@@ -86,14 +86,17 @@ public:
     // named samples are unknown or not all in one loaded file.
     GenotypeConditions genotype_conditions(const GenotypeFilter& g);
 
-    // Appends WHERE conditions for `f` on variable `v` to `where`, with their parameters: the
-    // one definition of what each filter means, for every query over variants.
-    void add_filter(const VariantFilter& f, std::vector<std::string>& where, store::QueryParams& params) const;
+    // Appends WHERE conditions for `f` on variable `v` to `where`: the one definition of what
+    // each filter means, for every query over variants. Values are written in as literals
+    // (escaped): Kuzu turns only literals into column predicates that skip rows unread, and a
+    // statement without parameters is planned once instead of twice.
+    void add_filter(const VariantFilter& f, std::vector<std::string>& where) const;
 
-private:
+  private:
     // MATCH `match` WHERE `where` and the filter [WITH `with`] RETURN `ret`, in locus order.
-    ResultTable run(const std::string& match, std::vector<std::string> where, store::QueryParams params,
-                    const std::string& ret, const VariantFilter& f, const std::string& with = "");
+    ResultTable run(const std::string& match, std::vector<std::string> where,
+                    store::QueryParams params, const std::string& ret, const VariantFilter& f,
+                    const std::string& with = "");
 
     store::GraphStore& store_;
     const store::ReadLimits limits_;

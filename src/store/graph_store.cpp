@@ -228,6 +228,16 @@ const char* const kRefusedPlanOperators[] = {
     "READ_PARQUET",    "READ_NPY",        "READ_JSON",         "CHECKPOINT",
 };
 
+// Runs one of the product's own read statements on a pooled connection. Kuzu plans a statement
+// at every execution, a prepared one too (executeWithParams binds and plans it again), so a
+// statement without parameters (values written in as literals) runs through query(), planned
+// once; one with parameters runs prepared, from the connection's cache, which saves its parse.
+std::unique_ptr<kz::QueryResult> run_own(ReaderPool::Lease& reader, const std::string& cypher,
+                                         const QueryParams& params) {
+    if (params.empty()) return reader.connection().query(cypher);
+    return reader.connection().executeWithParams(&reader.prepared(cypher), to_kuzu_params(params));
+}
+
 std::unique_ptr<kz::QueryResult> run_cypher(kz::Connection& conn, const std::string& cypher) {
     auto r = conn.query(cypher);
     if (!r->isSuccess())
@@ -736,9 +746,10 @@ int64_t GraphStore::max_variant_span(const std::string& chrom) {
         if (it != impl_->max_span.end()) return it->second;
         generation = impl_->span_generation;
     }
-    const auto t = read(
-        "MATCH (v:Variant) WHERE v.locus >= $lo AND v.locus <= $hi RETURN max(v.end_pos - v.pos)",
-        {{"lo", locus_of(rank, 0)}, {"hi", locus_of(rank, kLocusShift - 1)}});
+    // The contig's bounds as literals: Kuzu reads only the node groups that hold it.
+    const auto t = read("MATCH (v:Variant) WHERE v.locus >= " + std::to_string(locus_of(rank, 0)) +
+                        " AND v.locus <= " + std::to_string(locus_of(rank, kLocusShift - 1)) +
+                        " RETURN max(v.end_pos - v.pos)");
     const int64_t span = t.rows.empty() || t.rows[0][0].is_null()
                              ? 0
                              : std::max<int64_t>(0, t.rows[0][0].get<int64_t>());
@@ -780,8 +791,7 @@ void GraphStore::scan(const std::string& cypher, const QueryParams& params,
                       const std::function<void(const RowView&)>& row) {
     std::shared_lock gate(impl_->commit_gate);
     auto reader = impl_->readers->lease();
-    auto result =
-        reader.connection().executeWithParams(&reader.prepared(cypher), to_kuzu_params(params));
+    auto result = run_own(reader, cypher, params);
     if (!result->isSuccess()) throw StoreError("graph store: " + result->getErrorMessage());
     while (result->hasNext()) {
         auto t = result->getNext();
@@ -800,23 +810,17 @@ query::ResultTable read_table(ReaderPool& readers, const std::string& cypher,
     kz::Connection& conn = reader.connection();
     if (limits.timeout.count() > 0)
         conn.setQueryTimeOut(static_cast<uint64_t>(limits.timeout.count()));
-    // User Cypher is prepared afresh (its text seldom recurs); the product's own statements
-    // come from the connection's prepared ones.
-    std::unique_ptr<kz::PreparedStatement> user_stmt;
-    kz::PreparedStatement* stmt = nullptr;
+    std::unique_ptr<kz::QueryResult> result;
     if (author == Author::User) {
-        user_stmt = conn.prepare(cypher);
-        stmt = user_stmt.get();
-    } else {
-        stmt = &reader.prepared(cypher);
-    }
-    if (!stmt->isSuccess()) {
-        const std::string msg = stmt->getErrorMessage();
-        // A store opened read-only makes Kuzu itself refuse writes at prepare time.
-        if (msg.find("read-only database") != std::string::npos) throw WriteRefused(kWriteRefused);
-        throw StoreError("Cypher error: " + msg);
-    }
-    if (author == Author::User) {
+        // Prepared afresh (user text seldom recurs) and checked before it runs.
+        auto stmt = conn.prepare(cypher);
+        if (!stmt->isSuccess()) {
+            const std::string msg = stmt->getErrorMessage();
+            // A store opened read-only makes Kuzu itself refuse writes at prepare time.
+            if (msg.find("read-only database") != std::string::npos)
+                throw WriteRefused(kWriteRefused);
+            throw StoreError("Cypher error: " + msg);
+        }
         if (!stmt->isReadOnly()) throw WriteRefused(kWriteRefused);
         auto plan = conn.query("EXPLAIN " + cypher);
         if (plan->isSuccess()) {
@@ -826,8 +830,10 @@ query::ResultTable read_table(ReaderPool& readers, const std::string& cypher,
                     throw WriteRefused(std::string("refused: the statement's plan uses ") + op +
                                        ", which reaches outside the store or changes the session");
         }
+        result = conn.executeWithParams(stmt.get(), to_kuzu_params(params));
+    } else {
+        result = run_own(reader, cypher, params);
     }
-    auto result = conn.executeWithParams(stmt, to_kuzu_params(params));
     if (!result->isSuccess()) {
         const std::string msg = result->getErrorMessage();
         if (msg.find("Interrupted") != std::string::npos && limits.timeout.count() > 0)
@@ -1112,9 +1118,14 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                 ++it;
         }
     }
-    auto lookup = [&](const std::string& cypher, const std::pair<int64_t, int64_t>& range) {
+    // `match` reads the variants of one locus range: its bounds are written in as literals, so
+    // Kuzu reads only the node groups and slices that hold them (third_party/kuzu patch 0003).
+    auto lookup = [&](const std::string& match, const std::pair<int64_t, int64_t>& range,
+                      const std::string& rest) {
         std::shared_lock gate(im.commit_gate);  // a read: why at Impl::commit_gate
-        QueryParams params = {{"a", range.first}, {"b", range.second}};
+        const std::string cypher = match + " WHERE v.locus >= " + std::to_string(range.first) +
+                                   " AND v.locus <= " + std::to_string(range.second) + rest;
+        QueryParams params;
         if (cypher.find("$n") != std::string::npos) params["n"] = source_num;
         auto r = im.run(*im.lookup, cypher, params);
         std::vector<std::string> rows;
@@ -1128,21 +1139,17 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     };
     std::unordered_set<std::string> existing;
     for (const auto& [chrom, range] : ranges)
-        for (auto& key :
-             lookup("MATCH (v:Variant) WHERE v.locus >= $a AND v.locus <= $b RETURN v.id", range))
+        for (auto& key : lookup("MATCH (v:Variant)", range, " RETURN v.id"))
             existing.insert(std::move(key));
     // Edges already present can only hang off variants that already existed.
     std::unordered_set<std::string> store_edges, store_called;
     if (!existing.empty()) {
         for (const auto& [chrom, range] : ranges) {
-            for (auto& edge : lookup("MATCH (s:Sample)<-[:CarriedBy]-(v:Variant) WHERE v.locus >= "
-                                     "$a AND v.locus <= $b RETURN s.id, v.id",
-                                     range))
+            for (auto& edge :
+                 lookup("MATCH (s:Sample)<-[:CarriedBy]-(v:Variant)", range, " RETURN s.id, v.id"))
                 store_edges.insert(std::move(edge));
-            for (auto& key : lookup("MATCH (v:Variant)-[:CalledIn]->(c:Calls) WHERE v.locus >= "
-                                    "$a AND v.locus <= $b AND c.source = $n AND c.first = 0 "
-                                    "RETURN v.id",
-                                    range))
+            for (auto& key : lookup("MATCH (v:Variant)-[:CalledIn]->(c:Calls)", range,
+                                    " AND c.source = $n AND c.first = 0 RETURN v.id"))
                 store_called.insert(std::move(key));
         }
     }
