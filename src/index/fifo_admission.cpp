@@ -18,6 +18,21 @@ void FifoAdmission::acquire() {
     me.cv.wait(lock, [&] { return me.admitted; });
 }
 
+bool FifoAdmission::try_acquire(size_t max_waiting, std::chrono::milliseconds wait) {
+    std::unique_lock lock(mutex_);
+    if (free_ > 0 && queue_.empty()) {
+        --free_;
+        return true;
+    }
+    if (queue_.size() >= max_waiting) return false;
+    Waiter me;
+    queue_.push_back(&me);
+    // Admission happens under the lock, so a waiter that timed out is still in the queue.
+    if (me.cv.wait_for(lock, wait, [&] { return me.admitted; })) return true;
+    queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
+    return false;
+}
+
 void FifoAdmission::release() {
     std::lock_guard lock(mutex_);
     if (queue_.empty()) {

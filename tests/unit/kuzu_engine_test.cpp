@@ -6,18 +6,16 @@
 
 #include <set>
 
+#include "support/small_kuzu_config.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
+
 namespace {
 
 TEST(KuzuEngine, CreatesATableInsertsAndReadsBackRows) {
     TempDir tmp;
-    // A small address-space reservation: the default 8 TiB does not fit beside
-    // ThreadSanitizer's shadow memory (the store reserves less under TSan for the same reason).
-    kuzu::main::SystemConfig config;
-    config.maxDBSize = uint64_t{1} << 37;
-    kuzu::main::Database db(tmp.file("engine.kz"), config);
+    kuzu::main::Database db(tmp.file("engine.kz"), small_kuzu_config());
     kuzu::main::Connection conn(&db);
     ASSERT_TRUE(
         conn.query("CREATE NODE TABLE Probe(id INT64 PRIMARY KEY, name STRING)")->isSuccess());
@@ -46,9 +44,7 @@ TEST(KuzuEngine, CreatesATableInsertsAndReadsBackRows) {
 // a checkpoint (rows in memory, then on disk).
 TEST(KuzuEngine, RangePredicatesReturnExactlyTheMatchingRowsAcrossSlices) {
     TempDir tmp;
-    kuzu::main::SystemConfig config;
-    config.maxDBSize = uint64_t{1} << 37;
-    kuzu::main::Database db(tmp.file("slices.kz"), config);
+    kuzu::main::Database db(tmp.file("slices.kz"), small_kuzu_config());
     kuzu::main::Connection conn(&db);
     auto ok = [&](const std::string& q) {
         auto r = conn.query(q);

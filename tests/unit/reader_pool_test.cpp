@@ -8,21 +8,18 @@
 
 #include "common/error.hpp"
 #include "store/reader_pool.hpp"
+#include "support/small_kuzu_config.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
+
 namespace {
 
 struct PoolFixture {
-    PoolFixture() : db(tmp.file("pool.kz"), config()) {
+    PoolFixture() : db(tmp.file("pool.kz"), small_kuzu_config()) {
         kuzu::main::Connection conn(&db);
         conn.query("CREATE NODE TABLE P(id INT64 PRIMARY KEY)");
         conn.query("CREATE (:P {id: 1})");
-    }
-    static kuzu::main::SystemConfig config() {
-        kuzu::main::SystemConfig c;
-        c.maxDBSize = uint64_t{1} << 37;
-        return c;
     }
     TempDir tmp;
     kuzu::main::Database db;
