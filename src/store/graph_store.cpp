@@ -215,13 +215,13 @@ constexpr uint64_t kMaxDbBytes = uint64_t{1} << 43;
 const char* const kWriteRefused =
     "refused: this statement would modify the store; only read-only Cypher runs here";
 
-// Plan operators Kuzu reports as read-only although they reach outside the store or change
-// session state; the read-only path refuses statements whose plan contains one of them.
 // Reader connections kept between statements: enough for the server's executing requests and
 // the search admission's slots on machines of a few dozen cores; a burst beyond that opens
 // connections of its own.
 constexpr size_t kIdleReaders = 32;
 
+// Plan operators Kuzu reports as read-only although they reach outside the store or change
+// session state; the read-only path refuses statements whose plan contains one of them.
 const char* const kRefusedPlanOperators[] = {
     "ATTACH_DATABASE", "DETACH_DATABASE", "USE_DATABASE",      "EXPORT_DATABASE", "IMPORT_DATABASE",
     "TRANSACTION",     "STANDALONE_CALL", "INSTALL_EXTENSION", "LOAD_EXTENSION",  "READ_CSV",
@@ -1123,11 +1123,9 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     auto lookup = [&](const std::string& match, const std::pair<int64_t, int64_t>& range,
                       const std::string& rest) {
         std::shared_lock gate(im.commit_gate);  // a read: why at Impl::commit_gate
-        const std::string cypher = match + " WHERE v.locus >= " + std::to_string(range.first) +
-                                   " AND v.locus <= " + std::to_string(range.second) + rest;
-        QueryParams params;
-        if (cypher.find("$n") != std::string::npos) params["n"] = source_num;
-        auto r = im.run(*im.lookup, cypher, params);
+        // (No parameters either: Kuzu would plan the statement twice, to prepare and to run.)
+        auto r = im.run(*im.lookup, match + " WHERE v.locus >= " + std::to_string(range.first) +
+                                        " AND v.locus <= " + std::to_string(range.second) + rest);
         std::vector<std::string> rows;
         while (r->hasNext()) {
             auto t = r->getNext();
@@ -1149,7 +1147,8 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                  lookup("MATCH (s:Sample)<-[:CarriedBy]-(v:Variant)", range, " RETURN s.id, v.id"))
                 store_edges.insert(std::move(edge));
             for (auto& key : lookup("MATCH (v:Variant)-[:CalledIn]->(c:Calls)", range,
-                                    " AND c.source = $n AND c.first = 0 RETURN v.id"))
+                                    " AND c.source = " + std::to_string(source_num) +
+                                        " AND c.first = 0 RETURN v.id"))
                 store_called.insert(std::move(key));
         }
     }

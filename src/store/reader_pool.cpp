@@ -3,6 +3,8 @@
 #include <kuzu.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <unordered_map>
 
 #include "common/error.hpp"
 

@@ -3,11 +3,9 @@
 // statements each has prepared. Kuzu plans a statement (parse, bind, optimise) every time it is
 // prepared, and for a primary-key look-up that planning is about half of the statement's CPU;
 // a connection that keeps its prepared statements plans each distinct statement once.
-#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace kuzu::main {
