@@ -170,12 +170,9 @@ bool VariantIndex::save(const Rows& rows) const {
     FileLock lock(dir_ / "LOCK");
     if (!lock.held()) return false;  // another process is writing them
     const std::string gen = std::to_string(rows.generation);
-    nlohmann::json stamp = {{"format", kFormat},
-                            {"embedder", identity_.to_string()},
-                            {"batch", rows.batch},
-                            {"epoch", rows.epoch},
-                            {"generation", rows.generation},
-                            {"rows", rows.size()}};
+    nlohmann::json stamp = {
+        {"format", kFormat},   {"embedder", identity_.to_string()}, {"batch", rows.batch},
+        {"epoch", rows.epoch}, {"generation", rows.generation},     {"rows", rows.size()}};
     const std::string rows_name = "rows-" + gen + ".bin";
     fs::remove(dir_ / rows_name, ec);
     {
@@ -237,7 +234,8 @@ std::unique_ptr<AnnIndex> VariantIndex::prepare_kind(const Rows& rows, const std
     });
     // The flat rows so far are part of the sample too.
     std::vector<VectorRun> runs{{sample.data(), static_cast<int64_t>(sample.size() / dim)}};
-    if (rows.ann && rows.ann->flat_vectors()) runs.push_back({rows.ann->flat_vectors(), rows.ann->size()});
+    if (rows.ann && rows.ann->flat_vectors())
+        runs.push_back({rows.ann->flat_vectors(), rows.ann->size()});
     int64_t sample_rows = 0;
     for (const auto& r : runs) sample_rows += r.n;
     if (sample_rows < kMinIvfRows) return nullptr;
@@ -318,8 +316,8 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
         std::shared_lock read(rows_mutex_);
         const auto& ann = rows_->ann;
         if (ann && ann->trained_rows() > 0 &&
-            rows_->size() + new_rows >
-                static_cast<size_t>(options_.retrain_growth) * static_cast<size_t>(ann->trained_rows())) {
+            rows_->size() + new_rows > static_cast<size_t>(options_.retrain_growth) *
+                                           static_cast<size_t>(ann->trained_rows())) {
             fresh = std::make_unique<Rows>();
             fresh->generation = rows_->generation + 1;
             from = 0;
@@ -369,20 +367,21 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             // filter columns are appended chunk by chunk (searches see only indexed rows).
             size_t page_rows = 0;
             vectors.clear();
-            for_each_stored_variant(graph_, where, kChunkRows, [&](std::vector<StoredVariant>& chunk) {
-                const size_t at = vectors.size();
-                vectors.resize(at + chunk.size() * static_cast<size_t>(dim));
-                vectors_of(chunk, vectors.data() + at);
-                std::unique_lock write(rows_mutex_, std::defer_lock);
-                if (!fresh) write.lock();
-                Rows& rows = fresh ? *fresh : *rows_;
-                for (const auto& sv : chunk) {
-                    rows.attributes.append(sv.variant, sv.source);
-                    rows.key_bytes += sv.variant.key;
-                    rows.key_ends.push_back(rows.key_bytes.size());
-                }
-                page_rows += chunk.size();
-            });
+            for_each_stored_variant(
+                graph_, where, kChunkRows, [&](std::vector<StoredVariant>& chunk) {
+                    const size_t at = vectors.size();
+                    vectors.resize(at + chunk.size() * static_cast<size_t>(dim));
+                    vectors_of(chunk, vectors.data() + at);
+                    std::unique_lock write(rows_mutex_, std::defer_lock);
+                    if (!fresh) write.lock();
+                    Rows& rows = fresh ? *fresh : *rows_;
+                    for (const auto& sv : chunk) {
+                        rows.attributes.append(sv.variant, sv.source);
+                        rows.key_bytes += sv.variant.key;
+                        rows.key_ends.push_back(rows.key_bytes.size());
+                    }
+                    page_rows += chunk.size();
+                });
             {
                 std::unique_lock write(rows_mutex_, std::defer_lock);
                 if (!fresh) write.lock();
@@ -454,8 +453,8 @@ std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
         if (matching == 0) return hits;
         BitmapSelector selector(bits, 0);
         rows_->ann->search(query.data(), k, &selector,
-                           static_cast<double>(matching) / static_cast<double>(indexed),
-                           tuning, found);
+                           static_cast<double>(matching) / static_cast<double>(indexed), tuning,
+                           found);
     }
     hits.reserve(found.size());
     for (const auto& n : found)
@@ -476,7 +475,10 @@ std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key
 
 size_t VariantIndex::size() const {
     std::shared_lock read(rows_mutex_);
-    return rows_ ? rows_->size() : 0;
+    // A page being added has its columns before its vectors (see search): count what a search
+    // can find now.
+    if (!rows_ || !rows_->ann) return 0;
+    return std::min(rows_->size(), static_cast<size_t>(std::max<int64_t>(0, rows_->ann->size())));
 }
 
 int VariantIndex::dimension() const {

@@ -101,6 +101,7 @@ class VariantIndex {
     // has no such variant (or, for a model embedder, no stored embedding of it).
     std::optional<std::vector<float>> vector_of(const std::string& key);
 
+    // Rows a search can find now.
     size_t size() const;
     int dimension() const;
     IndexStats stats() const;
@@ -131,7 +132,7 @@ class VariantIndex {
     IndexOptions options_;
     std::filesystem::path dir_;
     std::string open_note_;
-    std::mutex catch_up_mutex_;            // serialises catch_up (and the files' writer)
+    std::mutex catch_up_mutex_;  // serialises catch_up (and the files' writer)
     // Guards rows_: shared to read, exclusive to change. Taken after the graph's own locks
     // (a page is appended while GraphStore::scan holds its commit gate), never before them.
     mutable std::shared_mutex rows_mutex_;
