@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Benchmark: `vcf-agent serve` under load from a real HTTP load generator (wrk, 64 keep-alive
 # connections) on a synthetic store: region lookups, similarity searches and genotype filters,
-# one kind per run, then reported beside one `bcftools view -r` of the same kind of region on
-# the same file (the reference a user would script instead).
+# one kind per run, then all three mixed; meanwhile an ingest job sent through the API adds a
+# second file to the store (its own variants, the same samples). Reported beside one
+# `bcftools view -r` of the same kind of region on the same file (the reference a user would
+# script instead).
 #
 #   bash bench/serve_load.sh [--records N] [--samples S] [--seconds T] [--connections C]
-#                            [--workdir DIR]
+#                            [--ingest-records M] [--workdir DIR]
 #
-# Prints per endpoint: requests/s, p50/p95/p99 latency, errors; and the server's peak RSS.
+# --ingest-records 0 runs the load without the ingest job. The store is copied before each run
+# (the ingest job changes it).
+#
+# Prints per endpoint: requests/s, p50/p95/p99 latency, errors; the ingest job's progress during
+# the load and its end; and the server's peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
@@ -16,6 +22,7 @@ SAMPLES=10
 SECONDS_PER_RUN=20
 CONNECTIONS=64
 SEED=11
+INGEST_RECORDS=200000
 WORKDIR="${BENCH_DIR:-$REPO/build/bench-data}"
 die() { printf 'serve_load: %s\n' "$*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -24,6 +31,7 @@ while [ $# -gt 0 ]; do
     --samples) SAMPLES="$2"; shift 2 ;;
     --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
+    --ingest-records) INGEST_RECORDS="$2"; shift 2 ;;
     --workdir) WORKDIR="$2"; shift 2 ;;
     *) die "unknown option '$1'" ;;
   esac
@@ -52,26 +60,50 @@ if [ ! -f "$DB/.complete" ]; then
   printf 'ingest: %.1f s (%s records x %s samples, graph + vectors)\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$RECORDS" "$SAMPLES"
   touch "$DB/.complete"
 fi
+# The file the ingest job adds: other positions (another seed), the same sample names.
+DATA="$WORKDIR/serve-data"
+mkdir -p "$DATA"
+EXTRA="$DATA/serve-extra-r$INGEST_RECORDS-s$SAMPLES-seed$((SEED + 1)).vcf.gz"
+if [ "$INGEST_RECORDS" -gt 0 ] && [ ! -s "$EXTRA" ]; then
+  "$GEN" --records "$INGEST_RECORDS" --samples "$SAMPLES" --seed $((SEED + 1)) --threads "$(nproc)" \
+    -o "$EXTRA.tmp.vcf.gz"
+  mv "$EXTRA.tmp.vcf.gz" "$EXTRA"
+fi
+LIVE="$WORKDIR/serve-db-live"
+rm -rf "$LIVE"
+cp -a "$DB" "$LIVE"
 TOKENS="$WORKDIR/serve-tokens"
 rm -f "$TOKENS"
 TOKEN=$("$BIN" token add --role reader --tokens "$TOKENS")
+WRITER=$("$BIN" token add --role writer --tokens "$TOKENS")
 KEYS=$("$BIN" tools call variants_in_region '{"region": "chr1:1-50000000", "limit": 200}' --db "$DB" -O json |
   grep -o '"key":"[^"]*"' | cut -d'"' -f4 | paste -sd, -)
 [ -n "$KEYS" ] || die "no variant keys found in the store"
 
 PORTFILE="$WORKDIR/serve-port"
 rm -f "$PORTFILE"
-"$BIN" serve --db "$DB" --tokens "$TOKENS" --listen 127.0.0.1:0 --port-file "$PORTFILE" \
+"$BIN" serve --db "$LIVE" --tokens "$TOKENS" --listen 127.0.0.1:0 --port-file "$PORTFILE" \
   --threads $((CONNECTIONS + 8)) --max-running "$(nproc)" --max-queue $((CONNECTIONS * 2)) \
-  --max-wait-ms 5000 2>"$WORKDIR/serve.log" &
+  --max-wait-ms 5000 --allow-ingest --data-dir "$DATA" 2>"$WORKDIR/serve.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$PORTFILE" ] && break; sleep 0.1; done
 PORT=$(cat "$PORTFILE")
 URL="http://127.0.0.1:$PORT"
 
+job_status() { curl -s -H "Authorization: Bearer $WRITER" "$URL/v1/jobs/$JOB"; }
+json_field() { grep -o "\"$1\":[^,}]*" | head -1 | cut -d: -f2- | tr -d '"'; }
+JOB=""
+if [ "$INGEST_RECORDS" -gt 0 ]; then
+  JOB=$(curl -s -X POST -H "Authorization: Bearer $WRITER" -H 'Content-Type: application/json' \
+    -d "{\"path\": \"$(basename "$EXTRA")\"}" "$URL/v1/ingest" | json_field job)
+  [ -n "$JOB" ] || die "the server did not accept the ingest job"
+  printf 'ingest job %s: %s records x %s samples through POST /v1/ingest during the load\n' \
+    "$JOB" "$INGEST_RECORDS" "$SAMPLES"
+fi
+
 printf '\n%-9s %9s %8s %8s %8s %8s %7s\n' endpoint requests rps p50_ms p95_ms p99_ms errors
-for endpoint in region search genotype; do
+for endpoint in region search genotype mix; do
   line=$(ENDPOINT=$endpoint TOKEN=$TOKEN KEYS=$KEYS SAMPLES=$SAMPLES \
     wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 10s -s bench/serve_load/mix.lua "$URL" |
     grep '^RESULT')
@@ -79,7 +111,18 @@ for endpoint in region search genotype; do
   set -- $line
   printf '%-9s %9s %8s %8s %8s %8s %7s\n' "$endpoint" "${3#requests=}" "${5#rps=}" "${6#p50_ms=}" \
     "${7#p95_ms=}" "${8#p99_ms=}" "${9#errors=}"
+  if [ -n "$JOB" ]; then
+    status=$(job_status)
+    printf '          ingest job: %s, %s records\n' "$(json_field status <<<"$status")" \
+      "$(json_field records <<<"$status")"
+  fi
 done
+if [ -n "$JOB" ]; then
+  while [ "$(job_status | json_field status)" = running ] || [ "$(job_status | json_field status)" = queued ]; do
+    sleep 1
+  done
+  printf 'ingest job after the load: %s\n' "$(job_status)"
+fi
 RSS=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
 printf '\nserver peak RSS: %s MB\n' "$RSS"
 

@@ -1,6 +1,8 @@
--- wrk script for bench/serve_load.sh: one request kind per run (ENDPOINT env), bearer token
--- from TOKEN, region lookups and searches spread over the store by a seeded random walk.
-local endpoint = os.getenv("ENDPOINT") or "region"
+-- wrk script for bench/serve_load.sh: one request kind per run (ENDPOINT env: region, search,
+-- genotype), or "mix" (each request one of the three: 45% regions, 45% searches, 10% genotype
+-- filters); bearer token from TOKEN; regions and searches spread over the store by a seeded
+-- random walk.
+local kind = os.getenv("ENDPOINT") or "region"
 local token = os.getenv("TOKEN") or ""
 local keys = {}
 for k in string.gmatch(os.getenv("KEYS") or "", "[^,]+") do keys[#keys + 1] = k end
@@ -13,6 +15,11 @@ function init(args) math.randomseed(id) end
 local function sample(i) return string.format("SAMPLE%05d", i) end
 
 request = function()
+  local endpoint = kind
+  if kind == "mix" then
+    local r = math.random(100)
+    endpoint = r <= 45 and "region" or (r <= 90 and "search" or "genotype")
+  end
   local headers = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
   if endpoint == "region" then
     local c = chroms[math.random(#chroms)]
@@ -36,7 +43,7 @@ done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read +
                  summary.errors.write + summary.errors.timeout
   io.write(string.format("RESULT %s requests=%d seconds=%.1f rps=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f errors=%d\n",
-                         endpoint, summary.requests, summary.duration / 1e6,
+                         kind, summary.requests, summary.duration / 1e6,
                          summary.requests / (summary.duration / 1e6),
                          latency:percentile(50) / 1000, latency:percentile(95) / 1000,
                          latency:percentile(99) / 1000, errors))

@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <future>
+#include <optional>
+#include <stdexcept>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/bounded_queue.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "embed/stored_embedding.hpp"
@@ -356,40 +360,67 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             rows.key_bytes.reserve(new_rows * 16);
     }
     const int dim = identity_.dimension;
-    uint64_t span = 1;
-    std::vector<float> vectors;
+    // Reading (Kuzu scans and embedding, on this thread) and adding (the attribute columns,
+    // then list assignment through BLAS, on a second thread) overlap chunk by chunk: one after
+    // the other left a core idle through half of a rebuild. The queue holds at most two
+    // chunks between them, so memory stays at a few chunks whatever the page size.
+    struct AddChunk {
+        std::vector<StoredVariant> variants;
+        std::vector<float> vectors;
+        std::optional<uint64_t> page_end;  // set on the marker that ends a page of batches
+    };
+    BoundedQueue<AddChunk> to_add(2);
+    auto adder = std::async(std::launch::async, [&] {
+        try {
+            // The thread limit is per thread: this one asks for the catch-up's own.
+            ComputeThreadLimit threads(options_.build_threads, false);
+            AddChunk c;
+            while (to_add.pop(c)) {
+                std::unique_lock write(rows_mutex_, std::defer_lock);
+                if (!fresh) write.lock();
+                Rows& rows = fresh ? *fresh : *rows_;
+                if (c.page_end) {
+                    rows.batch = *c.page_end;
+                    rows.epoch = epoch;
+                    continue;
+                }
+                // The columns before the vectors: a search sees only rows with both.
+                for (const auto& sv : c.variants) {
+                    rows.attributes.append(sv.variant, sv.source);
+                    rows.key_bytes += sv.variant.key;
+                    rows.key_ends.push_back(rows.key_bytes.size());
+                }
+                add_vectors(rows, c.vectors.data(), static_cast<int64_t>(c.variants.size()));
+            }
+        } catch (...) {
+            to_add.close();  // the reader's next push fails and it collects this error
+            throw;
+        }
+    });
     try {
+        auto send = [&](AddChunk c) {
+            if (!to_add.push(std::move(c))) {
+                adder.get();  // rethrows the adder's error
+                throw std::logic_error("the variant index's add stage stopped");
+            }
+        };
+        uint64_t span = 1;
         for (uint64_t lo = from; lo <= last;) {
             const uint64_t hi = std::min(last, lo + span - 1);
             const std::string where = range_of(lo, hi);
             if (stored && count_rows(where + " AND v.emb IS NULL") > 0) break;
-            // A page's vectors go to FAISS in one add (one list assignment); its keys and
-            // filter columns are appended chunk by chunk (searches see only indexed rows).
             size_t page_rows = 0;
-            vectors.clear();
             for_each_stored_variant(
                 graph_, where, kChunkRows, [&](std::vector<StoredVariant>& chunk) {
-                    const size_t at = vectors.size();
-                    vectors.resize(at + chunk.size() * static_cast<size_t>(dim));
-                    vectors_of(chunk, vectors.data() + at);
-                    std::unique_lock write(rows_mutex_, std::defer_lock);
-                    if (!fresh) write.lock();
-                    Rows& rows = fresh ? *fresh : *rows_;
-                    for (const auto& sv : chunk) {
-                        rows.attributes.append(sv.variant, sv.source);
-                        rows.key_bytes += sv.variant.key;
-                        rows.key_ends.push_back(rows.key_bytes.size());
-                    }
+                    AddChunk c;
+                    c.vectors.resize(chunk.size() * static_cast<size_t>(dim));
+                    vectors_of(chunk, c.vectors.data());
                     page_rows += chunk.size();
+                    c.variants = std::move(chunk);
+                    chunk.clear();
+                    send(std::move(c));
                 });
-            {
-                std::unique_lock write(rows_mutex_, std::defer_lock);
-                if (!fresh) write.lock();
-                Rows& rows = fresh ? *fresh : *rows_;
-                add_vectors(rows, vectors.data(), static_cast<int64_t>(page_rows));
-                rows.batch = hi;
-                rows.epoch = epoch;
-            }
+            send({{}, {}, hi});
             report.rows_added += page_rows;
             if (page_rows < kPageRows / 4)
                 span *= 2;
@@ -397,7 +428,12 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
                 span /= 2;
             lo = hi + 1;
         }
+        to_add.close();
+        adder.get();
     } catch (...) {
+        // The adder uses this frame: it stops (its queue closed) before the frame goes.
+        to_add.close();
+        if (adder.valid()) adder.wait();
         // A live extension may have taken part of a page: the rows no longer match any stamp,
         // so the next catch-up rebuilds them.
         if (!fresh) {

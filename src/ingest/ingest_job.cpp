@@ -11,7 +11,7 @@
 #include "common/file_digest.hpp"
 #include "common/process_memory.hpp"
 #include "ingest/batch_committer.hpp"
-#include "ingest/bounded_queue.hpp"
+#include "common/bounded_queue.hpp"
 #include "vcf/gene_intervals.hpp"
 #include "vcf/variant_batches.hpp"
 #include "vcf/variant_key.hpp"

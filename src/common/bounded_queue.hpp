@@ -11,7 +11,7 @@
 #include <mutex>
 #include <optional>
 
-namespace vcfagent::ingest {
+namespace vcfagent {
 
 template <typename T>
 class BoundedQueue {
@@ -76,4 +76,4 @@ class BoundedQueue {
     std::exception_ptr error_;
 };
 
-}  // namespace vcfagent::ingest
+}  // namespace vcfagent
