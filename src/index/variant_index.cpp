@@ -8,11 +8,11 @@
 #include <chrono>
 #include <fstream>
 #include <future>
-#include <optional>
-#include <stdexcept>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/bounded_queue.hpp"
 #include "common/elapsed.hpp"
@@ -410,16 +410,16 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             const std::string where = range_of(lo, hi);
             if (stored && count_rows(where + " AND v.emb IS NULL") > 0) break;
             size_t page_rows = 0;
-            for_each_stored_variant(
-                graph_, where, kChunkRows, [&](std::vector<StoredVariant>& chunk) {
-                    AddChunk c;
-                    c.vectors.resize(chunk.size() * static_cast<size_t>(dim));
-                    vectors_of(chunk, c.vectors.data());
-                    page_rows += chunk.size();
-                    c.variants = std::move(chunk);
-                    chunk.clear();
-                    send(std::move(c));
-                });
+            for_each_stored_variant(graph_, where, kChunkRows,
+                                    [&](std::vector<StoredVariant>& chunk) {
+                                        AddChunk c;
+                                        c.vectors.resize(chunk.size() * static_cast<size_t>(dim));
+                                        vectors_of(chunk, c.vectors.data());
+                                        page_rows += chunk.size();
+                                        c.variants = std::move(chunk);
+                                        chunk.clear();
+                                        send(std::move(c));
+                                    });
             send({{}, {}, hi});
             report.rows_added += page_rows;
             if (page_rows < kPageRows / 4)
