@@ -7,9 +7,10 @@
 # script instead).
 #
 #   bash bench/serve_load.sh [--records N] [--samples S] [--seconds T] [--connections C]
-#                            [--ingest-records M] [--workdir DIR]
+#                            [--ingest-records M] [--workdir DIR] [--binary PATH]
 #
-# --ingest-records 0 runs the load without the ingest job. The store is copied before each run
+# --ingest-records 0 runs the load without the ingest job. --binary serves with another build of
+# vcf-agent (a before/after comparison on the same store and machine state). The store is copied before each run
 # (the ingest job changes it).
 #
 # Prints per endpoint: requests/s, p50/p95/p99 latency, errors; the ingest job's progress during
@@ -23,6 +24,7 @@ SECONDS_PER_RUN=20
 CONNECTIONS=64
 SEED=11
 INGEST_RECORDS=200000
+BIN=""
 WORKDIR="${BENCH_DIR:-$REPO/build/bench-data}"
 die() { printf 'serve_load: %s\n' "$*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --ingest-records) INGEST_RECORDS="$2"; shift 2 ;;
+    --binary) BIN="$2"; shift 2 ;;
     --workdir) WORKDIR="$2"; shift 2 ;;
     *) die "unknown option '$1'" ;;
   esac
@@ -43,7 +46,7 @@ if ! command -v wrk >/dev/null; then  # the load generator is the benchmark's, n
 fi
 [ -f build/release/build.ninja ] || cmake --preset release >/dev/null
 cmake --build --preset release --target vcf-agent vcf_generate >/dev/null
-BIN="$REPO/build/release/vcf-agent"
+BIN="${BIN:-$REPO/build/release/vcf-agent}"
 GEN="$REPO/build/release/bench/vcf_generate"
 mkdir -p "$WORKDIR"
 VCF="$WORKDIR/serve-r$RECORDS-s$SAMPLES-seed$SEED.vcf.gz"

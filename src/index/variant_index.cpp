@@ -486,8 +486,9 @@ std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
         rows_->ann->search(query.data(), k, nullptr, 1.0, tuning, found);
     } else {
         const RowBitmap bits = select_rows(rows_->attributes, filter);
-        // Rows of a page being added have their columns before their vectors: count only
-        // the indexed ones.
+        // A chunk's columns are appended before its vectors (extend), and an add that failed
+        // between them leaves rows without vectors until the next rebuild: count only the
+        // indexed ones.
         const auto indexed = static_cast<size_t>(rows_->ann->size());
         const size_t matching = bits.count(0, indexed);
         if (matching == 0) return hits;
@@ -515,8 +516,7 @@ std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key
 
 size_t VariantIndex::size() const {
     std::shared_lock read(rows_mutex_);
-    // A page being added has its columns before its vectors (see search): count what a search
-    // can find now.
+    // Rows can have columns without vectors (see search): count what a search can find.
     if (!rows_ || !rows_->ann) return 0;
     return std::min(rows_->size(), static_cast<size_t>(std::max<int64_t>(0, rows_->ann->size())));
 }
