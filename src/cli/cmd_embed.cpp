@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/command_registry.hpp"
@@ -45,7 +46,8 @@ void run_embed(const EmbedArgs& a) {
     if (!std::filesystem::exists(std::filesystem::path(a.db) / "graph.kz"))
         throw InputError(a.db, 0, "no store here (run `vcf-agent ingest` first)", kExitUsage);
     const auto start = std::chrono::steady_clock::now();
-    store::GraphStore graph(a.db);
+    std::optional<store::GraphStore> store;
+    store::GraphStore& graph = store.emplace(a.db);
     std::unique_ptr<embed::Embedder> embedder;
     const auto recorded = index::recorded_embedder(graph);
     if (a.embedder_given) {
@@ -59,8 +61,14 @@ void run_embed(const EmbedArgs& a) {
         embedder = index::open_store_embedder(graph, a.embedder, false);
     }
     const auto fill = index::fill_embeddings(graph, *embedder);
-    index::VariantIndex variant_index(graph, index::open_store_embedder(graph, a.embedder, false),
-                                      options);
+    // The store is reopened with the index build's small pool (the embeddings' writes used
+    // the default one).
+    store.reset();
+    store::GraphStoreOptions read_options;
+    read_options.buffer_pool_mb = index::kIndexBuildBufferPoolMb;
+    store::GraphStore& indexed = store.emplace(a.db, read_options);
+    index::VariantIndex variant_index(
+        indexed, index::open_store_embedder(indexed, a.embedder, false), options);
     const auto st = variant_index.stats();
     std::fprintf(stderr,
                  "embed: %zu variants embedded and stored; index of %zu variants (%s, %s); "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -138,7 +139,8 @@ int run(const IngestArgs& a) {
     // size they are mapped and returned to the system when freed, instead of fragmenting the
     // heap (glibc's adaptive threshold would climb past them): 1M x 100 peak RSS 637 -> 545 MB.
     mallopt(M_MMAP_THRESHOLD, 256 << 10);
-    store::GraphStore graph(a.db, gopt);
+    std::optional<store::GraphStore> store;
+    store::GraphStore& graph = store.emplace(a.db, gopt);
     if (!graph.open_note().empty()) std::cerr << "vcf-agent: " << graph.open_note() << "\n";
     // The store's embedder is settled before loading: a different one fails now, not after.
     std::unique_ptr<embed::Embedder> embedder;
@@ -180,9 +182,14 @@ int run(const IngestArgs& a) {
         // reads them (builtin vectors are computed from the rows as the index reads them).
         const auto fill = index::fill_embeddings(graph, *embedder);
         const auto t_index = std::chrono::steady_clock::now();
+        // The store is reopened with the index build's small pool (the load's is given back).
+        store.reset();
+        store::GraphStoreOptions read_options = gopt;
+        read_options.buffer_pool_mb = index::kIndexBuildBufferPoolMb;
+        store::GraphStore& indexed = store.emplace(a.db, read_options);
         index::IndexOptions index_options;
         index_options.build_threads = 0;  // the load is over: the cores are the index's
-        index::VariantIndex variant_index(graph, std::move(embedder), index_options);
+        index::VariantIndex variant_index(indexed, std::move(embedder), index_options);
         const double index_seconds = seconds_since(t_index);
         const auto stats = variant_index.stats();
         if (!variant_index.open_note().empty())

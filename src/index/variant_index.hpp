@@ -35,6 +35,12 @@
 
 namespace vcfagent::index {
 
+// The Kuzu buffer pool (MB) for a process whose last work is building the index (after a
+// load, `embed`): the build reads the graph once, page by page, so a small pool serves it,
+// and a store reopened with it gives back the load's pool, whose cached pages otherwise stay
+// resident under the index's own memory.
+inline constexpr uint64_t kIndexBuildBufferPoolMb = 64;
+
 struct IndexOptions {
     // Auto: exact flat below flat_max_rows, IVF-SQ8 at and above (see README "Measured").
     // Anything else replaces what the files recorded (rebuilding them if they differ).
