@@ -1,8 +1,12 @@
 #include "index/stored_variants.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+#include <utility>
+
+#include "common/error.hpp"
 
 namespace vcfagent::index {
 
@@ -91,6 +95,29 @@ void annotate_by_key(store::GraphStore& graph, std::vector<StoredVariant>& varia
         });
 }
 
+// Variants one read of for_each_stored_variant returns at most, about (a locus shared by more
+// is not split).
+constexpr size_t kReadWindowRows = 32768;
+
+// Locus windows [lo, hi], in order and disjoint, that split the rows satisfying `where` into
+// runs of about kReadWindowRows; `rows` is set to how many rows they hold together.
+std::vector<std::pair<int64_t, int64_t>> split_by_locus(store::GraphStore& graph,
+                                                        const std::string& where, size_t& rows) {
+    std::vector<int64_t> loci;
+    graph.scan("MATCH (v:Variant) WHERE " + where + " RETURN v.locus", {},
+               [&](const store::RowView& r) { loci.push_back(r.integer(0)); });
+    rows = loci.size();
+    std::sort(loci.begin(), loci.end());
+    std::vector<std::pair<int64_t, int64_t>> windows;
+    for (size_t i = 0; i < loci.size();) {
+        size_t last = std::min(loci.size(), i + kReadWindowRows) - 1;
+        while (last + 1 < loci.size() && loci[last + 1] == loci[last]) ++last;
+        windows.emplace_back(loci[i], loci[last]);
+        i = last + 1;
+    }
+    return windows;
+}
+
 }  // namespace
 
 std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const std::string& where,
@@ -105,11 +132,6 @@ std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const 
 
 void for_each_stored_variant(store::GraphStore& graph, const std::string& where, size_t chunk_rows,
                              const std::function<void(std::vector<StoredVariant>&)>& chunk) {
-    std::unordered_map<std::string, std::vector<vcf::Annotation>> annotations;
-    graph.scan(
-        "MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE " + where + " RETURN " + kAnnotationColumns,
-        {},
-        [&](const store::RowView& r) { annotations[r.text(0)].push_back(annotation_from(r, 1)); });
     std::vector<StoredVariant> buffer;
     buffer.reserve(chunk_rows);
     auto flush = [&] {
@@ -117,17 +139,40 @@ void for_each_stored_variant(store::GraphStore& graph, const std::string& where,
         chunk(buffer);
         buffer.clear();
     };
-    graph.scan("MATCH (v:Variant) WHERE " + where + " RETURN " + kColumns, {},
-               [&](const store::RowView& r) {
-                   buffer.push_back(from_row(r));
-                   auto it = annotations.find(buffer.back().variant.key);
-                   if (it != annotations.end()) {
-                       buffer.back().variant.annotations = std::move(it->second);
-                       annotations.erase(it);
-                   }
-                   if (buffer.size() >= chunk_rows) flush();
-               });
+    // Kuzu holds a statement's whole result in its buffer pool: the rows are read in windows
+    // of loci holding about kReadWindowRows variants each (with their annotations), so any
+    // number of matching rows is read within a small pool.
+    size_t expected = 0;
+    size_t read = 0;
+    for (const auto& [lo, hi] : split_by_locus(graph, where, expected)) {
+        const std::string in_window = "(" + where + ") AND v.locus >= " + std::to_string(lo) +
+                                      " AND v.locus <= " + std::to_string(hi);
+        std::unordered_map<std::string, std::vector<vcf::Annotation>> annotations;
+        graph.scan("MATCH (v:Variant)-[e:InGene]->(g:Gene) WHERE " + in_window + " RETURN " +
+                       kAnnotationColumns,
+                   {}, [&](const store::RowView& r) {
+                       annotations[r.text(0)].push_back(annotation_from(r, 1));
+                   });
+        graph.scan("MATCH (v:Variant) WHERE " + in_window + " RETURN " + kColumns, {},
+                   [&](const store::RowView& r) {
+                       buffer.push_back(from_row(r));
+                       ++read;
+                       auto it = annotations.find(buffer.back().variant.key);
+                       if (it != annotations.end()) {
+                           buffer.back().variant.annotations = std::move(it->second);
+                           annotations.erase(it);
+                       }
+                       if (buffer.size() >= chunk_rows) flush();
+                   });
+    }
     flush();
+    // Windows cover every locus the matching rows had: a row missed (changed between the two
+    // reads) is an error, never a silently smaller result.
+    if (read != expected)
+        throw StoreError("reading the store's variants: " + std::to_string(read) + " of " +
+                         std::to_string(expected) +
+                         " matching rows read (the store changed "
+                         "during the read; try again)");
 }
 
 std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const std::string& key) {

@@ -28,10 +28,9 @@ std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const 
                                                 size_t limit);
 
 // Hands the variants whose rows satisfy `where` to `chunk`, at most `chunk_rows` at a time, in
-// the store's row order, with their annotations: memory holds one chunk (and the annotations
-// of the matching rows), however many rows match.
-void for_each_stored_variant(store::GraphStore& graph, const std::string& where,
-                             size_t chunk_rows,
+// position order (by windows of loci; the store's row order within one), with their annotations:
+// memory holds one chunk (and a window's annotations), however many rows match.
+void for_each_stored_variant(store::GraphStore& graph, const std::string& where, size_t chunk_rows,
                              const std::function<void(std::vector<StoredVariant>&)>& chunk);
 
 // The stored variant with this key, if any.
