@@ -171,8 +171,7 @@ void for_each_stored_variant(store::GraphStore& graph, const std::string& where,
     if (read != expected)
         throw StoreError("reading the store's variants: " + std::to_string(read) + " of " +
                          std::to_string(expected) +
-                         " matching rows read (the store changed "
-                         "during the read; try again)");
+                         " matching rows read (the store changed during the read; try again)");
 }
 
 std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const std::string& key) {
