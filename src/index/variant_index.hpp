@@ -37,9 +37,8 @@ namespace vcfagent::index {
 
 // The Kuzu buffer pool (MB) for a process whose last work is building the index (after a
 // load, `embed`): the build reads the graph once, in windows of loci (for_each_stored_variant)
-// whose results fit a small pool,
-// and a store reopened with it gives back the load's pool, whose cached pages otherwise stay
-// resident under the index's own memory.
+// whose results fit a small pool, and a store reopened with it gives back the load's pool,
+// whose cached pages otherwise stay resident under the index's own memory.
 inline constexpr uint64_t kIndexBuildBufferPoolMb = 64;
 
 struct IndexOptions {
