@@ -1,8 +1,7 @@
 #include "agent/chat_client.hpp"
 
-#include <mutex>
-
 #include "agent/chat_dialect.hpp"
+#include "common/mutex.hpp"
 #include "embed/embedder.hpp"
 #include "embed/model_server.hpp"
 #include "embed/retrying_http_client.hpp"
@@ -55,7 +54,7 @@ class HttpChatClient final : public ChatClient {
 
     ChatTurn chat(const std::vector<ChatMessage>& messages, const json& tools,
                   const std::function<void(std::string_view)>& on_text) override {
-        std::lock_guard lock(http_mutex_);
+        MutexLock lock(http_mutex_);
         const bool stream = static_cast<bool>(on_text);
         const std::string body =
             dialect_->request(config_.model, messages, tools, stream, config_.temperature).dump();
@@ -107,7 +106,8 @@ class HttpChatClient final : public ChatClient {
     }
 
     std::string model() const override { return config_.model; }
-    std::string url() const override { return http_.url(path_); }
+    // What http_.url(path_) answers, from the same endpoint, without taking http_mutex_.
+    std::string url() const override { return endpoint_.origin() + path_; }
     std::string_view protocol() const override { return dialect_->name(); }
 
   private:
@@ -140,9 +140,9 @@ class HttpChatClient final : public ChatClient {
     const std::unique_ptr<ChatDialect> dialect_;
     const embed::Endpoint endpoint_;
     const std::string path_;
-    std::mutex http_mutex_;  // guards http_ and calls_without_id_: one exchange at a time
-    embed::RetryingHttpClient http_;
-    int calls_without_id_ = 0;
+    Mutex http_mutex_;  // guards http_ and calls_without_id_: one exchange at a time
+    embed::RetryingHttpClient http_ GUARDED_BY(http_mutex_);
+    int calls_without_id_ GUARDED_BY(http_mutex_) = 0;
 };
 
 }  // namespace

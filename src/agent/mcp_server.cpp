@@ -84,7 +84,7 @@ McpServer::McpServer(const tools::ToolRegistry& registry, tools::ToolContext& co
 
 McpServer::~McpServer() {
     {
-        std::lock_guard lock(queue_mutex_);
+        MutexLock lock(queue_mutex_);
         closing_ = true;
     }
     queue_ready_.notify_all();
@@ -94,11 +94,11 @@ McpServer::~McpServer() {
 
 void McpServer::serve(std::istream& in, std::ostream& out) {
     {
-        std::lock_guard lock(out_mutex_);
+        MutexLock lock(out_mutex_);
         out_ = &out;
     }
     {
-        std::lock_guard lock(queue_mutex_);
+        MutexLock lock(queue_mutex_);
         closing_ = false;
     }
     const size_t n = std::max<size_t>(1, options_.call_workers);
@@ -135,7 +135,7 @@ void McpServer::serve(std::istream& in, std::ostream& out) {
         }
         if (deferred) {
             {
-                std::lock_guard lock(queue_mutex_);
+                MutexLock lock(queue_mutex_);
                 queue_.push_back(std::move(call));
             }
             queue_ready_.notify_one();
@@ -146,13 +146,13 @@ void McpServer::serve(std::istream& in, std::ostream& out) {
 
     // End of input: the workers finish the queued calls, answer them and stop.
     {
-        std::lock_guard lock(queue_mutex_);
+        MutexLock lock(queue_mutex_);
         closing_ = true;
     }
     queue_ready_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
-    std::lock_guard lock(out_mutex_);
+    MutexLock lock(out_mutex_);
     out_->flush();
     out_ = nullptr;
 }
@@ -204,7 +204,7 @@ json McpServer::dispatch(const json& message, Call* call, bool& deferred) {
         return error_response(id, kInvalidParams, "Invalid params: params must be an object");
 
     if (call && method == "tools/call") {
-        std::lock_guard lock(state_mutex_);
+        MutexLock lock(state_mutex_);
         if (initialize_answered_) {
             call->id = id;
             call->params = params;
@@ -223,7 +223,7 @@ json McpServer::handle_request(const json& id, const std::string& method, const 
                 id, kInvalidParams,
                 "Invalid params: initialize needs params.protocolVersion (a string)");
         {
-            std::lock_guard lock(state_mutex_);
+            MutexLock lock(state_mutex_);
             if (initialize_answered_)
                 return error_response(id, kInvalidRequest,
                                       "Invalid Request: the session is already initialized");
@@ -234,7 +234,7 @@ json McpServer::handle_request(const json& id, const std::string& method, const 
     if (method != "tools/list" && method != "tools/call")
         return error_response(id, kMethodNotFound, "Method not found: " + method);
     {
-        std::lock_guard lock(state_mutex_);
+        MutexLock lock(state_mutex_);
         if (!initialize_answered_)
             return error_response(id, kInvalidRequest,
                                   "Invalid Request: the server is not initialized; send "
@@ -258,7 +258,7 @@ json McpServer::initialize(const json& params) {
     const bool known = std::find(versions.begin(), versions.end(), requested) != versions.end();
     const std::string version = known ? requested : versions.front();
     {
-        std::lock_guard lock(state_mutex_);
+        MutexLock lock(state_mutex_);
         protocol_version_ = version;
         initialize_answered_ = true;
     }
@@ -316,7 +316,7 @@ json McpServer::call_tool(const json& params, json& error) {
 void McpServer::cancel(const json& params) {
     if (!params.contains("requestId") || !valid_id(params["requestId"])) return;
     const std::string key = params["requestId"].dump();
-    std::lock_guard lock(state_mutex_);
+    MutexLock lock(state_mutex_);
     // Only a call still queued or running can be cancelled; anything else was answered already
     // (or never existed), and the notification is ignored.
     if (pending_ids_.count(key)) cancelled_ids_.insert(key);
@@ -336,7 +336,7 @@ json McpServer::run_call(const Call& call) {
 std::string McpServer::batch(const json& messages) {
     std::string version;
     {
-        std::lock_guard lock(state_mutex_);
+        MutexLock lock(state_mutex_);
         version = protocol_version_;
     }
     if (version != kBatchVersion)
@@ -373,15 +373,15 @@ void McpServer::worker_loop() {
     for (;;) {
         Call call;
         {
-            std::unique_lock lock(queue_mutex_);
-            queue_ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+            MutexLock lock(queue_mutex_);
+            while (!closing_ && queue_.empty()) lock.wait(queue_ready_);
             if (queue_.empty()) return;  // closing, and nothing left to answer
             call = std::move(queue_.front());
             queue_.pop_front();
         }
         const std::string key = call.id.dump();
         {
-            std::lock_guard lock(state_mutex_);
+            MutexLock lock(state_mutex_);
             if (cancelled_ids_.erase(key)) {  // cancelled before it started: dropped
                 pending_ids_.erase(key);
                 continue;
@@ -390,7 +390,7 @@ void McpServer::worker_loop() {
         const json response = run_call(call);
         bool cancelled = false;
         {
-            std::lock_guard lock(state_mutex_);
+            MutexLock lock(state_mutex_);
             cancelled = cancelled_ids_.erase(key) > 0;
             pending_ids_.erase(key);
         }
@@ -399,7 +399,7 @@ void McpServer::worker_loop() {
 }
 
 void McpServer::write_message(const std::string& text) {
-    std::lock_guard lock(out_mutex_);
+    MutexLock lock(out_mutex_);
     if (!out_) return;
     *out_ << text << '\n';
     out_->flush();

@@ -18,7 +18,6 @@
 #include <cstddef>
 #include <deque>
 #include <iosfwd>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -26,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/mutex.hpp"
 #include "tools/tool_context.hpp"
 #include "tools/tool_registry.hpp"
 
@@ -83,22 +83,23 @@ class McpServer {
     tools::ToolContext& context_;
     const McpServerOptions options_;
 
-    std::mutex state_mutex_;  // guards the session state below
-    bool initialize_answered_ = false;
-    std::string protocol_version_;  // negotiated; empty before initialize
+    Mutex state_mutex_;  // guards the session state below
+    bool initialize_answered_ GUARDED_BY(state_mutex_) = false;
+    std::string protocol_version_ GUARDED_BY(state_mutex_);  // negotiated; empty before initialize
     // Requests (their ids dumped) queued or running on a worker, and those of them the client
     // cancelled: a cancelled call that has not started is dropped, one that has is not answered.
-    std::set<std::string> pending_ids_;
-    std::set<std::string> cancelled_ids_;
+    std::set<std::string> pending_ids_ GUARDED_BY(state_mutex_);
+    std::set<std::string> cancelled_ids_ GUARDED_BY(state_mutex_);
 
-    std::mutex queue_mutex_;  // guards queue_ and closing_
+    Mutex queue_mutex_;  // guards queue_ and closing_
     std::condition_variable queue_ready_;
-    std::deque<Call> queue_;
-    bool closing_ = false;
-    std::vector<std::thread> workers_;
+    std::deque<Call> queue_ GUARDED_BY(queue_mutex_);
+    bool closing_ GUARDED_BY(queue_mutex_) = false;
+    std::vector<std::thread> workers_;  // touched by serve() and the destructor only
 
-    std::mutex out_mutex_;  // guards out_: one whole message line and its flush at a time
-    std::ostream* out_ = nullptr;
+    // Guards out_ and the stream it points to: one whole message line and its flush at a time.
+    Mutex out_mutex_;
+    std::ostream* out_ GUARDED_BY(out_mutex_) PT_GUARDED_BY(out_mutex_) = nullptr;
 };
 
 }  // namespace vcfagent::agent

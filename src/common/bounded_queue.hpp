@@ -8,8 +8,9 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
-#include <mutex>
 #include <optional>
+
+#include "common/mutex.hpp"
 
 namespace vcfagent {
 
@@ -21,14 +22,14 @@ class BoundedQueue {
 
     // False when the queue was closed (the consumer gave up); the item is dropped.
     bool push(T item) {
-        std::unique_lock lock(mutex_);
-        not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+        MutexLock lock(mutex_);
+        while (!closed_ && items_.size() >= capacity_) lock.wait(not_full_);
         if (closed_) return false;
         items_.push_back(std::move(item));
         const uint64_t ticket = ++pushed_;
         not_empty_.notify_one();
         if (handoff_) {
-            not_full_.wait(lock, [&] { return closed_ || popped_ >= ticket; });
+            while (!closed_ && popped_ < ticket) lock.wait(not_full_);
             return popped_ >= ticket;
         }
         return true;
@@ -37,8 +38,8 @@ class BoundedQueue {
     // False at the end of the stream. Rethrows a producer failure once the items before it
     // were consumed.
     bool pop(T& out) {
-        std::unique_lock lock(mutex_);
-        not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+        MutexLock lock(mutex_);
+        while (!closed_ && items_.empty()) lock.wait(not_empty_);
         if (items_.empty()) {
             if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
             return false;
@@ -51,14 +52,14 @@ class BoundedQueue {
     }
 
     void close() {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         closed_ = true;
         not_empty_.notify_all();
         not_full_.notify_all();
     }
 
     void fail(std::exception_ptr e) {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         error_ = e;
         closed_ = true;
         not_empty_.notify_all();
@@ -66,14 +67,15 @@ class BoundedQueue {
     }
 
   private:
-    size_t capacity_;
-    bool handoff_;
-    uint64_t pushed_ = 0, popped_ = 0;
-    std::mutex mutex_;
+    const size_t capacity_;
+    const bool handoff_;
+    Mutex mutex_;  // guards the rest
     std::condition_variable not_empty_, not_full_;
-    std::deque<T> items_;
-    bool closed_ = false;
-    std::exception_ptr error_;
+    uint64_t pushed_ GUARDED_BY(mutex_) = 0;
+    uint64_t popped_ GUARDED_BY(mutex_) = 0;
+    std::deque<T> items_ GUARDED_BY(mutex_);
+    bool closed_ GUARDED_BY(mutex_) = false;
+    std::exception_ptr error_ GUARDED_BY(mutex_);
 };
 
 }  // namespace vcfagent

@@ -16,7 +16,7 @@ size_t EmbeddingCache::entry_bytes(size_t key_size, size_t dimension) {
 }
 
 bool EmbeddingCache::get(std::string_view key, std::span<float> out) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = index_.find(key);
     if (it == index_.end() || it->second->vector.size() != out.size()) {
         ++misses_;
@@ -31,7 +31,7 @@ bool EmbeddingCache::get(std::string_view key, std::span<float> out) {
 void EmbeddingCache::put(std::string_view key, std::span<const float> vector) {
     const size_t cost = entry_bytes(key.size(), vector.size());
     if (cost > budget_) return;
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = index_.find(key);
     if (it != index_.end()) {
         Entry& e = *it->second;
@@ -56,26 +56,26 @@ void EmbeddingCache::evict_locked() {
 }
 
 void EmbeddingCache::clear() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     index_.clear();
     lru_.clear();
     bytes_ = 0;
 }
 
 uint64_t EmbeddingCache::hits() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return hits_;
 }
 uint64_t EmbeddingCache::misses() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return misses_;
 }
 size_t EmbeddingCache::size() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return lru_.size();
 }
 size_t EmbeddingCache::bytes() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return bytes_;
 }
 

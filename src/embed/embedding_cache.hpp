@@ -4,12 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "common/mutex.hpp"
 
 namespace vcfagent::embed {
 
@@ -42,15 +43,15 @@ class EmbeddingCache {
         std::string key;
         std::vector<float> vector;
     };
-    void evict_locked();
+    void evict_locked() REQUIRES(mutex_);
 
     const size_t budget_;
-    mutable std::mutex mutex_;
-    std::list<Entry> lru_;  // front = most recently used
+    mutable Mutex mutex_;  // guards the entries, their byte count and the hit/miss counters
+    std::list<Entry> lru_ GUARDED_BY(mutex_);  // front = most recently used
     // Keys view into the list nodes, which never move.
-    std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;
-    size_t bytes_ = 0;
-    uint64_t hits_ = 0, misses_ = 0;
+    std::unordered_map<std::string_view, std::list<Entry>::iterator> index_ GUARDED_BY(mutex_);
+    size_t bytes_ GUARDED_BY(mutex_) = 0;
+    uint64_t hits_ GUARDED_BY(mutex_) = 0, misses_ GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace vcfagent::embed

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <unordered_map>
 
 #include "embed/model_server.hpp"
@@ -83,7 +82,7 @@ bool HttpEmbedder::needs_training() const {
     if (config_.dimension <= 0 || method_ != DimensionReducer::Method::Pca) return false;
     const int natural = pool_->dimension();
     if (natural > 0 && natural <= config_.dimension) return false;
-    std::shared_lock lock(reducer_mutex_);
+    ReadLock<SharedMutex> lock(reducer_mutex_);
     return !reducer_ || !reducer_->is_trained();
 }
 
@@ -109,7 +108,7 @@ void HttpEmbedder::prepare_reducer_locked(int natural) {
 }
 
 const DimensionReducer* HttpEmbedder::reducer() const {
-    std::shared_lock lock(reducer_mutex_);
+    ReadLock<SharedMutex> lock(reducer_mutex_);
     return reducer_.get();
 }
 
@@ -126,7 +125,7 @@ void HttpEmbedder::load_reducer(const std::string& path) {
         throw EmbedError("dimension reducer " + path + " expects " +
                          std::to_string(loaded.input_dim()) + "-dimensional input but " +
                          config_.model + " returns " + std::to_string(pool_->dimension()));
-    std::unique_lock lock(reducer_mutex_);
+    WriteLock<SharedMutex> lock(reducer_mutex_);
     reducer_ = std::make_unique<DimensionReducer>(std::move(loaded));
 }
 
@@ -181,10 +180,10 @@ std::vector<float> HttpEmbedder::embed_raw(std::span<const vcf::Variant> variant
 void HttpEmbedder::reduce(const float* raw, size_t n, float* out) {
     const int natural = pool_->dimension();
     {
-        std::unique_lock lock(reducer_mutex_);
+        WriteLock<SharedMutex> lock(reducer_mutex_);
         prepare_reducer_locked(natural);
     }
-    std::shared_lock lock(reducer_mutex_);
+    ReadLock<SharedMutex> lock(reducer_mutex_);
     if (!reducer_) {
         std::memcpy(out, raw, sizeof(float) * n * static_cast<size_t>(natural));
         return;
@@ -217,7 +216,7 @@ void HttpEmbedder::train_raw(const float* raw, size_t n) {
     const int natural = pool_->dimension();
     if (natural <= 0)
         throw EmbedError("train_raw: the model's dimension is not known yet; use train()");
-    std::unique_lock lock(reducer_mutex_);
+    WriteLock<SharedMutex> lock(reducer_mutex_);
     prepare_reducer_locked(natural);
     if (!reducer_ || reducer_->method() != DimensionReducer::Method::Pca) return;
     // Train a fresh reducer and swap it in, so a failed training leaves the old one usable.

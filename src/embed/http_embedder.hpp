@@ -3,10 +3,10 @@
 // the model server through RequestPool, remembered in an LRU cache keyed by variant key, and
 // optionally reduced to the configured dimension (PCA or truncation).
 #include <memory>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "common/mutex.hpp"
 #include "embed/dimension_reducer.hpp"
 #include "embed/embedder.hpp"
 #include "embed/embedding_cache.hpp"
@@ -49,7 +49,7 @@ class HttpEmbedder final : public Embedder {
   private:
     // The reducer the configuration asks for at natural size d, created on first need; null
     // when no reduction applies. Caller holds reducer_mutex_ exclusively.
-    void prepare_reducer_locked(int natural);
+    void prepare_reducer_locked(int natural) REQUIRES(reducer_mutex_);
     // Throws EmbedError when the configured dimension exceeds the model's.
     void check_fits(int natural) const;
     void reduce(const float* raw, size_t n, float* out);
@@ -60,8 +60,10 @@ class HttpEmbedder final : public Embedder {
     DimensionReducer::Method method_ = DimensionReducer::Method::Pca;
     std::unique_ptr<RequestPool> pool_;
     EmbeddingCache cache_;
-    mutable std::shared_mutex reducer_mutex_;
-    std::unique_ptr<DimensionReducer> reducer_;
+    // Guards reducer_, the pointer. An installed reducer is never changed in place, only
+    // replaced, so it is read under the shared lock and reducer() may hand it out.
+    mutable SharedMutex reducer_mutex_;
+    std::unique_ptr<DimensionReducer> reducer_ GUARDED_BY(reducer_mutex_);
     std::string document_prefix_, query_prefix_;
 };
 

@@ -15,14 +15,14 @@ namespace vcfagent::embed {
 struct RequestPool::Call {
     std::vector<std::string> texts;
     std::vector<std::vector<float>> rows;
-    std::mutex mutex;
+    Mutex mutex;  // guards pending and error
     std::condition_variable done_cv;
-    size_t pending = 0;  // guarded by mutex
-    std::string error;   // first failure, guarded by mutex
+    size_t pending GUARDED_BY(mutex) = 0;
+    std::string error GUARDED_BY(mutex);  // first failure
     std::atomic<bool> failed{false};
 
     void finish(std::string failure) {
-        std::lock_guard lock(mutex);
+        MutexLock lock(mutex);
         const bool first_failure = !failure.empty() && error.empty();
         if (first_failure) {
             error = std::move(failure);
@@ -54,7 +54,7 @@ RequestPool::RequestPool(RequestPoolOptions options, std::unique_ptr<EmbeddingPr
 
 RequestPool::~RequestPool() {
     {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         stopping_ = true;
     }
     work_cv_.notify_all();
@@ -78,17 +78,21 @@ std::vector<std::vector<float>> RequestPool::embed(std::vector<std::string> text
     const size_t n = call->texts.size();
     const size_t batch = static_cast<size_t>(options_.batch_size);
     call->rows.resize(n);
-    call->pending = (n + batch - 1) / batch;
     {
-        std::lock_guard lock(mutex_);
+        // No worker sees the call yet: the lock is uncontended, taken for the analysis.
+        MutexLock lock(call->mutex);
+        call->pending = (n + batch - 1) / batch;
+    }
+    {
+        MutexLock lock(mutex_);
         if (stopping_) throw EmbedError("embedding pool is shutting down");
         for (size_t b = 0; b < n; b += batch)
             queue_.push_back(Job{call, b, std::min(n, b + batch)});
     }
     work_cv_.notify_all();
-    std::unique_lock lock(call->mutex);
+    MutexLock lock(call->mutex);
     // On failure return at once: the call's state is shared with the jobs still running.
-    call->done_cv.wait(lock, [&] { return call->pending == 0 || call->failed; });
+    while (call->pending != 0 && !call->failed) lock.wait(call->done_cv);
     if (call->failed) throw EmbedError(call->error);
     return std::move(call->rows);
 }
@@ -98,8 +102,8 @@ void RequestPool::worker_main() {
     for (;;) {
         Job job;
         {
-            std::unique_lock lock(mutex_);
-            work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            MutexLock lock(mutex_);
+            while (!stopping_ && queue_.empty()) lock.wait(work_cv_);
             if (queue_.empty()) return;
             job = std::move(queue_.front());
             queue_.pop_front();
@@ -121,8 +125,13 @@ void RequestPool::worker_main() {
 }
 
 bool RequestPool::pause(std::chrono::milliseconds delay) {
-    std::unique_lock lock(mutex_);
-    return !stop_cv_.wait_for(lock, delay, [&] { return stopping_; });
+    MutexLock lock(mutex_);
+    // wait_for with a predicate, spelled out: the deadline is fixed once, spurious wake-ups
+    // wait on until it, and stopping_ is what decides (also when the deadline passed).
+    const auto deadline = std::chrono::steady_clock::now() + delay;
+    while (!stopping_)
+        if (lock.wait_until(stop_cv_, deadline) == std::cv_status::timeout) break;
+    return !stopping_;
 }
 
 std::vector<std::vector<float>> RequestPool::run_job(Worker& worker, const Job& job) {

@@ -10,11 +10,11 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.hpp"
 #include "embed/embedder.hpp"
 #include "embed/embedding_protocol.hpp"
 #include "embed/endpoint.hpp"
@@ -74,12 +74,12 @@ class RequestPool {
     const std::unique_ptr<EmbeddingProtocol> protocol_;
     const std::string path_;
 
-    std::mutex mutex_;
+    Mutex mutex_;                      // guards queue_ and stopping_
     std::condition_variable work_cv_;  // jobs queued or stopping
     std::condition_variable stop_cv_;  // wakes backoff sleeps at shutdown
-    std::deque<Job> queue_;
-    bool stopping_ = false;
-    std::vector<std::thread> threads_;
+    std::deque<Job> queue_ GUARDED_BY(mutex_);
+    bool stopping_ GUARDED_BY(mutex_) = false;
+    std::vector<std::thread> threads_;  // started by the constructor, joined by the destructor
 
     std::atomic<int> dimension_{0};
     std::atomic<uint64_t> requests_{0}, retries_{0};

@@ -8,18 +8,18 @@ namespace vcfagent::index {
 FifoAdmission::FifoAdmission(size_t slots) : free_(std::max<size_t>(1, slots)) {}
 
 void FifoAdmission::acquire() {
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     if (free_ > 0 && queue_.empty()) {
         --free_;
         return;
     }
     Waiter me;
     queue_.push_back(&me);
-    me.cv.wait(lock, [&] { return me.admitted; });
+    while (!me.admitted) lock.wait(me.cv);
 }
 
 bool FifoAdmission::try_acquire(size_t max_waiting, std::chrono::milliseconds wait) {
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     if (free_ > 0 && queue_.empty()) {
         --free_;
         return true;
@@ -27,14 +27,19 @@ bool FifoAdmission::try_acquire(size_t max_waiting, std::chrono::milliseconds wa
     if (queue_.size() >= max_waiting) return false;
     Waiter me;
     queue_.push_back(&me);
-    // Admission happens under the lock, so a waiter that timed out is still in the queue.
-    if (me.cv.wait_for(lock, wait, [&] { return me.admitted; })) return true;
+    // Waits until admitted or the deadline, spurious wake-ups included; admitted decides, also
+    // when the deadline passed. Admission happens under the lock, so a waiter that timed out is
+    // still in the queue.
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (!me.admitted)
+        if (lock.wait_until(me.cv, deadline) == std::cv_status::timeout) break;
+    if (me.admitted) return true;
     queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
     return false;
 }
 
 void FifoAdmission::release() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (queue_.empty()) {
         ++free_;
         return;
@@ -54,7 +59,7 @@ size_t hardware_slots() {
 }
 
 size_t FifoAdmission::waiting() {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return queue_.size();
 }
 

@@ -8,7 +8,8 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <mutex>
+
+#include "common/mutex.hpp"
 
 namespace vcfagent::index {
 
@@ -41,11 +42,14 @@ class FifoAdmission {
   private:
     struct Waiter {
         std::condition_variable cv;
+        // Guarded by FifoAdmission::mutex_; not annotated, as GUARDED_BY can only name a
+        // mutex reached from the Waiter itself.
         bool admitted = false;
     };
-    std::mutex mutex_;  // guards free_, queue_ and every Waiter::admitted
-    size_t free_;
-    std::deque<Waiter*> queue_;  // each waiter sleeps on its own condition: no thundering herd
+    Mutex mutex_;  // guards free_, queue_ and every Waiter::admitted
+    size_t free_ GUARDED_BY(mutex_);
+    // Each waiter sleeps on its own condition: no thundering herd.
+    std::deque<Waiter*> queue_ GUARDED_BY(mutex_);
 };
 
 // Slots for CPU-bound searches on this machine: two per hardware thread.

@@ -265,7 +265,7 @@ void VariantIndex::vectors_of(std::vector<StoredVariant>& chunk, float* out) con
 }
 
 CatchUpReport VariantIndex::catch_up() {
-    std::lock_guard serial(catch_up_mutex_);
+    MutexLock serial(catch_up_mutex_);
     // Beside a graph writer, idle OpenMP/BLAS workers spin between FAISS calls and took a
     // quarter of the cycles on 2 cores (perf): such catch-ups run on one thread. Only this
     // thread sets the process-wide BLAS limit (catch-ups are serialised).
@@ -276,7 +276,7 @@ CatchUpReport VariantIndex::catch_up() {
     const uint64_t last = graph_.last_batch();
     bool rebuild;
     {
-        std::shared_lock read(rows_mutex_);
+        WritersExcluded stable(rows_mutex_, catch_up_mutex_);
         rebuild = !rows_ || rows_->epoch != epoch || rows_->batch > last ||
                   (options_.kind != IndexKind::Auto && rows_->ann &&
                    rows_->ann->kind() != options_.kind && rows_->size() >= options_.flat_max_rows);
@@ -295,7 +295,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
     std::unique_ptr<Rows> fresh;
     uint64_t from;
     {
-        std::shared_lock read(rows_mutex_);
+        WritersExcluded stable(rows_mutex_, catch_up_mutex_);
         if (rebuild || !rows_) {
             fresh = std::make_unique<Rows>();
             fresh->generation = rows_ ? rows_->generation + 1 : 1;
@@ -317,7 +317,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
     size_t new_rows = count_rows(range_of(from, last));
     if (!fresh) {
         // An IVF index trained for far fewer rows than it would hold is retrained: rebuilt.
-        std::shared_lock read(rows_mutex_);
+        WritersExcluded stable(rows_mutex_, catch_up_mutex_);
         const auto& ann = rows_->ann;
         if (ann && ann->trained_rows() > 0 &&
             rows_->size() + new_rows > static_cast<size_t>(options_.retrain_growth) *
@@ -339,16 +339,21 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             new_rows -= std::min(new_rows, missing);
         }
     }
+    // Changes the rows being built: a rebuild's private copy, or the live rows (locked: searches
+    // read them meanwhile).
+    auto change_rows = [&](auto&& change) {
+        if (fresh) return change(*fresh);
+        WriteLock write(rows_mutex_);
+        return change(*rows_);
+    };
+    std::unique_ptr<AnnIndex> prepared;
     {
         // The trained kind for the rows to come, prepared before any is added (a live
         // extension swaps it in under the lock).
-        std::shared_lock read(rows_mutex_);
-        const Rows& current = fresh ? *fresh : *rows_;
-        read.unlock();
-        auto prepared = prepare_kind(current, range_of(from, last), new_rows);
-        std::unique_lock write(rows_mutex_, std::defer_lock);
-        if (!fresh) write.lock();
-        Rows& rows = fresh ? *fresh : *rows_;
+        WritersExcluded stable(rows_mutex_, catch_up_mutex_);
+        prepared = prepare_kind(fresh ? *fresh : *rows_, range_of(from, last), new_rows);
+    }
+    change_rows([&](Rows& rows) {
         if (prepared) rows.ann = std::move(prepared);
         // Room for the new rows at once, instead of doubling (and copying) column by column.
         const size_t total = rows.size() + new_rows;
@@ -358,7 +363,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             rows.key_bytes.reserve(rows.key_bytes.size() * total / rows.key_ends.size() + 64);
         else
             rows.key_bytes.reserve(new_rows * 16);
-    }
+    });
     const int dim = identity_.dimension;
     // Reading (Kuzu scans and embedding, on this thread) and adding (the attribute columns,
     // then list assignment through BLAS, on a second thread) overlap chunk by chunk: one after
@@ -380,21 +385,20 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             ComputeThreadLimit threads(1, false);
             AddChunk c;
             while (to_add.pop(c)) {
-                std::unique_lock write(rows_mutex_, std::defer_lock);
-                if (!fresh) write.lock();
-                Rows& rows = fresh ? *fresh : *rows_;
-                if (c.page_end) {
-                    rows.batch = *c.page_end;
-                    rows.epoch = epoch;
-                    continue;
-                }
-                // The columns before the vectors: a search sees only rows with both.
-                for (const auto& sv : c.variants) {
-                    rows.attributes.append(sv.variant, sv.source);
-                    rows.key_bytes += sv.variant.key;
-                    rows.key_ends.push_back(rows.key_bytes.size());
-                }
-                add_vectors(rows, c.vectors.data(), static_cast<int64_t>(c.variants.size()));
+                change_rows([&](Rows& rows) {
+                    if (c.page_end) {
+                        rows.batch = *c.page_end;
+                        rows.epoch = epoch;
+                        return;
+                    }
+                    // The columns before the vectors: a search sees only rows with both.
+                    for (const auto& sv : c.variants) {
+                        rows.attributes.append(sv.variant, sv.source);
+                        rows.key_bytes += sv.variant.key;
+                        rows.key_ends.push_back(rows.key_bytes.size());
+                    }
+                    add_vectors(rows, c.vectors.data(), static_cast<int64_t>(c.variants.size()));
+                });
             }
         } catch (...) {
             to_add.close();  // the reader's next push fails and it collects this error
@@ -441,13 +445,13 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
         // A live extension may have taken part of a page: the rows no longer match any stamp,
         // so the next catch-up rebuilds them.
         if (!fresh) {
-            std::unique_lock write(rows_mutex_);
+            WriteLock write(rows_mutex_);
             rows_->epoch = std::numeric_limits<uint64_t>::max();
         }
         throw;
     }
     {
-        std::unique_lock write(rows_mutex_);
+        WriteLock write(rows_mutex_);
         if (fresh) {
             fresh->epoch = epoch;
             rows_ = std::move(fresh);
@@ -456,7 +460,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
     }
     if (options_.persist && (report.rows_added > 0 || report.rebuilt)) {
         try {
-            std::shared_lock read(rows_mutex_);
+            ReadLock read(rows_mutex_);
             report.saved = save(*rows_);
         } catch (const std::exception& e) {
             open_note_ = std::string("could not save the index files: ") + e.what();
@@ -478,7 +482,7 @@ std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
     FifoAdmission::Slot slot(search_admission_);
     // One query per call: an OpenMP team would only add start-up cost.
     ComputeThreadLimit one_thread(1, false);
-    std::shared_lock read(rows_mutex_);
+    ReadLock read(rows_mutex_);
     std::vector<VectorHit> hits;
     if (!rows_ || !rows_->ann || k <= 0) return hits;
     std::vector<Neighbor> found;
@@ -515,7 +519,7 @@ std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key
 }
 
 size_t VariantIndex::size() const {
-    std::shared_lock read(rows_mutex_);
+    ReadLock read(rows_mutex_);
     // Rows can have columns without vectors (see search): count what a search can find.
     if (!rows_ || !rows_->ann) return 0;
     return std::min(rows_->size(), static_cast<size_t>(std::max<int64_t>(0, rows_->ann->size())));
@@ -526,7 +530,7 @@ int VariantIndex::dimension() const {
 }
 
 IndexStats VariantIndex::stats() const {
-    std::shared_lock read(rows_mutex_);
+    ReadLock read(rows_mutex_);
     IndexStats s;
     s.dimension = identity_.dimension;
     s.embedder = identity_.to_string();

@@ -18,13 +18,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "common/mutex.hpp"
 #include "embed/embedder.hpp"
 #include "index/ann_index.hpp"
 #include "index/fifo_admission.hpp"
@@ -97,7 +96,7 @@ class VariantIndex {
 
     // Adds the rows of the batches the graph committed since the index's stamp (rebuilding
     // when the stamp is not for the graph's rows), then saves the files if persisting.
-    CatchUpReport catch_up();
+    CatchUpReport catch_up() EXCLUDES(catch_up_mutex_);
 
     // The k nearest rows to `query` passing `filter`, nearest first.
     std::vector<VectorHit> search(std::span<const float> query, int k,
@@ -113,12 +112,15 @@ class VariantIndex {
     IndexStats stats() const;
     embed::Embedder& embedder() { return *embedder_; }
     // Non-empty when opening found the files unusable and rebuilt them (says why).
-    const std::string& open_note() const { return open_note_; }
+    std::string open_note() const EXCLUDES(catch_up_mutex_) {
+        MutexLock lock(catch_up_mutex_);
+        return open_note_;
+    }
 
   private:
     struct Rows;
     std::unique_ptr<Rows> load_files(std::string& why_not) const;
-    CatchUpReport extend(bool rebuild);
+    CatchUpReport extend(bool rebuild) REQUIRES(catch_up_mutex_);
     bool save(const Rows& rows) const;
     IndexKind target_kind(size_t rows) const;
     // Adds n vectors (their attribute rows appended by the caller) to rows.ann.
@@ -137,12 +139,14 @@ class VariantIndex {
     embed::EmbedderInfo identity_;
     IndexOptions options_;
     std::filesystem::path dir_;
-    std::string open_note_;
-    std::mutex catch_up_mutex_;  // serialises catch_up (and the files' writer)
+    // Serialises catch_up (and so the files' writer). Every change to rows_ holds it as well
+    // as rows_mutex_, so the catch-up reads rows_ without rows_mutex_ (WritersExcluded).
+    mutable Mutex catch_up_mutex_;
+    std::string open_note_ GUARDED_BY(catch_up_mutex_);
     // Guards rows_: shared to read, exclusive to change. Taken after the graph's own locks
     // (a page is appended while GraphStore::scan holds its commit gate), never before them.
-    mutable std::shared_mutex rows_mutex_;
-    std::unique_ptr<Rows> rows_;
+    mutable SharedMutex rows_mutex_ ACQUIRED_AFTER(catch_up_mutex_);
+    std::unique_ptr<Rows> rows_ GUARDED_BY(rows_mutex_) PT_GUARDED_BY(rows_mutex_);
     // Searches run at most hardware_slots() at a time, admitted in arrival order (see
     // fifo_admission.hpp for the p95 this buys under many concurrent clients).
     mutable FifoAdmission search_admission_{hardware_slots()};

@@ -14,6 +14,7 @@
 #include "agent/mcp_server.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "common/mutex.hpp"
 #include "common/version.hpp"
 #include "embed/httplib_include.hpp"
 #include "index/variant_index.hpp"
@@ -122,9 +123,9 @@ struct ApiServer::Impl {
     // MCP sessions of the Streamable HTTP transport by Mcp-Session-Id, oldest first in
     // mcp_order; past kMaxMcpSessions the oldest is dropped (its client must initialize again).
     static constexpr size_t kMaxMcpSessions = 256;
-    std::mutex mcp_mutex;  // guards mcp_sessions and mcp_order
-    std::map<std::string, std::shared_ptr<agent::McpServer>> mcp_sessions;
-    std::deque<std::string> mcp_order;
+    Mutex mcp_mutex;  // guards mcp_sessions and mcp_order
+    std::map<std::string, std::shared_ptr<agent::McpServer>> mcp_sessions GUARDED_BY(mcp_mutex);
+    std::deque<std::string> mcp_order GUARDED_BY(mcp_mutex);
 
     json mcp(const httplib::Request& req, httplib::Response& res) {
         const json message = body_json(req);
@@ -136,7 +137,7 @@ struct ApiServer::Impl {
             session = std::make_shared<agent::McpServer>(
                 registry, context, agent::McpServerOptions{"vcf-agent", kVersion, 1});
             sid = random_hex(16);
-            std::lock_guard lock(mcp_mutex);
+            MutexLock lock(mcp_mutex);
             mcp_sessions[sid] = session;
             mcp_order.push_back(sid);
             while (mcp_order.size() > kMaxMcpSessions) {
@@ -146,7 +147,7 @@ struct ApiServer::Impl {
         } else {
             if (sid.empty())
                 throw ApiError{400, "bad_argument", "no Mcp-Session-Id header (initialize first)"};
-            std::lock_guard lock(mcp_mutex);
+            MutexLock lock(mcp_mutex);
             auto it = mcp_sessions.find(sid);
             if (it == mcp_sessions.end())
                 throw ApiError{404, "unknown_session",
@@ -427,7 +428,7 @@ struct ApiServer::Impl {
                                    }));
         http.Delete("/mcp",
                     endpoint("mcp", Access::Reader, [this](const httplib::Request& req, auto&) {
-                        std::lock_guard lock(mcp_mutex);
+                        MutexLock lock(mcp_mutex);
                         const std::string sid = req.get_header_value("Mcp-Session-Id");
                         if (!mcp_sessions.erase(sid))
                             throw ApiError{404, "unknown_session", "no MCP session " + sid};

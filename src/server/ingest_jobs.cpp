@@ -38,7 +38,7 @@ std::string IngestJobs::submit(const std::string& path, const std::string& label
     job->path = path;
     job->label = label;
     {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         if (stopping_ || queue_.size() >= max_queued_) return "";
         jobs_[job->id] = job;
         queue_.push_back(job);
@@ -48,7 +48,7 @@ std::string IngestJobs::submit(const std::string& path, const std::string& label
 }
 
 json IngestJobs::status(const std::string& id) const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = jobs_.find(id);
     if (it == jobs_.end()) return nullptr;
     const Job& j = *it->second;
@@ -74,7 +74,7 @@ json IngestJobs::status(const std::string& id) const {
 }
 
 size_t IngestJobs::running() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     size_t n = 0;
     for (const auto& [id, j] : jobs_) n += j->status == "running";
     return n;
@@ -82,7 +82,7 @@ size_t IngestJobs::running() const {
 
 void IngestJobs::stop() {
     {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         if (stopping_ && !worker_.joinable()) return;
         stopping_ = true;
         stop_running_ = true;
@@ -97,8 +97,8 @@ void IngestJobs::run() {
     for (;;) {
         std::shared_ptr<Job> job;
         {
-            std::unique_lock lock(mutex_);
-            work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            MutexLock lock(mutex_);
+            while (!stopping_ && queue_.empty()) lock.wait(work_);
             if (queue_.empty()) return;
             job = queue_.front();
             queue_.pop_front();
@@ -134,7 +134,7 @@ void IngestJobs::run() {
                 if (error.is_null()) error = std::string("the variant index: ") + e.what();
             }
         }
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         job->report = report;
         job->error = error;
         job->status = !error.is_null() ? "failed" : interrupted ? "interrupted" : "done";

@@ -9,12 +9,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "common/mutex.hpp"
 #include "store/graph_store.hpp"
 
 namespace vcfagent::server {
@@ -45,9 +45,11 @@ class IngestJobs {
 
   private:
     struct Job {
-        std::string id, path, label;
-        std::string status = "queued";  // guarded by IngestJobs::mutex_
-        nlohmann::json report, error;   // guarded by IngestJobs::mutex_
+        std::string id, path, label;  // fixed before the job is queued
+        // status, report, error and started are guarded by IngestJobs::mutex_; not annotated,
+        // as GUARDED_BY can only name a mutex reached from the Job itself.
+        std::string status = "queued";
+        nlohmann::json report, error;
         std::atomic<int64_t> records{0}, bytes{0}, total_bytes{-1};
         std::chrono::steady_clock::time_point started;
     };
@@ -56,11 +58,12 @@ class IngestJobs {
     store::GraphStore& graph_;
     const std::function<void()> after_job_;
     const size_t max_queued_;
-    mutable std::mutex mutex_;  // guards jobs_, queue_, stopping_ and each job's status/report
+    // Guards jobs_, queue_, stopping_ and each job's status, report, error and started.
+    mutable Mutex mutex_;
     std::condition_variable work_;
-    std::map<std::string, std::shared_ptr<Job>> jobs_;
-    std::deque<std::shared_ptr<Job>> queue_;
-    bool stopping_ = false;
+    std::map<std::string, std::shared_ptr<Job>> jobs_ GUARDED_BY(mutex_);
+    std::deque<std::shared_ptr<Job>> queue_ GUARDED_BY(mutex_);
+    bool stopping_ GUARDED_BY(mutex_) = false;
     // Set by stop(); the running load reads it after each chunk (lock-free: the load runs
     // without mutex_).
     std::atomic<bool> stop_running_{false};

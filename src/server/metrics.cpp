@@ -10,7 +10,7 @@
 namespace vcfagent::server {
 
 void Metrics::observe(const std::string& endpoint, int status, double seconds) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     Series& s = series_[endpoint];
     ++s.requests;
     if (status >= 500) ++s.errors;
@@ -50,7 +50,7 @@ std::string Metrics::render(const std::string& extra) const {
         "# TYPE vcf_agent_overload_rejections_total counter\n";
     line("vcf_agent_overload_rejections_total %llu\n",
          static_cast<unsigned long long>(rejected_overload.load()));
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     out +=
         "# HELP vcf_agent_requests_total Requests answered, per endpoint.\n"
         "# TYPE vcf_agent_requests_total counter\n";
@@ -86,18 +86,18 @@ std::string Metrics::render(const std::string& extra) const {
 }
 
 void Metrics::set_thresholds(const AlertThresholds& t) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     thresholds_ = t;
 }
 
 AlertThresholds Metrics::thresholds() const {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     return thresholds_;
 }
 
 std::vector<std::string> Metrics::evaluate_alerts() {
     const double rss_mb = static_cast<double>(current_rss_bytes()) / (1 << 20);
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     std::map<std::string, std::string> now;
     char buf[160];
     if (thresholds_.memory_mb && rss_mb > static_cast<double>(thresholds_.memory_mb)) {

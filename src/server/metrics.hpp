@@ -9,9 +9,10 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "common/mutex.hpp"
 
 namespace vcfagent::server {
 
@@ -47,11 +48,11 @@ class Metrics {
         std::array<uint64_t, kBuckets.size()> buckets{};  // cumulative at render time
         double sum = 0;
     };
-    mutable std::mutex mutex_;  // guards series_, window_, thresholds_, active_
-    std::map<std::string, Series> series_;
-    std::deque<std::pair<double, bool>> window_;  // recent (seconds, was 5xx)
-    AlertThresholds thresholds_;
-    std::map<std::string, std::string> active_;  // alert name -> description
+    mutable Mutex mutex_;  // guards series_, window_, thresholds_, active_
+    std::map<std::string, Series> series_ GUARDED_BY(mutex_);
+    std::deque<std::pair<double, bool>> window_ GUARDED_BY(mutex_);  // recent (seconds, was 5xx)
+    AlertThresholds thresholds_ GUARDED_BY(mutex_);
+    std::map<std::string, std::string> active_ GUARDED_BY(mutex_);  // alert name -> description
 };
 
 }  // namespace vcfagent::server

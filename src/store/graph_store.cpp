@@ -11,9 +11,7 @@
 #include <ctime>
 #include <fstream>
 #include <limits>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -22,6 +20,7 @@
 
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
+#include "common/mutex.hpp"
 #include "store/call_rows.hpp"
 #include "store/reader_pool.hpp"
 #include "store/staging_file.hpp"
@@ -352,15 +351,17 @@ struct GraphStore::Impl {
     // Connections for read statements (scan, read, read_only_query), reused with their
     // prepared statements; made once `db` is final, closed before it.
     std::unique_ptr<ReaderPool> readers;
-    std::unique_ptr<kz::Connection> writer;  // the single writing connection
+    // Lock order: stage_mutex, then write_mutex, then commit_gate; extent_mutex,
+    // contig_mutex and span_mutex are taken last. The members each one guards are marked
+    // (GUARDED_BY), and clang's thread-safety analysis checks every access in the test suite.
+    // The constructor and destructor touch them unlocked: the store is not shared yet, or no
+    // longer.
+    Mutex stage_mutex;  // the open batch and the staging counters
+    Mutex write_mutex;  // the writer connection
+    std::unique_ptr<kz::Connection> writer PT_GUARDED_BY(write_mutex);  // the only writing one
     // stage()'s look-ups of keys already in the store: a connection of their own, so that they
     // run while the writer COPYs the previous batch.
-    std::unique_ptr<kz::Connection> lookup;
-    // Lock order: stage_mutex, then write_mutex, then commit_gate; extent_mutex and
-    // contig_mutex are taken last. stage_mutex guards the open batch, `genes`, the contig ranks
-    // (see contig_mutex) and next_variant_offset; write_mutex the writer connection.
-    std::mutex stage_mutex;
-    std::mutex write_mutex;
+    std::unique_ptr<kz::Connection> lookup PT_GUARDED_BY(stage_mutex);
     // Kuzu 0.11 checkpoints inside a write commit (always after COPY) and waits, holding the
     // lock a finishing read transaction needs, for every transaction to leave: a reader active
     // at that moment makes the COMMIT fail after a 5 s timeout. So readers hold this shared for
@@ -369,23 +370,25 @@ struct GraphStore::Impl {
     WriterPreferringSharedMutex commit_gate;
     // Contig ranks, committed or registered by a batch not yet committed (`unwritten_contigs`
     // for the open batch, OpenBatch::new_contigs for a sealed one: each batch writes its own
-    // Contig nodes). Changed only under stage_mutex, so stage() reads them without
-    // contig_mutex; every change and every reader outside stage_mutex holds it.
-    mutable std::shared_mutex contig_mutex;
-    std::unordered_map<std::string, int64_t> contig_rank;
-    std::vector<std::pair<std::string, int64_t>> unwritten_contigs;
-    int64_t next_contig_rank = 0;  // one past the highest rank in contig_rank
-    std::unordered_set<std::string> genes;
+    // Contig nodes). Every change holds stage_mutex as well as contig_mutex, so stage() reads
+    // them without contig_mutex (WritersExcluded); readers outside it hold it shared.
+    mutable SharedMutex contig_mutex;
+    std::unordered_map<std::string, int64_t> contig_rank GUARDED_BY(contig_mutex);
+    std::vector<std::pair<std::string, int64_t>> unwritten_contigs GUARDED_BY(contig_mutex);
+    // One past the highest rank in contig_rank.
+    int64_t next_contig_rank GUARDED_BY(contig_mutex) = 0;
+    std::unordered_set<std::string> genes GUARDED_BY(stage_mutex);
     // Longest variant span per contig for region scans (GraphStore::max_variant_span), and a
     // counter every write bumps so a scan that raced a commit caches nothing.
-    std::mutex span_mutex;  // guards max_span and span_generation
-    std::unordered_map<std::string, int64_t> max_span;
-    uint64_t span_generation = 0;
-    void forget_spans();
+    Mutex span_mutex;
+    std::unordered_map<std::string, int64_t> max_span GUARDED_BY(span_mutex);
+    uint64_t span_generation GUARDED_BY(span_mutex) = 0;
+    void forget_spans() EXCLUDES(span_mutex);
     std::filesystem::path staging;
-    std::filesystem::path marker;   // the open-for-writing marker to remove at close
-    uint64_t buffer_pool_mb = 0;    // Kuzu's, for messages
-    bool keep_open_marker = false;  // the next writer must repair the store (stage_mutex)
+    std::filesystem::path marker;  // the open-for-writing marker to remove at close
+    uint64_t buffer_pool_mb = 0;   // Kuzu's, for messages
+    // The next writer must repair the store.
+    bool keep_open_marker GUARDED_BY(stage_mutex) = false;
 
     // The batch being staged: its rows wait in staging files until commit_batch() loads them.
     // Each batch has a directory of its own, so the next one stages while this one COPYs.
@@ -437,30 +440,32 @@ struct GraphStore::Impl {
         int64_t staged_max_locus = std::numeric_limits<int64_t>::min();
         BatchWriteResult totals;
     };
-    std::unique_ptr<OpenBatch> batch;
-    std::unique_ptr<OpenBatch> sealed;  // by seal_batch(), not yet committing (extent_mutex)
-    uint64_t batches_opened = 0;        // names the batches' staging directories
+    std::unique_ptr<OpenBatch> batch GUARDED_BY(stage_mutex);
+    // Names the batches' staging directories.
+    uint64_t batches_opened GUARDED_BY(stage_mutex) = 0;
     // Offset the next Variant row gets (Kuzu appends rows; offsets are not reused). Advanced
     // when a batch is handed to commit_batch(), taken back if its commit fails.
-    int64_t next_variant_offset = 0;
+    int64_t next_variant_offset GUARDED_BY(stage_mutex) = 0;
     // The id the next opened batch gets: one past the last committed or handed over. Same
-    // rules as next_variant_offset (stage_mutex).
-    uint64_t next_batch_id = 1;
+    // rules as next_variant_offset.
+    uint64_t next_batch_id GUARDED_BY(stage_mutex) = 1;
     // The id the next opened batch's first Calls row gets: one past the last row committed or
     // handed over. Not taken back when a commit fails: unused ids are harmless, reused ones
-    // would collide with a batch staged meanwhile. Same lock as next_variant_offset.
-    int64_t next_calls_id = 0;
+    // would collide with a batch staged meanwhile.
+    int64_t next_calls_id GUARDED_BY(stage_mutex) = 0;
 
-    // Guarded by extent_mutex. Loci every committed Variant lies within (empty when min >
-    // max): a chunk whose loci lie outside needs no look-up, so a sorted file loaded into a
-    // fresh store never queries. From seal_batch() to the end of its commit, `committing` spans
-    // the loci of the batch's staged variants: a chunk reaching into them waits for that
-    // commit, as their keys and edges are in neither the store nor the open batch until then.
-    std::mutex extent_mutex;
-    std::condition_variable commit_ended;
-    int64_t min_locus = std::numeric_limits<int64_t>::max();
-    int64_t max_locus = std::numeric_limits<int64_t>::min();
-    std::optional<std::pair<int64_t, int64_t>> committing;
+    // Loci every committed Variant lies within (empty when min > max): a chunk whose loci lie
+    // outside needs no look-up, so a sorted file loaded into a fresh store never queries. From
+    // seal_batch() to the end of its commit, `committing` spans the loci of the batch's staged
+    // variants: a chunk reaching into them waits for that commit, as their keys and edges are
+    // in neither the store nor the open batch until then.
+    Mutex extent_mutex;
+    std::condition_variable commit_ended;  // `committing` ended
+    int64_t min_locus GUARDED_BY(extent_mutex) = std::numeric_limits<int64_t>::max();
+    int64_t max_locus GUARDED_BY(extent_mutex) = std::numeric_limits<int64_t>::min();
+    std::optional<std::pair<int64_t, int64_t>> committing GUARDED_BY(extent_mutex);
+    // Sealed by seal_batch(), not yet taken by commit_batch().
+    std::unique_ptr<OpenBatch> sealed GUARDED_BY(extent_mutex);
 
     std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher) {
         return run_cypher(conn, cypher);
@@ -476,20 +481,20 @@ struct GraphStore::Impl {
         return r;
     }
 
-    void load_variant_extent() {
+    void load_variant_extent() REQUIRES(stage_mutex, write_mutex) {
         auto r = run(*writer,
                      "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0), "
                      "coalesce(min(v.locus), $none_min), coalesce(max(v.locus), $none_max)",
                      {{"none_min", std::numeric_limits<int64_t>::max()},
                       {"none_max", std::numeric_limits<int64_t>::min()}});
         auto t = r->getNext();
-        std::lock_guard extent(extent_mutex);
+        MutexLock extent(extent_mutex);
         next_variant_offset = t->getValue(0)->getValue<int64_t>();
         min_locus = t->getValue(1)->getValue<int64_t>();
         max_locus = t->getValue(2)->getValue<int64_t>();
     }
 
-    OpenBatch& open_batch() {
+    OpenBatch& open_batch() REQUIRES(stage_mutex) {
         if (!batch) {
             batch = std::make_unique<OpenBatch>(staging, ++batches_opened, next_batch_id);
             batch->next_calls_id = next_calls_id;
@@ -497,16 +502,17 @@ struct GraphStore::Impl {
         return *batch;
     }
 
-    // Forgets a batch that will not commit (stage_mutex held); its staging files go with it.
-    void forget(std::unique_ptr<OpenBatch>& b) {
+    // Forgets a batch that will not commit; its staging files go with it.
+    void forget(std::unique_ptr<OpenBatch>& b) REQUIRES(stage_mutex) {
         if (!b) return;
         for (const auto& g : b->new_genes) genes.erase(g);
         forget_contigs(b->new_contigs);
         b.reset();
     }
 
-    void forget_contigs(std::vector<std::pair<std::string, int64_t>>& contigs) {
-        std::unique_lock lock(contig_mutex);
+    void forget_contigs(std::vector<std::pair<std::string, int64_t>>& contigs) REQUIRES(stage_mutex)
+        EXCLUDES(contig_mutex) {
+        WriteLock lock(contig_mutex);
         for (const auto& [name, rank] : contigs) contig_rank.erase(name);
         // Ranks of forgotten batches are free again: only committed ranks are in the store.
         if (!contigs.empty()) {
@@ -518,43 +524,67 @@ struct GraphStore::Impl {
     }
 
     // Waits while a batch with staged variants within [lo, hi] is sealed or committing.
-    void wait_for_commit_reaching(int64_t lo, int64_t hi) {
-        std::unique_lock extent(extent_mutex);
-        commit_ended.wait(extent, [&] {
-            return !committing || hi < committing->first || lo > committing->second;
-        });
+    void wait_for_commit_reaching(int64_t lo, int64_t hi) EXCLUDES(extent_mutex) {
+        MutexLock extent(extent_mutex);
+        while (committing && hi >= committing->first && lo <= committing->second)
+            extent.wait(commit_ended);
     }
 
     // Variant.locus (see kSchema); registers the contig on first sight.
-    int64_t locus(const vcf::Variant& v) { return locus_of(contig(v.chrom), v.pos); }
+    int64_t locus(const vcf::Variant& v) REQUIRES(stage_mutex) {
+        return locus_of(contig(v.chrom), v.pos);
+    }
 
-    int64_t contig(const std::string& name) {
-        auto it = contig_rank.find(name);
-        if (it != contig_rank.end()) return it->second;
+    int64_t contig(const std::string& name) REQUIRES(stage_mutex) {
+        if (auto rank = staged_contig_rank(name)) return *rank;
+        WriteLock lock(contig_mutex);
         const int64_t rank = next_contig_rank++;
-        std::unique_lock lock(contig_mutex);
         contig_rank.emplace(name, rank);
         unwritten_contigs.emplace_back(name, rank);
         return rank;
+    }
+
+    std::optional<int64_t> staged_contig_rank(const std::string& name) REQUIRES(stage_mutex) {
+        WritersExcluded stable(contig_mutex, stage_mutex);
+        auto it = contig_rank.find(name);
+        if (it == contig_rank.end()) return std::nullopt;
+        return it->second;
     }
 };
 
 namespace {
 // Held by the methods whose writer-connection statements commit on their own: the writer's
 // mutex, then the commit gate (why: GraphStore::Impl::commit_gate).
-class CommittingWrite {
+class SCOPED_CAPABILITY CommittingWrite {
   public:
-    CommittingWrite(std::mutex& writer, WriterPreferringSharedMutex& gate)
-        : writer_(writer), gate_(gate) {}
+    CommittingWrite(Mutex& writer, WriterPreferringSharedMutex& gate) ACQUIRE(writer, gate)
+        : writer_(writer), gate_(gate) {
+        writer_.lock();
+        try {
+            gate_.lock();
+        } catch (...) {
+            writer_.unlock();
+            throw;
+        }
+    }
+    ~CommittingWrite() RELEASE() {
+        gate_.unlock();
+        writer_.unlock();
+    }
+    CommittingWrite(const CommittingWrite&) = delete;
+    CommittingWrite& operator=(const CommittingWrite&) = delete;
 
   private:
-    std::lock_guard<std::mutex> writer_;
-    std::unique_lock<WriterPreferringSharedMutex> gate_;
+    Mutex& writer_;
+    WriterPreferringSharedMutex& gate_;
 };
 }  // namespace
 
-GraphStore::GraphStore(const std::filesystem::path& dir, GraphStoreOptions options)
-    : dir_(dir), impl_(std::make_unique<Impl>()) {
+// Not analysed for locks: nothing else can reach the store before its constructor returns.
+GraphStore::GraphStore(const std::filesystem::path& dir,
+                       GraphStoreOptions options) NO_THREAD_SAFETY_ANALYSIS
+    : dir_(dir),
+      impl_(std::make_unique<Impl>()) {
     std::error_code ec;
     if (!options.read_only) std::filesystem::create_directories(dir, ec);
     const auto db_path = dir / kDbFile;
@@ -729,7 +759,8 @@ void GraphStore::roll_back_damaged_loads() {
     }
 }
 
-GraphStore::~GraphStore() {
+// Not analysed for locks: nothing else uses the store while it is destroyed.
+GraphStore::~GraphStore() NO_THREAD_SAFETY_ANALYSIS {
     const auto marker = impl_->keep_open_marker ? std::filesystem::path() : impl_->marker;
     impl_.reset();  // closes Kuzu, which checkpoints: the store is whole on disk again
     std::error_code ec;
@@ -741,7 +772,7 @@ int64_t GraphStore::max_variant_span(const std::string& chrom) {
     if (rank < 0) return 0;
     uint64_t generation;
     {
-        std::lock_guard lock(impl_->span_mutex);
+        MutexLock lock(impl_->span_mutex);
         auto it = impl_->max_span.find(chrom);
         if (it != impl_->max_span.end()) return it->second;
         generation = impl_->span_generation;
@@ -753,20 +784,20 @@ int64_t GraphStore::max_variant_span(const std::string& chrom) {
     const int64_t span = t.rows.empty() || t.rows[0][0].is_null()
                              ? 0
                              : std::max<int64_t>(0, t.rows[0][0].get<int64_t>());
-    std::lock_guard lock(impl_->span_mutex);
+    MutexLock lock(impl_->span_mutex);
     // A commit since the scan began may have added a longer variant: then keep nothing.
     if (generation == impl_->span_generation) impl_->max_span[chrom] = span;
     return span;
 }
 
 void GraphStore::Impl::forget_spans() {
-    std::lock_guard lock(span_mutex);
+    MutexLock lock(span_mutex);
     max_span.clear();
     ++span_generation;
 }
 
 int64_t GraphStore::contig_rank(const std::string& chrom) const {
-    std::shared_lock lock(impl_->contig_mutex);
+    ReadLock lock(impl_->contig_mutex);
     auto it = impl_->contig_rank.find(chrom);
     return it == impl_->contig_rank.end() ? -1 : it->second;
 }
@@ -789,7 +820,7 @@ class TupleRow : public RowView {
 
 void GraphStore::scan(const std::string& cypher, const QueryParams& params,
                       const std::function<void(const RowView&)>& row) {
-    std::shared_lock gate(impl_->commit_gate);
+    ReadLock gate(impl_->commit_gate);
     auto reader = impl_->readers->lease();
     auto result = run_own(reader, cypher, params);
     if (!result->isSuccess()) throw StoreError("graph store: " + result->getErrorMessage());
@@ -847,18 +878,18 @@ query::ResultTable read_table(ReaderPool& readers, const std::string& cypher,
 
 query::ResultTable GraphStore::read_only_query(const std::string& cypher, const QueryParams& params,
                                                const ReadLimits& limits) {
-    std::shared_lock gate(impl_->commit_gate);
+    ReadLock gate(impl_->commit_gate);
     return read_table(*impl_->readers, cypher, params, limits, Author::User);
 }
 
 query::ResultTable GraphStore::read(const std::string& cypher, const QueryParams& params,
                                     const ReadLimits& limits) {
-    std::shared_lock gate(impl_->commit_gate);
+    ReadLock gate(impl_->commit_gate);
     return read_table(*impl_->readers, cypher, params, limits, Author::Product);
 }
 
 std::optional<SourceRecord> GraphStore::find_source(const std::string& id) {
-    std::lock_guard lock(impl_->write_mutex);
+    MutexLock lock(impl_->write_mutex);
     auto r = impl_->run(*impl_->writer,
                         "MATCH (s:Source {id: $id}) RETURN s.path, s.status, s.records_committed, "
                         "s.batches_committed, s.variants, s.edges, s.ingested_at, s.num",
@@ -907,8 +938,8 @@ void GraphStore::put_source(SourceRecord& source) {
 
 void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids,
                                 const SourceRecord* source) {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     Impl& im = *impl_;
+    CommittingWrite lock(im.write_mutex, im.commit_gate);
     try {
         im.run(*im.writer, "BEGIN TRANSACTION");
         for (size_t i = 0; i < sample_ids.size(); ++i) {
@@ -928,8 +959,8 @@ void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids,
 }
 
 std::vector<std::string> GraphStore::put_pedigree(const std::vector<PedigreeMember>& members) {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     Impl& im = *impl_;
+    CommittingWrite lock(im.write_mutex, im.commit_gate);
     std::unordered_set<std::string> in_store;
     {
         auto r = im.run(*im.writer, "MATCH (s:Sample) RETURN s.id");
@@ -973,7 +1004,7 @@ std::vector<std::string> GraphStore::put_pedigree(const std::vector<PedigreeMemb
 }
 
 uint64_t GraphStore::last_batch() {
-    std::lock_guard lock(impl_->write_mutex);
+    MutexLock lock(impl_->write_mutex);
     auto r = impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'last_batch'}) RETURN m.value");
     return r->hasNext() ? std::stoull(r->getNext()->getValue(0)->getValue<std::string>()) : 0;
 }
@@ -1023,7 +1054,7 @@ void GraphStore::clear_embeddings() {
 std::vector<SourceRecord> GraphStore::unfinished_sources() {
     std::vector<std::string> ids;
     {
-        std::lock_guard lock(impl_->write_mutex);
+        MutexLock lock(impl_->write_mutex);
         auto r =
             impl_->run(*impl_->writer, "MATCH (s:Source) WHERE s.status <> 'complete' RETURN s.id");
         while (r->hasNext()) ids.push_back(r->getNext()->getValue(0)->getValue<std::string>());
@@ -1035,7 +1066,7 @@ std::vector<SourceRecord> GraphStore::unfinished_sources() {
 }
 
 bool GraphStore::source_rows_intact(const SourceRecord& source) {
-    std::lock_guard lock(impl_->write_mutex);
+    MutexLock lock(impl_->write_mutex);
     auto v = impl_->run(*impl_->writer, "MATCH (v:Variant) WHERE v.source = $n RETURN count(*)",
                         {{"n", source.num}});
     auto e =
@@ -1046,8 +1077,9 @@ bool GraphStore::source_rows_intact(const SourceRecord& source) {
 }
 
 void GraphStore::undo_source(SourceRecord& source) {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
     Impl& im = *impl_;
+    MutexLock staging(im.stage_mutex);  // the load's offsets are read again at the end
+    CommittingWrite lock(im.write_mutex, im.commit_gate);
     try {
         im.run(*im.writer, "BEGIN TRANSACTION");
         im.run(*im.writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c",
@@ -1074,12 +1106,12 @@ void GraphStore::undo_source(SourceRecord& source) {
 }
 
 int64_t GraphStore::staged_new_variants() const {
-    std::lock_guard lock(impl_->stage_mutex);
+    MutexLock lock(impl_->stage_mutex);
     return impl_->batch ? impl_->batch->totals.new_variants : 0;
 }
 
 int64_t GraphStore::variants_to_node_group_end() const {
-    std::lock_guard lock(impl_->stage_mutex);
+    MutexLock lock(impl_->stage_mutex);
     return kNodeGroupRows - impl_->next_variant_offset % kNodeGroupRows;
 }
 
@@ -1089,7 +1121,7 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
                               const SourceRecord& source) {
     const int64_t source_num = source.num;
     Impl& im = *impl_;
-    std::lock_guard lock(im.stage_mutex);
+    MutexLock lock(im.stage_mutex);
     StageResult result;
     result.end = begin;
     const auto& vs = chunk.variants;
@@ -1110,7 +1142,7 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     for (const auto& [chrom, range] : ranges)
         im.wait_for_commit_reaching(range.first, range.second);
     {
-        std::lock_guard extent(im.extent_mutex);
+        MutexLock extent(im.extent_mutex);
         for (auto it = ranges.begin(); it != ranges.end();) {
             if (it->second.second < im.min_locus || it->second.first > im.max_locus)
                 it = ranges.erase(it);
@@ -1121,8 +1153,8 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
     // `match` reads the variants of one locus range: its bounds are written in as literals, so
     // Kuzu reads only the node groups and slices that hold them (third_party/kuzu patch 0003).
     auto lookup = [&](const std::string& match, const std::pair<int64_t, int64_t>& range,
-                      const std::string& rest) {
-        std::shared_lock gate(im.commit_gate);  // a read: why at Impl::commit_gate
+                      const std::string& rest) REQUIRES(im.stage_mutex) {
+        ReadLock gate(im.commit_gate);  // a read: why at Impl::commit_gate
         // (No parameters either: Kuzu would plan the statement twice, to prepare and to run.)
         auto r = im.run(*im.lookup, match + " WHERE v.locus >= " + std::to_string(range.first) +
                                         " AND v.locus <= " + std::to_string(range.second) + rest);
@@ -1236,12 +1268,17 @@ StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
 
 void GraphStore::discard_batch() {
     Impl& im = *impl_;
-    std::lock_guard lock(im.stage_mutex);
+    MutexLock lock(im.stage_mutex);
     im.forget(im.batch);
-    im.forget_contigs(im.unwritten_contigs);
+    std::vector<std::pair<std::string, int64_t>> unwritten;
+    {
+        WriteLock contigs(im.contig_mutex);
+        unwritten = std::exchange(im.unwritten_contigs, {});
+    }
+    im.forget_contigs(unwritten);
     std::unique_ptr<Impl::OpenBatch> sealed;
     {
-        std::lock_guard extent(im.extent_mutex);
+        MutexLock extent(im.extent_mutex);
         if (!im.sealed) return;
         sealed = std::move(im.sealed);
         im.committing.reset();
@@ -1254,13 +1291,13 @@ void GraphStore::discard_batch() {
 
 BatchWriteResult GraphStore::seal_batch() {
     Impl& im = *impl_;
-    std::lock_guard lock(im.stage_mutex);
-    std::lock_guard extent(im.extent_mutex);
+    MutexLock lock(im.stage_mutex);
+    MutexLock extent(im.extent_mutex);
     if (im.sealed || im.committing)
         throw StoreError("graph store: the previous batch has not finished its commit");
     auto& b = im.open_batch();
     {
-        std::unique_lock contigs(im.contig_mutex);
+        WriteLock contigs(im.contig_mutex);
         b.new_contigs = std::exchange(im.unwritten_contigs, {});
     }
     im.next_variant_offset += b.totals.new_variants;
@@ -1276,7 +1313,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
     Impl& im = *impl_;
     // Not under stage_mutex: stage() may hold it while it waits for this commit.
     auto take_sealed = [&] {
-        std::lock_guard extent(im.extent_mutex);
+        MutexLock extent(im.extent_mutex);
         return std::move(im.sealed);
     };
     std::unique_ptr<Impl::OpenBatch> batch = take_sealed();
@@ -1294,7 +1331,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
     std::exception_ptr failure;
     bool committed = false;  // the batch is in the store (maybe not checkpointed)
     {
-        std::lock_guard writing(im.write_mutex);
+        MutexLock writing(im.write_mutex);
         try {
             b.variants.close();
             b.genes.close();
@@ -1320,7 +1357,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
             im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
                    {{"b", std::to_string(b.id)}});
             if (before_commit) before_commit();
-            std::unique_lock gate(im.commit_gate);
+            WriteLock gate(im.commit_gate);
             im.run(*im.writer, "COMMIT");
             committed = true;
             im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
@@ -1375,7 +1412,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
         }
     }
     {
-        std::lock_guard extent(im.extent_mutex);
+        MutexLock extent(im.extent_mutex);
         if (committed) {
             im.min_locus = std::min(im.min_locus, new_min_locus);
             im.max_locus = std::max(im.max_locus, new_max_locus);
@@ -1385,7 +1422,7 @@ BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
     // First: a stage() waiting for this commit holds stage_mutex.
     im.commit_ended.notify_all();
     if (failure) {
-        std::lock_guard lock(im.stage_mutex);
+        MutexLock lock(im.stage_mutex);
         if (committed) {
             // Kuzu 0.11.3 holds the batch in memory until a checkpoint writes it, and may
             // reopen without its rows or with their keys: the store is left as after a crash
@@ -1417,7 +1454,7 @@ void GraphStore::delete_source_edges(const SourceRecord& source) {
 
 std::vector<std::pair<std::string, int64_t>> GraphStore::table_counts() {
     std::vector<std::pair<std::string, int64_t>> out;
-    std::shared_lock gate(impl_->commit_gate);
+    ReadLock gate(impl_->commit_gate);
     kz::Connection conn(impl_->db.get());
     for (const char* t : kNodeTables) {
         auto r = impl_->run(conn, std::string("MATCH (n:") + t + ") RETURN count(*)");

@@ -37,7 +37,7 @@ ReaderPool::~ReaderPool() = default;
 ReaderPool::Lease ReaderPool::lease() {
     std::unique_ptr<Reader> reader;
     {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         if (!idle_.empty()) {
             reader = std::move(idle_.back());
             idle_.pop_back();
@@ -48,7 +48,7 @@ ReaderPool::Lease ReaderPool::lease() {
 }
 
 void ReaderPool::give_back(std::unique_ptr<Reader> reader) {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (idle_.size() < max_idle_) idle_.push_back(std::move(reader));
 }
 

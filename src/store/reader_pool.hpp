@@ -4,9 +4,10 @@
 // prepared, and for a primary-key look-up that planning is about half of the statement's CPU;
 // a connection that keeps its prepared statements plans each distinct statement once.
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "common/mutex.hpp"
 
 namespace kuzu::main {
 class Connection;
@@ -51,8 +52,8 @@ class ReaderPool {
 
     kuzu::main::Database& db_;
     const size_t max_idle_;
-    std::mutex mutex_;  // guards idle_
-    std::vector<std::unique_ptr<Reader>> idle_;
+    Mutex mutex_;
+    std::vector<std::unique_ptr<Reader>> idle_ GUARDED_BY(mutex_);
 };
 
 }  // namespace vcfagent::store

@@ -19,7 +19,7 @@ ToolContext::~ToolContext() = default;
 
 store::GraphStore& ToolContext::graph() {
     if (borrowed_graph_) return *borrowed_graph_;
-    std::lock_guard lock(open_mutex_);
+    MutexLock lock(open_mutex_);
     if (!graph_) {
         store::GraphStoreOptions options;
         options.read_only = true;  // Kuzu itself refuses every write on this database
@@ -30,7 +30,7 @@ store::GraphStore& ToolContext::graph() {
 
 index::VariantIndex& ToolContext::variant_index() {
     store::GraphStore& g = graph();
-    std::lock_guard lock(open_mutex_);
+    MutexLock lock(open_mutex_);
     if (!index_)
         index_ = std::make_unique<index::VariantIndex>(
             g, index::open_store_embedder(g, embed::EmbedderConfig{}, false));
@@ -40,7 +40,7 @@ index::VariantIndex& ToolContext::variant_index() {
 void ToolContext::refresh_index() {
     index::VariantIndex* opened;
     {
-        std::lock_guard lock(open_mutex_);
+        MutexLock lock(open_mutex_);
         opened = index_.get();
     }
     if (opened) opened->catch_up();

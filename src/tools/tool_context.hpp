@@ -6,7 +6,8 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
-#include <mutex>
+
+#include "common/mutex.hpp"
 
 namespace vcfagent::store {
 class GraphStore;
@@ -53,9 +54,11 @@ class ToolContext {
     const std::filesystem::path db_;
     const std::filesystem::path data_dir_;
     const ToolLimits limits_;
-    std::mutex open_mutex_;  // guards graph_ and index_ while they are opened
-    std::unique_ptr<store::GraphStore> graph_;
-    std::unique_ptr<index::VariantIndex> index_;
+    // Guards graph_ and index_ while they are opened (the pointers; once opened, the objects
+    // are used without it).
+    Mutex open_mutex_;
+    std::unique_ptr<store::GraphStore> graph_ GUARDED_BY(open_mutex_);
+    std::unique_ptr<index::VariantIndex> index_ GUARDED_BY(open_mutex_);
     store::GraphStore* const borrowed_graph_ = nullptr;
 };
 
