@@ -255,6 +255,42 @@ TEST(GraphIngestFailureTest, BadRecordKeepsEarlierBatchesAndLeavesNothingOfItsBa
     EXPECT_EQ(count_of(db2, "MATCH (v:Variant) RETURN count(*)"), 999);
 }
 
+// Rolling back one file's load (GraphStore::undo_source: a load the graph lost rows of) deletes
+// its variants and their edges. Kuzu 0.11.3 then freed the genotype edges of every variant of
+// the node group when the deleted ones filled whole 1,024-variant regions (third_party/kuzu
+// patch 0006): another file's calls vanished without an error. The other file's edges must
+// stay exactly bcftools' calls, also after the store is closed and opened again.
+TEST(GraphUndoTest, RollingBackOneLoadKeepsTheCallsOfAnotherLoadInTheSameNodeGroup) {
+    TempDir tmp;
+    const std::string db = tmp.file("db"), a = tmp.file("a.vcf"), b = tmp.file("b.vcf");
+    // Biallelic SNVs only, so each record is one variant: `a` fills exactly two regions.
+    const std::string snvs = "bcftools view -m2 -M2 -v snps " + data_path("chr22.vcf.gz");
+    ASSERT_EQ(run_shell("(" + snvs + " -h; " + snvs + " -H | head -2048) > " + a).exit_code, 0);
+    ASSERT_EQ(run_shell("(" + snvs + " -h; " + snvs + " -H | sed -n 2049,3048p) > " + b).exit_code,
+              0);
+    auto r = run_agent({"ingest", a, "--db", db, "--no-vectors"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(count_of(db, "MATCH (v:Variant) RETURN count(*)"), 2048);
+    r = run_agent({"ingest", b, "--db", db, "--no-vectors", "-O", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string b_id = nlohmann::json::parse(r.out)["source"].get<std::string>();
+    const auto a_calls = bcftools_nonref_calls(a);
+    ASSERT_FALSE(a_calls.empty());
+    {
+        store::GraphStore graph(db);
+        auto source = graph.find_source(b_id);
+        ASSERT_TRUE(source.has_value());
+        graph.undo_source(*source);
+        // In this process too (undo_source checkpoints: the edges are read back from disk).
+        int64_t edges = 0;
+        for (const auto& [sample, n] : a_calls) edges += n;
+        const auto t = graph.read("MATCH ()-[h:CarriedBy]->() RETURN count(*)");
+        EXPECT_EQ(t.rows.at(0).at(0).get<int64_t>(), edges);
+    }
+    EXPECT_EQ(count_of(db, "MATCH (v:Variant) RETURN count(*)"), 2048);
+    EXPECT_EQ(store_edge_counts(db), a_calls);
+}
+
 TEST(GraphIngestTest2, SecondFileAddsOnlyNewVariantsAndGeneFileMapsByOverlap) {
     TempDir tmp;
     const std::string db = tmp.file("db");
@@ -308,7 +344,8 @@ TEST(GraphIngestPrecisionTest, QualAndAfKeepTheirDigits) {
     const std::string vcf = data_path("hapmap_exome_chr22.vcf.gz");
     ASSERT_EQ(run_agent({"ingest", vcf, "--db", tmp.file("db"), "--no-vectors"}).exit_code, 0);
     // The file's own text is the referee: bcftools prints QUAL rounded to 6 digits itself.
-    auto r = run_shell("gzip -dc " + vcf + " | grep -v '^#' | awk -F'\\t' '$5 !~ /,/' | cut -f1,2,4,5,6");
+    auto r = run_shell("gzip -dc " + vcf +
+                       " | grep -v '^#' | awk -F'\\t' '$5 !~ /,/' | cut -f1,2,4,5,6");
     ASSERT_EQ(r.exit_code, 0);
     std::map<std::string, double> file_qual;
     std::istringstream in(r.out);
@@ -317,7 +354,8 @@ TEST(GraphIngestPrecisionTest, QualAndAfKeepTheirDigits) {
         if (qual != ".") file_qual[chrom + ":" + pos + ":" + ref + ":" + alt] = std::stod(qual);
     ASSERT_GT(file_qual.size(), 500u);
     size_t long_quals = 0, compared = 0;
-    for (const auto& row : graph_json(tmp.file("db"), "MATCH (v:Variant) RETURN v.id AS k, v.qual AS q")) {
+    for (const auto& row :
+         graph_json(tmp.file("db"), "MATCH (v:Variant) RETURN v.id AS k, v.qual AS q")) {
         auto it = file_qual.find(row["k"].get<std::string>());
         if (it == file_qual.end() || row["q"].is_null()) continue;
         ++compared;

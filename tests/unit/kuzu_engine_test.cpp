@@ -264,5 +264,92 @@ TEST(KuzuEngine, OneNodesRelationshipsAreExactWhereverTheNodeSits) {
     check_all(changed);
 }
 
+namespace {
+int64_t count_rows(kuzu::main::Connection& conn, const std::string& q) {
+    auto r = conn.query(q);
+    EXPECT_TRUE(r->isSuccess()) << q << ": " << r->getErrorMessage();
+    if (!r->isSuccess() || !r->hasNext()) return -1;
+    return r->getNext()->getValue(0)->getValue<int64_t>();
+}
+}  // namespace
+
+// third_party/kuzu patch 0006: the checkpoint of a relationship node group decided whether any
+// relationship was left by counting only the 1,024-node regions that had changed. Deleting
+// every relationship of one region (a store's rolled-back load) then freed the whole group,
+// and with it the relationships of every other node of its 131,072: lost without an error.
+TEST(KuzuEngine, ACheckpointAfterDeletesKeepsTheRelationshipsOfTheRestOfTheNodeGroup) {
+    TempDir tmp;
+    constexpr int64_t n = 4096;  // four 1,024-node regions of one node group
+    const std::string nodes = tmp.file("n.csv"), rels = tmp.file("r.csv");
+    {
+        std::ofstream a(nodes), r(rels);
+        for (int64_t i = 0; i < n; ++i) a << i << '\n';
+        // Every node has one relationship, to the next node.
+        for (int64_t i = 0; i < n; ++i) r << i << ',' << (i + 1) % n << '\n';
+    }
+    const std::string path = tmp.file("rels.kz");
+    {
+        kuzu::main::Database db(path, small_kuzu_config());
+        kuzu::main::Connection conn(&db);
+        expect_ok(conn, "CREATE NODE TABLE N(id INT64 PRIMARY KEY)");
+        expect_ok(conn, "CREATE REL TABLE R(FROM N TO N)");
+        expect_ok(conn, "COPY N FROM '" + nodes + "' (HEADER=false)");
+        expect_ok(conn, "COPY R FROM '" + rels + "' (HEADER=false)");
+        expect_ok(conn, "CHECKPOINT");
+        // The relationships of the nodes of the third region, all of them.
+        expect_ok(conn, "MATCH (a:N)-[r:R]->() WHERE a.id >= 2048 AND a.id < 3072 DELETE r");
+        expect_ok(conn, "CHECKPOINT");
+        EXPECT_EQ(count_rows(conn, "MATCH ()-[r:R]->() RETURN count(*)"), n - 1024);
+        // One relationship of a node in another region is still there, with its end.
+        EXPECT_EQ(count_rows(conn, "MATCH (a:N {id: 5})-[:R]->(b:N) RETURN b.id"), 6);
+        // Every node of the first region (untouched) and none of the third.
+        EXPECT_EQ(count_rows(conn, "MATCH (a:N)-[:R]->() WHERE a.id < 1024 RETURN count(*)"), 1024);
+        EXPECT_EQ(count_rows(conn,
+                             "MATCH (a:N)-[:R]->() WHERE a.id >= 2048 AND a.id < 3072 "
+                             "RETURN count(*)"),
+                  0);
+    }
+    // And the same after the database is closed and opened again (read from disk).
+    kuzu::main::Database db(path, small_kuzu_config());
+    kuzu::main::Connection conn(&db);
+    EXPECT_EQ(count_rows(conn, "MATCH ()-[r:R]->() RETURN count(*)"), n - 1024);
+}
+
+// third_party/kuzu patch 0007: rolling back a COPY freed the pages it had written before the
+// rollback read them to remove its keys from the primary-key index; that read cached the freed
+// pages, and a later COPY that reused them was read back as the rolled-back rows. After a
+// rolled-back COPY of more than one node group, a COPY of other rows must read back as
+// exactly those rows, by scan and by key.
+TEST(KuzuEngine, ARolledBackCopyLeavesNothingBehindForTheNextCopy) {
+    TempDir tmp;
+    constexpr int64_t n = 131072 + 20000;  // more than one node group: flushed during the COPY
+    const std::string first = tmp.file("first.csv"), second = tmp.file("second.csv");
+    {
+        std::ofstream a(first), b(second);
+        for (int64_t i = 0; i < n; ++i) a << "first" << i << ',' << i << '\n';
+        for (int64_t i = 0; i < n; ++i) b << "second" << i << ',' << -i << '\n';
+    }
+    // Unpatched, the second COPY wrote on and on (71 GB before the disk was full): a database
+    // capped at 4 GiB makes that a failed statement instead.
+    auto config = small_kuzu_config();
+    config.maxDBSize = uint64_t{1} << 32;
+    kuzu::main::Database db(tmp.file("copy.kz"), config);
+    kuzu::main::Connection conn(&db);
+    expect_ok(conn, "CREATE NODE TABLE V(id STRING PRIMARY KEY, x INT64)");
+    expect_ok(conn, "BEGIN TRANSACTION");
+    expect_ok(conn, "COPY V FROM '" + first + "' (HEADER=false)");
+    expect_ok(conn, "ROLLBACK");
+    EXPECT_EQ(count_rows(conn, "MATCH (v:V) RETURN count(*)"), 0);
+    expect_ok(conn, "COPY V FROM '" + second + "' (HEADER=false)");
+    EXPECT_EQ(count_rows(conn, "MATCH (v:V) RETURN count(*)"), n);
+    EXPECT_EQ(count_rows(conn, "MATCH (v:V) WHERE v.id STARTS WITH 'first' RETURN count(*)"), 0);
+    EXPECT_EQ(count_rows(conn, "MATCH (v:V) WHERE v.x > 0 RETURN count(*)"), 0);
+    EXPECT_EQ(count_rows(conn, "MATCH (v:V {id: 'second131000'}) RETURN v.x"), -131000);
+    EXPECT_EQ(count_rows(conn, "MATCH (v:V {id: 'second7'}) RETURN v.x"), -7);
+    // The keys of the rolled-back rows are free again.
+    expect_ok(conn, "CREATE (:V {id: 'first7', x: 7})");
+    EXPECT_EQ(count_rows(conn, "MATCH (v:V {id: 'first7'}) RETURN v.x"), 7);
+}
+
 }  // namespace
 }  // namespace vcfagent::test
