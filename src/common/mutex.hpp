@@ -16,7 +16,6 @@ class CAPABILITY("mutex") Mutex {
   public:
     void lock() ACQUIRE() { mutex_.lock(); }
     void unlock() RELEASE() { mutex_.unlock(); }
-    bool try_lock() TRY_ACQUIRE(true) { return mutex_.try_lock(); }
 
   private:
     friend class MutexLock;
@@ -34,11 +33,6 @@ class SCOPED_CAPABILITY MutexLock {
     // Releases the mutex while blocked and holds it again on return (spurious wake-ups
     // included: call it in a loop).
     void wait(std::condition_variable& cv) { cv.wait(lock_); }
-    template <class Rep, class Period>
-    std::cv_status wait_for(std::condition_variable& cv,
-                            const std::chrono::duration<Rep, Period>& d) {
-        return cv.wait_for(lock_, d);
-    }
     template <class Clock, class Duration>
     std::cv_status wait_until(std::condition_variable& cv,
                               const std::chrono::time_point<Clock, Duration>& t) {
