@@ -13,13 +13,13 @@ store::BatchWriteResult BatchCommitter::commit(const store::SourceRecord& source
         throw StoreError("ingest: the previous batch's commit was not waited for");
     store::BatchWriteResult staged;
     try {
-        staged = graph_.seal_batch();
+        staged = batches_.seal_batch();
     } catch (...) {
-        graph_.discard_batch();
+        batches_.discard_batch();
         throw;
     }
     committing_ = std::async(concurrent_ ? std::launch::async : std::launch::deferred,
-                             [this, source_after] { return graph_.commit_batch(source_after); });
+                             [this, source_after] { return batches_.commit_batch(source_after); });
     if (!concurrent_) committing_.wait();  // runs it here, now
     return staged;
 }
@@ -29,7 +29,7 @@ std::optional<store::BatchWriteResult> BatchCommitter::wait() {
     try {
         return committing_.get();
     } catch (...) {
-        graph_.discard_batch();
+        batches_.discard_batch();
         throw;
     }
 }
@@ -39,7 +39,7 @@ void BatchCommitter::discard() {
         wait();
     } catch (...) {  // wait() dropped the open batch with the failed one
     }
-    graph_.discard_batch();
+    batches_.discard_batch();
 }
 
 }  // namespace vcfagent::ingest

@@ -2,19 +2,19 @@
 // Commits an ingest's batches: in the concurrent mode each batch's COPY and COMMIT run on a
 // background thread while the caller stages the next batch; in the sync mode (the fallback
 // path) in the caller's thread. At most one batch is committing at a time. A batch is in the
-// graph whole or not at all (GraphStore::commit_batch); the graph is the only store written,
-// the variant index catches up from it afterwards.
+// graph whole or not at all (store::BatchWriter::commit_batch); the graph is the only store
+// written, the variant index catches up from it afterwards.
 #include <future>
 #include <optional>
 
-#include "store/graph_store.hpp"
+#include "store/batch_writer.hpp"
 
 namespace vcfagent::ingest {
 
 class BatchCommitter {
   public:
-    BatchCommitter(store::GraphStore& graph, bool concurrent)
-        : graph_(graph), concurrent_(concurrent) {}
+    BatchCommitter(store::BatchWriter& batches, bool concurrent)
+        : batches_(batches), concurrent_(concurrent) {}
     ~BatchCommitter();
     BatchCommitter(const BatchCommitter&) = delete;
     BatchCommitter& operator=(const BatchCommitter&) = delete;
@@ -30,7 +30,7 @@ class BatchCommitter {
     void discard();
 
   private:
-    store::GraphStore& graph_;
+    store::BatchWriter& batches_;
     const bool concurrent_;
     std::future<store::BatchWriteResult> committing_;
 };

@@ -6,12 +6,12 @@
 #include <memory>
 #include <thread>
 
+#include "common/bounded_queue.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "common/file_digest.hpp"
 #include "common/process_memory.hpp"
 #include "ingest/batch_committer.hpp"
-#include "common/bounded_queue.hpp"
 #include "vcf/gene_intervals.hpp"
 #include "vcf/variant_batches.hpp"
 #include "vcf/variant_key.hpp"
@@ -38,7 +38,8 @@ void adapt_batch_calls(std::atomic<size_t>& batch_calls, const IngestOptions& op
 IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                          const IngestOptions& options, const ProgressFn& progress,
                          IngestReport* partial) {
-    BatchCommitter committer(graph, !options.sync);
+    store::BatchWriter batches(graph);
+    BatchCommitter committer(batches, !options.sync);
     const auto t0 = std::chrono::steady_clock::now();
     IngestReport report;
     report.path = path;
@@ -197,18 +198,18 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
             // and start the next one.
             for (size_t at = 0; at < chunk->variants.size();) {
                 const int64_t room =
-                    graph.variants_to_node_group_end() - graph.staged_new_variants();
+                    batches.variants_to_node_group_end() - batches.staged_new_variants();
                 const int64_t room_calls =
                     static_cast<int64_t>(batch_calls.load()) - batch_call_count;
-                const auto staged = graph.stage(*chunk, at, room, std::max<int64_t>(room_calls, 1),
-                                                samples, source);
+                const auto staged = batches.stage(
+                    *chunk, at, room, std::max<int64_t>(room_calls, 1), samples, source);
                 batch_records += staged.records;
                 batch_call_count += staged.calls;
                 batch_variants += static_cast<int64_t>(staged.end - at);
                 at = staged.end;
                 // A batch also ends after a node group's worth of variants, new or not (a file
                 // whose variants are mostly in the store already).
-                if (graph.staged_new_variants() >= graph.variants_to_node_group_end() ||
+                if (batches.staged_new_variants() >= batches.variants_to_node_group_end() ||
                     batch_variants >= store::GraphStore::kNodeGroupRows ||
                     batch_call_count >= static_cast<int64_t>(batch_calls.load()))
                     commit();

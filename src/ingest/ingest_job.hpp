@@ -1,7 +1,7 @@
 #pragma once
 // Loads one VCF/BCF file into the graph in bounded, atomic batches (the variant index is
 // derived from the graph afterwards: index/variant_index.hpp).
-// Invariants: each batch commits whole or not at all (GraphStore::commit_batch); the Source
+// Invariants: each batch commits whole or not at all (store::BatchWriter::commit_batch); the Source
 // node's records_committed advances in the same transaction, so an interrupted load resumes
 // after its last committed batch; re-loading never duplicates nodes or edges.
 #include <atomic>
@@ -17,7 +17,7 @@ namespace vcfagent::ingest {
 // A batch (one transaction in both stores) is read in chunks: only a chunk, not the batch,
 // is in memory at a time; the graph stages each chunk's rows in files and loads the batch at
 // its commit, which runs while the next batch is read and staged. A batch ends at the graph's next
-// node-group boundary (GraphStore:: variants_to_node_group_end), after `batch_records` records or
+// node-group boundary (BatchWriter::variants_to_node_group_end), after `batch_records` records or
 // about `batch_calls` genotype calls, whichever comes first.
 struct IngestOptions {
     vcf::ReaderOptions reader;

@@ -1,6 +1,5 @@
 #include "store/graph_store.hpp"
 
-#include <malloc.h>
 #include <kuzu.hpp>
 
 #include <unistd.h>
@@ -22,15 +21,10 @@
 #include "common/error.hpp"
 #include "common/mutex.hpp"
 #include "store/call_rows.hpp"
-#include "store/reader_pool.hpp"
-#include "store/staging_file.hpp"
-#include "store/writer_preferring_mutex.hpp"
+#include "store/graph_store_impl.hpp"
 #include "vcf/variant_key.hpp"
 
 namespace vcfagent::store {
-
-namespace kz = kuzu::main;
-namespace kc = kuzu::common;
 
 namespace {
 
@@ -115,6 +109,8 @@ std::string now_iso8601() {
     return buf;
 }
 
+}  // namespace
+
 std::unique_ptr<kc::Value> to_kuzu_value(const nlohmann::json& j) {
     if (j.is_string()) return std::make_unique<kc::Value>(j.get<std::string>());
     if (j.is_boolean()) return std::make_unique<kc::Value>(j.get<bool>());
@@ -138,6 +134,8 @@ std::unordered_map<std::string, std::unique_ptr<kc::Value>> to_kuzu_params(
     for (const auto& [k, v] : params) values.emplace(k, to_kuzu_value(v));
     return values;
 }
+
+namespace {
 
 nlohmann::json from_kuzu_value(const kc::Value& v) {
     if (v.isNull()) return nullptr;
@@ -237,6 +235,8 @@ std::unique_ptr<kz::QueryResult> run_own(ReaderPool::Lease& reader, const std::s
     return reader.connection().executeWithParams(&reader.prepared(cypher), to_kuzu_params(params));
 }
 
+}  // namespace
+
 std::unique_ptr<kz::QueryResult> run_cypher(kz::Connection& conn, const std::string& cypher) {
     auto r = conn.query(cypher);
     if (!r->isSuccess())
@@ -244,6 +244,8 @@ std::unique_ptr<kz::QueryResult> run_cypher(kz::Connection& conn, const std::str
                          "]");
     return r;
 }
+
+namespace {
 
 std::unique_ptr<kz::Database> open_kuzu(const std::filesystem::path& path,
                                         const kz::SystemConfig& config) {
@@ -344,240 +346,6 @@ void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig&
     fs::remove_all(export_dir, ec);
 }
 
-}  // namespace
-
-struct GraphStore::Impl {
-    std::unique_ptr<kz::Database> db;
-    // Connections for read statements (scan, read, read_only_query), reused with their
-    // prepared statements; made once `db` is final, closed before it.
-    std::unique_ptr<ReaderPool> readers;
-    // Lock order: stage_mutex, then write_mutex, then commit_gate; extent_mutex,
-    // contig_mutex and span_mutex are taken last. The members each one guards are marked
-    // (GUARDED_BY), and clang's thread-safety analysis checks every access in the test suite.
-    // The constructor and destructor touch them unlocked: the store is not shared yet, or no
-    // longer.
-    Mutex stage_mutex;  // the open batch and the staging counters
-    Mutex write_mutex;  // the writer connection
-    std::unique_ptr<kz::Connection> writer PT_GUARDED_BY(write_mutex);  // the only writing one
-    // stage()'s look-ups of keys already in the store: a connection of their own, so that they
-    // run while the writer COPYs the previous batch.
-    std::unique_ptr<kz::Connection> lookup PT_GUARDED_BY(stage_mutex);
-    // Kuzu 0.11 checkpoints inside a write commit (always after COPY) and waits, holding the
-    // lock a finishing read transaction needs, for every transaction to leave: a reader active
-    // at that moment makes the COMMIT fail after a 5 s timeout. So readers hold this shared for
-    // their whole statement and every statement that commits writes holds it exclusively;
-    // a waiting writer goes ahead of newly arriving readers.
-    WriterPreferringSharedMutex commit_gate;
-    // Contig ranks, committed or registered by a batch not yet committed (`unwritten_contigs`
-    // for the open batch, OpenBatch::new_contigs for a sealed one: each batch writes its own
-    // Contig nodes). Every change holds stage_mutex as well as contig_mutex, so stage() reads
-    // them without contig_mutex (WritersExcluded); readers outside it hold it shared.
-    mutable SharedMutex contig_mutex;
-    std::unordered_map<std::string, int64_t> contig_rank GUARDED_BY(contig_mutex);
-    std::vector<std::pair<std::string, int64_t>> unwritten_contigs GUARDED_BY(contig_mutex);
-    // One past the highest rank in contig_rank.
-    int64_t next_contig_rank GUARDED_BY(contig_mutex) = 0;
-    std::unordered_set<std::string> genes GUARDED_BY(stage_mutex);
-    // Longest variant span per contig for region scans (GraphStore::max_variant_span), and a
-    // counter every write bumps so a scan that raced a commit caches nothing.
-    Mutex span_mutex;
-    std::unordered_map<std::string, int64_t> max_span GUARDED_BY(span_mutex);
-    uint64_t span_generation GUARDED_BY(span_mutex) = 0;
-    void forget_spans() EXCLUDES(span_mutex);
-    std::filesystem::path staging;
-    std::filesystem::path marker;  // the open-for-writing marker to remove at close
-    uint64_t buffer_pool_mb = 0;   // Kuzu's, for messages
-    // The next writer must repair the store.
-    bool keep_open_marker GUARDED_BY(stage_mutex) = false;
-
-    // The batch being staged: its rows wait in staging files until commit_batch() loads them.
-    // Each batch has a directory of its own, so the next one stages while this one COPYs.
-    struct StagingDir {  // created first, removed last (after the files in it)
-        explicit StagingDir(std::filesystem::path p) : path(std::move(p)) {
-            std::filesystem::create_directories(path);
-        }
-        ~StagingDir() {
-            std::error_code ec;
-            if (!keep) std::filesystem::remove_all(path, ec);
-        }
-        std::filesystem::path path;
-        bool keep = false;
-    };
-    struct OpenBatch {
-        OpenBatch(const std::filesystem::path& staging_root, uint64_t seq, uint64_t batch_id)
-            : id(batch_id),
-              dir(staging_root / std::to_string(seq)),
-              variants(dir.path / "variants.csv"),
-              genes(dir.path / "genes.csv"),
-              in_gene(dir.path / "in_gene.csv"),
-              carried_by(dir.path / "carried_by.csv"),
-              calls(dir.path / "calls.csv"),
-              called_in(dir.path / "called_in.csv") {}
-        uint64_t id;  // store-wide batch id, recorded on its Variant rows and in Meta
-        StagingDir dir;
-        StagingFile variants, genes, in_gene, carried_by, calls, called_in;
-        int64_t next_calls_id = 0;  // the id of the next Calls row staged
-        // Leaves the staged files on disk, for a batch committed but not checkpointed: Kuzu's
-        // WAL may name them (its replay of a committed COPY reads the file again).
-        void keep_files() {
-            dir.keep = true;
-            for (StagingFile* f : {&variants, &genes, &in_gene, &carried_by, &calls, &called_in})
-                f->keep();
-        }
-        std::unordered_set<std::string> called_keys;  // keys whose call vector is staged
-        // Every key staged in this batch -> the range of its staged edges in `edge_samples`,
-        // so a key that comes again (records that trim to the same variant, possibly in a
-        // later chunk) adds only the edges it lacks. A key whose edges had to be checked keeps
-        // them in `checked_edges` instead, with an empty range.
-        std::unordered_map<std::string, std::pair<uint32_t, uint32_t>> keys;
-        std::vector<uint32_t> edge_samples;
-        std::unordered_set<std::string> checked_edges;             // sample \x1f key
-        std::vector<std::string> new_genes;                        // to forget if the batch fails
-        std::vector<std::pair<std::string, int64_t>> new_contigs;  // name, rank: likewise
-        int64_t min_locus = std::numeric_limits<int64_t>::max();   // of the new variants
-        int64_t max_locus = std::numeric_limits<int64_t>::min();
-        int64_t staged_min_locus = std::numeric_limits<int64_t>::max();  // of all, with edges
-        int64_t staged_max_locus = std::numeric_limits<int64_t>::min();
-        BatchWriteResult totals;
-    };
-    std::unique_ptr<OpenBatch> batch GUARDED_BY(stage_mutex);
-    // Names the batches' staging directories.
-    uint64_t batches_opened GUARDED_BY(stage_mutex) = 0;
-    // Offset the next Variant row gets (Kuzu appends rows; offsets are not reused). Advanced
-    // when a batch is handed to commit_batch(), taken back if its commit fails.
-    int64_t next_variant_offset GUARDED_BY(stage_mutex) = 0;
-    // The id the next opened batch gets: one past the last committed or handed over. Same
-    // rules as next_variant_offset.
-    uint64_t next_batch_id GUARDED_BY(stage_mutex) = 1;
-    // The id the next opened batch's first Calls row gets: one past the last row committed or
-    // handed over. Not taken back when a commit fails: unused ids are harmless, reused ones
-    // would collide with a batch staged meanwhile.
-    int64_t next_calls_id GUARDED_BY(stage_mutex) = 0;
-
-    // Loci every committed Variant lies within (empty when min > max): a chunk whose loci lie
-    // outside needs no look-up, so a sorted file loaded into a fresh store never queries. From
-    // seal_batch() to the end of its commit, `committing` spans the loci of the batch's staged
-    // variants: a chunk reaching into them waits for that commit, as their keys and edges are
-    // in neither the store nor the open batch until then.
-    Mutex extent_mutex;
-    std::condition_variable commit_ended;  // `committing` ended
-    int64_t min_locus GUARDED_BY(extent_mutex) = std::numeric_limits<int64_t>::max();
-    int64_t max_locus GUARDED_BY(extent_mutex) = std::numeric_limits<int64_t>::min();
-    std::optional<std::pair<int64_t, int64_t>> committing GUARDED_BY(extent_mutex);
-    // Sealed by seal_batch(), not yet taken by commit_batch().
-    std::unique_ptr<OpenBatch> sealed GUARDED_BY(extent_mutex);
-
-    std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher) {
-        return run_cypher(conn, cypher);
-    }
-
-    std::unique_ptr<kz::QueryResult> run(kz::Connection& conn, const std::string& cypher,
-                                         const QueryParams& params) {
-        if (params.empty()) return run(conn, cypher);
-        auto stmt = conn.prepare(cypher);
-        if (!stmt->isSuccess()) throw StoreError("graph store: " + stmt->getErrorMessage());
-        auto r = conn.executeWithParams(stmt.get(), to_kuzu_params(params));
-        if (!r->isSuccess()) throw StoreError("graph store: " + r->getErrorMessage());
-        return r;
-    }
-
-    void load_variant_extent() REQUIRES(stage_mutex, write_mutex) {
-        auto r = run(*writer,
-                     "MATCH (v:Variant) RETURN coalesce(max(offset(id(v))) + 1, 0), "
-                     "coalesce(min(v.locus), $none_min), coalesce(max(v.locus), $none_max)",
-                     {{"none_min", std::numeric_limits<int64_t>::max()},
-                      {"none_max", std::numeric_limits<int64_t>::min()}});
-        auto t = r->getNext();
-        MutexLock extent(extent_mutex);
-        next_variant_offset = t->getValue(0)->getValue<int64_t>();
-        min_locus = t->getValue(1)->getValue<int64_t>();
-        max_locus = t->getValue(2)->getValue<int64_t>();
-    }
-
-    OpenBatch& open_batch() REQUIRES(stage_mutex) {
-        if (!batch) {
-            batch = std::make_unique<OpenBatch>(staging, ++batches_opened, next_batch_id);
-            batch->next_calls_id = next_calls_id;
-        }
-        return *batch;
-    }
-
-    // Forgets a batch that will not commit; its staging files go with it.
-    void forget(std::unique_ptr<OpenBatch>& b) REQUIRES(stage_mutex) {
-        if (!b) return;
-        for (const auto& g : b->new_genes) genes.erase(g);
-        forget_contigs(b->new_contigs);
-        b.reset();
-    }
-
-    void forget_contigs(std::vector<std::pair<std::string, int64_t>>& contigs) REQUIRES(stage_mutex)
-        EXCLUDES(contig_mutex) {
-        WriteLock lock(contig_mutex);
-        for (const auto& [name, rank] : contigs) contig_rank.erase(name);
-        // Ranks of forgotten batches are free again: only committed ranks are in the store.
-        if (!contigs.empty()) {
-            next_contig_rank = 0;
-            for (const auto& [name, rank] : contig_rank)
-                next_contig_rank = std::max(next_contig_rank, rank + 1);
-        }
-        contigs.clear();
-    }
-
-    // Waits while a batch with staged variants within [lo, hi] is sealed or committing.
-    void wait_for_commit_reaching(int64_t lo, int64_t hi) EXCLUDES(extent_mutex) {
-        MutexLock extent(extent_mutex);
-        while (committing && hi >= committing->first && lo <= committing->second)
-            extent.wait(commit_ended);
-    }
-
-    // Variant.locus (see kSchema); registers the contig on first sight.
-    int64_t locus(const vcf::Variant& v) REQUIRES(stage_mutex) {
-        return locus_of(contig(v.chrom), v.pos);
-    }
-
-    int64_t contig(const std::string& name) REQUIRES(stage_mutex) {
-        if (auto rank = staged_contig_rank(name)) return *rank;
-        WriteLock lock(contig_mutex);
-        const int64_t rank = next_contig_rank++;
-        contig_rank.emplace(name, rank);
-        unwritten_contigs.emplace_back(name, rank);
-        return rank;
-    }
-
-    std::optional<int64_t> staged_contig_rank(const std::string& name) REQUIRES(stage_mutex) {
-        WritersExcluded stable(contig_mutex, stage_mutex);
-        auto it = contig_rank.find(name);
-        if (it == contig_rank.end()) return std::nullopt;
-        return it->second;
-    }
-};
-
-namespace {
-// Held by the methods whose writer-connection statements commit on their own: the writer's
-// mutex, then the commit gate (why: GraphStore::Impl::commit_gate).
-class SCOPED_CAPABILITY CommittingWrite {
-  public:
-    CommittingWrite(Mutex& writer, WriterPreferringSharedMutex& gate) ACQUIRE(writer, gate)
-        : writer_(writer), gate_(gate) {
-        writer_.lock();
-        try {
-            gate_.lock();
-        } catch (...) {
-            writer_.unlock();
-            throw;
-        }
-    }
-    ~CommittingWrite() RELEASE() {
-        gate_.unlock();
-        writer_.unlock();
-    }
-    CommittingWrite(const CommittingWrite&) = delete;
-    CommittingWrite& operator=(const CommittingWrite&) = delete;
-
-  private:
-    Mutex& writer_;
-    WriterPreferringSharedMutex& gate_;
-};
 }  // namespace
 
 // Not analysed for locks: nothing else can reach the store before its constructor returns.
@@ -909,7 +677,6 @@ std::optional<SourceRecord> GraphStore::find_source(const std::string& id) {
     return s;
 }
 
-namespace {
 QueryParams source_params(const SourceRecord& s) {
     return {{"id", s.id},
             {"num", s.num},
@@ -925,7 +692,6 @@ const char* const kSetSource =
     "MERGE (s:Source {id: $id}) SET s.num = $num, s.path = $path, s.status = $status, "
     "s.records_committed = $rc, "
     "s.batches_committed = $bc, s.variants = $nv, s.edges = $ne, s.ingested_at = $at";
-}  // namespace
 
 void GraphStore::put_source(SourceRecord& source) {
     CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
@@ -1103,345 +869,6 @@ void GraphStore::undo_source(SourceRecord& source) {
         throw;
     }
     im.load_variant_extent();
-}
-
-int64_t GraphStore::staged_new_variants() const {
-    MutexLock lock(impl_->stage_mutex);
-    return impl_->batch ? impl_->batch->totals.new_variants : 0;
-}
-
-int64_t GraphStore::variants_to_node_group_end() const {
-    MutexLock lock(impl_->stage_mutex);
-    return kNodeGroupRows - impl_->next_variant_offset % kNodeGroupRows;
-}
-
-StageResult GraphStore::stage(const vcf::VariantBatch& chunk, size_t begin,
-                              int64_t max_new_variants, int64_t max_calls,
-                              const std::vector<std::string>& sample_ids,
-                              const SourceRecord& source) {
-    const int64_t source_num = source.num;
-    Impl& im = *impl_;
-    MutexLock lock(im.stage_mutex);
-    StageResult result;
-    result.end = begin;
-    const auto& vs = chunk.variants;
-    if (begin >= vs.size()) return result;
-    const auto t_start = std::chrono::steady_clock::now();
-
-    // Keys already in the store, found per contig by a locus range the zone maps can answer.
-    // The range covers the whole rest of the chunk: where staging stops is known only later.
-    std::unordered_map<std::string, std::pair<int64_t, int64_t>> ranges;
-    for (size_t i = begin; i < vs.size(); ++i) {
-        const int64_t locus = im.locus(vs[i]);
-        auto [it, fresh] = ranges.try_emplace(vs[i].chrom, locus, locus);
-        if (!fresh) {
-            it->second.first = std::min(it->second.first, locus);
-            it->second.second = std::max(it->second.second, locus);
-        }
-    }
-    for (const auto& [chrom, range] : ranges)
-        im.wait_for_commit_reaching(range.first, range.second);
-    {
-        MutexLock extent(im.extent_mutex);
-        for (auto it = ranges.begin(); it != ranges.end();) {
-            if (it->second.second < im.min_locus || it->second.first > im.max_locus)
-                it = ranges.erase(it);
-            else
-                ++it;
-        }
-    }
-    // `match` reads the variants of one locus range: its bounds are written in as literals, so
-    // Kuzu reads only the node groups and slices that hold them (third_party/kuzu patch 0003).
-    auto lookup = [&](const std::string& match, const std::pair<int64_t, int64_t>& range,
-                      const std::string& rest) REQUIRES(im.stage_mutex) {
-        ReadLock gate(im.commit_gate);  // a read: why at Impl::commit_gate
-        // (No parameters either: Kuzu would plan the statement twice, to prepare and to run.)
-        auto r = im.run(*im.lookup, match + " WHERE v.locus >= " + std::to_string(range.first) +
-                                        " AND v.locus <= " + std::to_string(range.second) + rest);
-        std::vector<std::string> rows;
-        while (r->hasNext()) {
-            auto t = r->getNext();
-            std::string row = t->getValue(0)->getValue<std::string>();
-            if (t->len() > 1) row += '\x1f' + t->getValue(1)->getValue<std::string>();
-            rows.push_back(std::move(row));
-        }
-        return rows;
-    };
-    std::unordered_set<std::string> existing;
-    for (const auto& [chrom, range] : ranges)
-        for (auto& key : lookup("MATCH (v:Variant)", range, " RETURN v.id"))
-            existing.insert(std::move(key));
-    // Edges already present can only hang off variants that already existed.
-    std::unordered_set<std::string> store_edges, store_called;
-    if (!existing.empty()) {
-        for (const auto& [chrom, range] : ranges) {
-            for (auto& edge :
-                 lookup("MATCH (s:Sample)<-[:CarriedBy]-(v:Variant)", range, " RETURN s.id, v.id"))
-                store_edges.insert(std::move(edge));
-            for (auto& key : lookup("MATCH (v:Variant)-[:CalledIn]->(c:Calls)", range,
-                                    " AND c.source = " + std::to_string(source_num) +
-                                        " AND c.first = 0 RETURN v.id"))
-                store_called.insert(std::move(key));
-        }
-    }
-    const double lookup_seconds = seconds_since(t_start);
-
-    const auto t_stage = std::chrono::steady_clock::now();
-    Impl::OpenBatch& b = im.open_batch();
-    const std::string source_text = std::to_string(source_num);
-    const std::string batch_text = std::to_string(b.id);
-    size_t i = begin;
-    for (; i < vs.size() && result.new_variants < max_new_variants && result.calls < max_calls;
-         ++i) {
-        const auto& v = vs[i];
-        const bool in_store = existing.count(v.key) > 0;
-        auto [key_it, first_time] = b.keys.try_emplace(v.key, 0u, 0u);
-        const bool is_new = !in_store && first_time;
-        // Edges are checked when the key is in the store or was staged before in this batch.
-        const bool check_edges = !is_new;
-        if (!first_time && key_it->second.second > 0) {
-            const auto [from, count] = key_it->second;
-            for (uint32_t e = from; e < from + count; ++e)
-                b.checked_edges.insert(sample_ids.at(b.edge_samples[e]) + '\x1f' + v.key);
-            key_it->second = {0u, 0u};
-        }
-        const int64_t locus = im.locus(v);
-        b.staged_min_locus = std::min(b.staged_min_locus, locus);
-        b.staged_max_locus = std::max(b.staged_max_locus, locus);
-        if (is_new) {
-            b.min_locus = std::min(b.min_locus, locus);
-            b.max_locus = std::max(b.max_locus, locus);
-            b.variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id,
-                            StagingFile::number(v.qual), v.filter,
-                            std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
-                            std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
-                            std::to_string(v.n_alts), std::to_string(v.record_pos),
-                            std::to_string(locus), source_text, batch_text, ""});
-            ++result.new_variants;
-            std::unordered_set<std::string> linked;  // one InGene edge per (gene, feature)
-            for (const auto& a : v.annotations) {
-                if (a.gene.empty()) continue;
-                if (!linked.insert(a.gene + '\x1f' + a.feature).second) continue;
-                if (im.genes.insert(a.gene).second) {
-                    b.genes.row({a.gene, a.gene_id});
-                    b.new_genes.push_back(a.gene);
-                }
-                b.in_gene.row({v.key, a.gene, a.consequence, a.impact, a.feature, a.hgvs_c,
-                               a.hgvs_p, a.clinsig, a.source});
-                ++b.totals.new_gene_links;
-            }
-        }
-        const auto first_edge = static_cast<uint32_t>(b.edge_samples.size());
-        for (const auto& c : v.calls) {
-            const std::string& sample = sample_ids.at(c.sample);
-            if (check_edges) {
-                std::string edge = sample + '\x1f' + v.key;
-                if (store_edges.count(edge) || !b.checked_edges.insert(std::move(edge)).second)
-                    continue;
-            } else {
-                b.edge_samples.push_back(c.sample);
-            }
-            b.carried_by.row({v.key, sample, c.gt, std::string(vcf::to_string(c.zygosity)),
-                              c.dp >= 0 ? std::to_string(c.dp) : "",
-                              c.gq >= 0 ? std::to_string(c.gq) : "", c.phased ? "true" : "false",
-                              source_text});
-            ++b.totals.new_edges;
-        }
-        // One call vector per (variant, source): the first record that has the variant.
-        if (!v.call_vector.empty() && !store_called.count(v.key) &&
-            b.called_keys.insert(v.key).second) {
-            stage_call_rows(b.calls, b.called_in, b.next_calls_id, v.key, source_text,
-                            v.call_vector);
-        }
-        if (!check_edges)
-            key_it->second = {first_edge,
-                              static_cast<uint32_t>(b.edge_samples.size()) - first_edge};
-        result.calls += static_cast<int64_t>(vcf::call_load(v));
-    }
-    result.end = i;
-    result.records = vcf::records_ending_in(chunk, begin, i);
-    b.totals.new_variants += result.new_variants;
-    b.totals.lookup_seconds += lookup_seconds;
-    b.totals.stage_seconds += seconds_since(t_stage);
-    return result;
-}
-
-void GraphStore::discard_batch() {
-    Impl& im = *impl_;
-    MutexLock lock(im.stage_mutex);
-    im.forget(im.batch);
-    std::vector<std::pair<std::string, int64_t>> unwritten;
-    {
-        WriteLock contigs(im.contig_mutex);
-        unwritten = std::exchange(im.unwritten_contigs, {});
-    }
-    im.forget_contigs(unwritten);
-    std::unique_ptr<Impl::OpenBatch> sealed;
-    {
-        MutexLock extent(im.extent_mutex);
-        if (!im.sealed) return;
-        sealed = std::move(im.sealed);
-        im.committing.reset();
-    }
-    im.commit_ended.notify_all();
-    im.next_variant_offset -= sealed->totals.new_variants;
-    im.next_batch_id -= 1;
-    im.forget(sealed);
-}
-
-BatchWriteResult GraphStore::seal_batch() {
-    Impl& im = *impl_;
-    MutexLock lock(im.stage_mutex);
-    MutexLock extent(im.extent_mutex);
-    if (im.sealed || im.committing)
-        throw StoreError("graph store: the previous batch has not finished its commit");
-    auto& b = im.open_batch();
-    {
-        WriteLock contigs(im.contig_mutex);
-        b.new_contigs = std::exchange(im.unwritten_contigs, {});
-    }
-    im.next_variant_offset += b.totals.new_variants;
-    im.next_batch_id += 1;
-    im.next_calls_id = b.next_calls_id;
-    im.committing.emplace(b.staged_min_locus, b.staged_max_locus);
-    im.sealed = std::move(im.batch);
-    return im.sealed->totals;
-}
-
-BatchWriteResult GraphStore::commit_batch(const SourceRecord& source_after,
-                                          const std::function<void()>& before_commit) {
-    Impl& im = *impl_;
-    // Not under stage_mutex: stage() may hold it while it waits for this commit.
-    auto take_sealed = [&] {
-        MutexLock extent(im.extent_mutex);
-        return std::move(im.sealed);
-    };
-    std::unique_ptr<Impl::OpenBatch> batch = take_sealed();
-    if (!batch) {
-        seal_batch();
-        batch = take_sealed();
-    }
-    Impl::OpenBatch& b = *batch;
-    const int64_t new_min_locus = b.min_locus, new_max_locus = b.max_locus;
-    const auto t_copy = std::chrono::steady_clock::now();
-    BatchWriteResult result = b.totals;
-    SourceRecord src = source_after;
-    src.variants += result.new_variants;
-    src.edges += result.new_edges;
-    std::exception_ptr failure;
-    bool committed = false;  // the batch is in the store (maybe not checkpointed)
-    {
-        MutexLock writing(im.write_mutex);
-        try {
-            b.variants.close();
-            b.genes.close();
-            b.in_gene.close();
-            b.carried_by.close();
-            b.calls.close();
-            b.called_in.close();
-            im.run(*im.writer, "BEGIN TRANSACTION");
-            for (const auto& [name, rank] : b.new_contigs)
-                im.run(*im.writer, "CREATE (:Contig {name: $n, rank: $r})",
-                       {{"n", name}, {"r", rank}});
-            if (b.variants.rows())
-                im.run(*im.writer, "COPY Variant FROM " + b.variants.copy_source());
-            if (b.genes.rows()) im.run(*im.writer, "COPY Gene FROM " + b.genes.copy_source());
-            if (b.in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + b.in_gene.copy_source());
-            if (b.carried_by.rows())
-                im.run(*im.writer, "COPY CarriedBy FROM " + b.carried_by.copy_source());
-            if (b.calls.rows()) {
-                im.run(*im.writer, "COPY Calls FROM " + b.calls.copy_source());
-                im.run(*im.writer, "COPY CalledIn FROM " + b.called_in.copy_source());
-            }
-            im.run(*im.writer, kSetSource, source_params(src));
-            im.run(*im.writer, "MERGE (m:Meta {key: 'last_batch'}) SET m.value = $b",
-                   {{"b", std::to_string(b.id)}});
-            if (before_commit) before_commit();
-            WriteLock gate(im.commit_gate);
-            im.run(*im.writer, "COMMIT");
-            committed = true;
-            im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
-            // Kuzu replays a committed COPY from its WAL by reading the staged file again, so
-            // the batch is checkpointed while its staging files still exist (they are removed
-            // with the batch). Measured: a SIGKILL after COMMIT without this lost the batch's
-            // rows while keeping its Source/Meta updates.
-            im.run(*im.writer, "CHECKPOINT");
-        } catch (const std::exception& e) {
-            im.writer->query("ROLLBACK");
-            // Kuzu checkpoints inside COMMIT after the transaction is durable, so a COMMIT that
-            // failed may have committed: the batch id it wrote to Meta tells.
-            if (!committed) {
-                try {
-                    auto r =
-                        im.run(*im.writer, "MATCH (m:Meta {key: 'last_batch'}) RETURN m.value");
-                    committed =
-                        r->hasNext() &&
-                        r->getNext()->getValue(0)->getValue<std::string>() == std::to_string(b.id);
-                } catch (const std::exception&) {
-                }
-            }
-            const bool pool_full =
-                std::string_view(e.what()).find("buffer pool is full") != std::string_view::npos;
-            const std::string pool_hint =
-                pool_full ? " Kuzu checkpoints a node group of " + std::to_string(kNodeGroupRows) +
-                                " variants with all their genotype edges in its buffer pool (" +
-                                std::to_string(im.buffer_pool_mb) +
-                                " MB here), and wide files have many edges per variant (measured "
-                                "with 2,500 samples: 256 MB held a group of ~5 million edges, "
-                                "1,536 MB ~15 million)."
-                          : std::string();
-            if (committed)
-                failure = std::make_exception_ptr(StoreError(
-                    std::string(e.what()) + "; batch " + std::to_string(b.id) +
-                    " was committed, but Kuzu could not checkpoint it, so this load stops here. "
-                    "The next writer to open the store rebuilds it from its rows and, if Kuzu "
-                    "lost this batch's rows, rolls this file's load back (other files stay)." +
-                    pool_hint +
-                    " Ingest the file again (with a larger --buffer-pool-mb and "
-                    "--memory-limit-mb if the pool was full) to finish it."));
-            else if (pool_full)
-                failure = std::make_exception_ptr(StoreError(
-                    std::string(e.what()) + "; the batch was rolled back (earlier batches stay)." +
-                    pool_hint +
-                    " Load again with a larger --buffer-pool-mb and --memory-limit-mb."));
-            else
-                failure = std::current_exception();
-        } catch (...) {
-            im.writer->query("ROLLBACK");
-            failure = std::current_exception();
-        }
-    }
-    {
-        MutexLock extent(im.extent_mutex);
-        if (committed) {
-            im.min_locus = std::min(im.min_locus, new_min_locus);
-            im.max_locus = std::max(im.max_locus, new_max_locus);
-        }
-        im.committing.reset();
-    }
-    // First: a stage() waiting for this commit holds stage_mutex.
-    im.commit_ended.notify_all();
-    if (failure) {
-        MutexLock lock(im.stage_mutex);
-        if (committed) {
-            // Kuzu 0.11.3 holds the batch in memory until a checkpoint writes it, and may
-            // reopen without its rows or with their keys: the store is left as after a crash
-            // (marker kept), which the next writer repairs (rebuild_from_rows).
-            batch->keep_files();
-            im.keep_open_marker = true;
-        } else {
-            im.next_variant_offset -= result.new_variants;
-            im.next_batch_id -= 1;
-        }
-        im.forget(batch);
-        std::rethrow_exception(failure);
-    }
-    batch.reset();
-    // Kuzu's COPY threads free the batch's working memory into their malloc arenas; hand
-    // it back so the next batch does not grow RSS (1M x 100: peak 878 -> 805 MB).
-    malloc_trim(0);
-    result.copy_seconds = seconds_since(t_copy);
-    return result;
 }
 
 void GraphStore::delete_source_edges(const SourceRecord& source) {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "ingest/ingest_job.hpp"
-#include "store/graph_store.hpp"
+#include "store/batch_writer.hpp"
 #include "store/graph_store.hpp"
 #include "support/graph_referee.hpp"
 #include "support/test_env.hpp"
@@ -111,9 +111,10 @@ vcf::Variant variant_at(int64_t pos, const std::string& alt, int64_t line) {
 TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords) {
     TempDir tmp;
     store::GraphStore graph(tmp.file("db"));
+    store::BatchWriter batches(graph);
     constexpr int64_t kNodeGroup = 131072;  // Kuzu 0.11's rows per node group
     constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
-    EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup);
+    EXPECT_EQ(batches.variants_to_node_group_end(), kNodeGroup);
 
     // Line 10 is one record with two ALTs; line 11 a single-ALT record.
     vcf::VariantBatch chunk;
@@ -125,30 +126,30 @@ TEST(ChunkedBatchTest, StageStopsAtTheNodeGroupBoundaryAndCountsOnlyWholeRecords
     source.status = "loading";
     graph.put_source(source);
 
-    auto first = graph.stage(chunk, 0, 1, kNoLimit, {}, source);
+    auto first = batches.stage(chunk, 0, 1, kNoLimit, {}, source);
     EXPECT_EQ(first.end, 1u);
     EXPECT_EQ(first.records, 0);  // the record's second ALT is not staged yet
-    EXPECT_EQ(graph.staged_new_variants(), 1);
-    auto written = graph.commit_batch(source);
+    EXPECT_EQ(batches.staged_new_variants(), 1);
+    auto written = batches.commit_batch(source);
     EXPECT_EQ(written.new_variants, 1);
-    EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 1);
+    EXPECT_EQ(batches.variants_to_node_group_end(), kNodeGroup - 1);
 
-    auto rest = graph.stage(chunk, first.end, kNoLimit, kNoLimit, {}, source);
+    auto rest = batches.stage(chunk, first.end, kNoLimit, kNoLimit, {}, source);
     EXPECT_EQ(rest.end, 3u);
     EXPECT_EQ(rest.records, 2);
-    EXPECT_EQ(graph.staged_new_variants(), 2);
-    graph.discard_batch();
-    EXPECT_EQ(graph.staged_new_variants(), 0);
-    EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 1);
+    EXPECT_EQ(batches.staged_new_variants(), 2);
+    batches.discard_batch();
+    EXPECT_EQ(batches.staged_new_variants(), 0);
+    EXPECT_EQ(batches.variants_to_node_group_end(), kNodeGroup - 1);
     const auto counts = graph.table_counts();
     const std::map<std::string, int64_t> by_table(counts.begin(), counts.end());
     EXPECT_EQ(by_table.at("Variant"), 1);
 
     // Re-staging the committed ALT finds it in the store: only the other two are new.
-    auto again = graph.stage(chunk, 0, kNoLimit, kNoLimit, {}, source);
+    auto again = batches.stage(chunk, 0, kNoLimit, kNoLimit, {}, source);
     EXPECT_EQ(again.new_variants, 2);
-    graph.commit_batch(source);
-    EXPECT_EQ(graph.variants_to_node_group_end(), kNodeGroup - 3);
+    batches.commit_batch(source);
+    EXPECT_EQ(batches.variants_to_node_group_end(), kNodeGroup - 3);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "store/batch_writer.hpp"
 #include "store/graph_store.hpp"
 #include "support/test_env.hpp"
 #include "vcf/variant_key.hpp"
@@ -64,6 +65,7 @@ std::map<std::string, int64_t> counts(store::GraphStore& graph) {
 struct Fixture {
     TempDir tmp;
     store::GraphStore graph{tmp.file("db")};
+    store::BatchWriter batches{graph};
     store::SourceRecord source;
     const std::vector<std::string> samples{"S"};
     Fixture() {
@@ -73,7 +75,7 @@ struct Fixture {
         graph.ensure_samples(samples);
     }
     store::StageResult stage(const vcf::VariantBatch& chunk) {
-        return graph.stage(chunk, 0, kNoLimit, kNoLimit, samples, source);
+        return batches.stage(chunk, 0, kNoLimit, kNoLimit, samples, source);
     }
 };
 
@@ -81,11 +83,11 @@ TEST(PipelinedCommitTest, ChunkReachingIntoTheCommittingBatchWaitsAndThenFindsIt
     Fixture f;
     const auto first = chunk_of({variant(100), variant(200)});
     f.stage(first);
-    f.graph.seal_batch();
+    f.batches.seal_batch();
     std::promise<void> release;
     auto released = release.get_future().share();
     auto committing = std::async(std::launch::async, [&] {
-        return f.graph.commit_batch(f.source, [&] { released.wait(); });
+        return f.batches.commit_batch(f.source, [&] { released.wait(); });
     });
 
     // Outside the committing batch's loci: staged at once, while the commit is held.
@@ -99,22 +101,22 @@ TEST(PipelinedCommitTest, ChunkReachingIntoTheCommittingBatchWaitsAndThenFindsIt
     EXPECT_EQ(committing.get().new_variants, 2);
     const auto staged = staging.get();
     EXPECT_EQ(staged.new_variants, 1);  // 1:250 only
-    EXPECT_EQ(f.graph.staged_new_variants(), 2);
-    f.graph.commit_batch(f.source);
+    EXPECT_EQ(f.batches.staged_new_variants(), 2);
+    f.batches.commit_batch(f.source);
     const auto c = counts(f.graph);
     EXPECT_EQ(c.at("Variant"), 4);
     EXPECT_EQ(c.at("CarriedBy"), 4);  // 1:200 carried once, not twice
-    EXPECT_EQ(f.graph.variants_to_node_group_end(), kNodeGroup - 4);
+    EXPECT_EQ(f.batches.variants_to_node_group_end(), kNodeGroup - 4);
 }
 
 TEST(PipelinedCommitTest, FailedCommitLeavesNothingAndTheNextBatchIsStagedAgain) {
     Fixture f;
     f.stage(chunk_of({variant(100, "GENE1")}));
-    f.graph.seal_batch();
+    f.batches.seal_batch();
     std::promise<void> release;
     auto released = release.get_future().share();
     auto committing = std::async(std::launch::async, [&] {
-        return f.graph.commit_batch(f.source, [&] {
+        return f.batches.commit_batch(f.source, [&] {
             released.wait();
             throw std::runtime_error("commit failed");
         });
@@ -123,22 +125,22 @@ TEST(PipelinedCommitTest, FailedCommitLeavesNothingAndTheNextBatchIsStagedAgain)
     f.stage(chunk_of({variant(500, "GENE1")}));
     release.set_value();
     EXPECT_THROW(committing.get(), std::runtime_error);
-    f.graph.discard_batch();  // what the caller must do after a failed commit
-    EXPECT_EQ(f.graph.staged_new_variants(), 0);
-    EXPECT_EQ(f.graph.variants_to_node_group_end(), kNodeGroup);
+    f.batches.discard_batch();  // what the caller must do after a failed commit
+    EXPECT_EQ(f.batches.staged_new_variants(), 0);
+    EXPECT_EQ(f.batches.variants_to_node_group_end(), kNodeGroup);
     auto c = counts(f.graph);
     EXPECT_EQ(c.at("Variant"), 0);
     EXPECT_EQ(c.at("Gene"), 0);
 
     // Staged again, the second batch must add GENE1 itself.
     EXPECT_EQ(f.stage(chunk_of({variant(500, "GENE1")})).new_variants, 1);
-    f.graph.commit_batch(f.source);
+    f.batches.commit_batch(f.source);
     c = counts(f.graph);
     EXPECT_EQ(c.at("Variant"), 1);
     EXPECT_EQ(c.at("Gene"), 1);
     EXPECT_EQ(c.at("InGene"), 1);
     EXPECT_EQ(c.at("CarriedBy"), 1);
-    EXPECT_EQ(f.graph.variants_to_node_group_end(), kNodeGroup - 1);
+    EXPECT_EQ(f.batches.variants_to_node_group_end(), kNodeGroup - 1);
 }
 
 }  // namespace
