@@ -124,11 +124,12 @@ int default_nlist(int64_t rows, int train_rows) {
     return std::clamp(static_cast<int>(std::lround(want)), 1, std::min(by_training, 65536));
 }
 
-// Measured on the 1M-variant sites-only store (nlist 511, builtin embeddings): nprobe 8 ->
-// recall@10 0.994 against exact search, 16 -> 0.996 at twice the scan (README "Measured").
-// A floor of 8 lists keeps a margin for small or less clustered collections.
+// Measured on 1M-variant stores (nlist 511, builtin embeddings; README "Measured"): nprobe 4
+// -> recall@10 0.985 against exact search at half the scan of nprobe 8 (0.988), which doubled
+// the searches per second under 32 clients; 16 -> 0.996. A floor of 4 lists keeps a margin
+// for small or less clustered collections.
 int default_nprobe(int nlist) {
-    return std::clamp(nlist / 64, std::min(nlist, 8), 256);
+    return std::clamp(nlist / 128, std::min(nlist, 4), 256);
 }
 
 AnnIndex::AnnIndex(IndexKind kind, int dim, const IndexParams& params)
