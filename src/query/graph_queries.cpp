@@ -46,13 +46,21 @@ std::string double_literal(double x) {
 
 }  // namespace
 
-void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& where) const {
+void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& where,
+                              store::QueryParams* params) const {
+    // A value as a parameter named `name` (the statement's text then stays the same from one
+    // value to the next), or else as `literal`.
+    auto value = [&](const char* name, nlohmann::json v, std::string literal) {
+        if (!params) return literal;
+        (*params)[name] = std::move(v);
+        return std::string("$") + name;
+    };
     if (f.region) {
         // Record overlap, as `bcftools view -r`: the variant starts before the region ends and
         // its record ends at or after the region start. The locus bounds let Kuzu skip the
         // node groups, and within a group the 2,048-row slices (third_party/kuzu patch 0003),
-        // whose loci lie outside them; they are written into the statement as integers because
-        // Kuzu 0.11.3 turns only literals into such column predicates.
+        // whose loci lie outside them: Kuzu turns literals, and parameters bound to values
+        // (patch 0008), into such column predicates.
         using store::GraphStore;
         const int64_t rank = store_.contig_rank(f.region->chrom);
         // A variant overlapping the region starts at most the contig's longest span before it.
@@ -62,16 +70,17 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
                 : std::max<int64_t>(0, f.region->beg - store_.max_variant_span(f.region->chrom));
         const int64_t lo = rank < 0 ? -1 : GraphStore::locus_of(rank, first_start);
         const int64_t hi = rank < 0 ? -1 : GraphStore::locus_of(rank, f.region->end);
-        where.push_back("v.locus >= " + std::to_string(lo) +
-                        " AND v.locus <= " + std::to_string(hi));
+        where.push_back("v.locus >= " + value("f_lo", lo, std::to_string(lo)) +
+                        " AND v.locus <= " + value("f_hi", hi, std::to_string(hi)));
         // (The contig is in the locus bounds: no string comparison, which would make Kuzu read
         // the chrom strings of every row in the node groups the bounds select.)
-        where.push_back("v.pos <= " + std::to_string(f.region->end) +
-                        " AND v.end_pos >= " + std::to_string(f.region->beg));
+        where.push_back(
+            "v.pos <= " + value("f_end", f.region->end, std::to_string(f.region->end)) +
+            " AND v.end_pos >= " + value("f_beg", f.region->beg, std::to_string(f.region->beg)));
     }
     if (!f.gene.empty() || !f.impact.empty()) {
-        // Inlined as escaped literals: Kuzu 0.11.3 loses the parameters of an EXISTS subquery
-        // in some plans (seen with a relationship in the outer MATCH: "Parameter f_gene not
+        // Always escaped literals: Kuzu 0.11.3 loses the parameters of an EXISTS subquery in
+        // some plans (seen with a relationship in the outer MATCH: "Parameter f_gene not
         // found").
         std::vector<std::string> g;
         if (!f.gene.empty()) g.push_back("fg.symbol = " + string_literal(f.gene));
@@ -79,17 +88,20 @@ void GraphQueries::add_filter(const VariantFilter& f, std::vector<std::string>& 
         where.push_back("EXISTS { MATCH (v)-[fi:InGene]->(fg:Gene) WHERE " + join(g, " AND ") +
                         " }");
     }
-    if (!f.vtype.empty()) where.push_back("v.vtype = " + string_literal(f.vtype));
-    if (!f.ref.empty()) where.push_back("v.ref = " + string_literal(f.ref));
-    if (!f.alt.empty()) where.push_back("v.alt = " + string_literal(f.alt));
-    if (f.min_af) where.push_back("v.af >= " + double_literal(*f.min_af));
-    if (f.max_af) where.push_back("v.af <= " + double_literal(*f.max_af));
+    if (!f.vtype.empty())
+        where.push_back("v.vtype = " + value("f_vtype", f.vtype, string_literal(f.vtype)));
+    if (!f.ref.empty()) where.push_back("v.ref = " + value("f_ref", f.ref, string_literal(f.ref)));
+    if (!f.alt.empty()) where.push_back("v.alt = " + value("f_alt", f.alt, string_literal(f.alt)));
+    if (f.min_af)
+        where.push_back("v.af >= " + value("f_min_af", *f.min_af, double_literal(*f.min_af)));
+    if (f.max_af)
+        where.push_back("v.af <= " + value("f_max_af", *f.max_af, double_literal(*f.max_af)));
 }
 
 ResultTable GraphQueries::run(const std::string& match, std::vector<std::string> where,
                               store::QueryParams params, const std::string& ret,
                               const VariantFilter& f, const std::string& with) {
-    add_filter(f, where);
+    add_filter(f, where, &params);
     std::string q = match;
     if (!where.empty()) q += " WHERE " + join(where, " AND ");
     if (!with.empty()) q += " WITH " + with;
@@ -344,7 +356,7 @@ std::string GenotypeConditions::match() const {
 VariantSummary GraphQueries::summary(const VariantFilter& f, const std::string& sample) {
     std::vector<std::string> where;
     store::QueryParams params;
-    add_filter(f, where);
+    add_filter(f, where, &params);
     std::string q = sample.empty() ? "MATCH (v:Variant)"
                                    : "MATCH (s:Sample {id: $sample})<-[h:CarriedBy]-(v:Variant)";
     if (!sample.empty()) params["sample"] = sample;

@@ -87,10 +87,13 @@ class GraphQueries {
     GenotypeConditions genotype_conditions(const GenotypeFilter& g);
 
     // Appends WHERE conditions for `f` on variable `v` to `where`: the one definition of what
-    // each filter means, for every query over variants. Values are written in as literals
-    // (escaped): Kuzu turns only literals into column predicates that skip rows unread, and a
-    // statement without parameters is planned once instead of twice.
-    void add_filter(const VariantFilter& f, std::vector<std::string>& where) const;
+    // each filter means, for every query over variants. With `params`, values are parameters
+    // added to it (named f_*), so every statement of one shape has one text, which a pooled
+    // connection prepares once; without, they are written in as escaped literals (for
+    // statements built to run once). Either way Kuzu turns the locus bounds into column
+    // predicates that skip rows unread.
+    void add_filter(const VariantFilter& f, std::vector<std::string>& where,
+                    store::QueryParams* params = nullptr) const;
 
   private:
     // MATCH `match` WHERE `where` and the filter [WITH `with`] RETURN `ret`, in locus order.
