@@ -365,13 +365,12 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             rows.key_bytes.reserve(new_rows * 16);
     });
     const int dim = identity_.dimension;
-    // Reading (Kuzu scans and embedding, on this thread) and adding (the attribute columns,
-    // then list assignment through BLAS, on a second thread) overlap chunk by chunk: one after
-    // the other left a core idle through half of a rebuild. The queue holds at most two
-    // chunks between them, so memory stays at a few chunks whatever the page size.
+    // Reading (Kuzu scans, on this thread) and adding (embedding, the attribute columns, then
+    // list assignment through BLAS, on a second thread) overlap chunk by chunk: one after the
+    // other left a core idle through half of a rebuild. The queue holds at most two chunks
+    // between them, so memory stays at a few chunks whatever the page size.
     struct AddChunk {
         std::vector<StoredVariant> variants;
-        std::vector<float> vectors;
         std::optional<uint64_t> page_end;  // set on the marker that ends a page of batches
     };
     BoundedQueue<AddChunk> to_add(2);
@@ -384,7 +383,12 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             // rebuild, measured). The OpenMP limit is per thread: this one sets its own.
             ComputeThreadLimit threads(1, false);
             AddChunk c;
+            std::vector<float> vectors;
             while (to_add.pop(c)) {
+                if (!c.page_end) {
+                    vectors.resize(c.variants.size() * static_cast<size_t>(dim));
+                    vectors_of(c.variants, vectors.data());
+                }
                 change_rows([&](Rows& rows) {
                     if (c.page_end) {
                         rows.batch = *c.page_end;
@@ -397,7 +401,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
                         rows.key_bytes += sv.variant.key;
                         rows.key_ends.push_back(rows.key_bytes.size());
                     }
-                    add_vectors(rows, c.vectors.data(), static_cast<int64_t>(c.variants.size()));
+                    add_vectors(rows, vectors.data(), static_cast<int64_t>(c.variants.size()));
                 });
             }
         } catch (...) {
@@ -421,14 +425,12 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             for_each_stored_variant(graph_, where, kChunkRows,
                                     [&](std::vector<StoredVariant>& chunk) {
                                         AddChunk c;
-                                        c.vectors.resize(chunk.size() * static_cast<size_t>(dim));
-                                        vectors_of(chunk, c.vectors.data());
                                         page_rows += chunk.size();
                                         c.variants = std::move(chunk);
                                         chunk.clear();
                                         send(std::move(c));
                                     });
-            send({{}, {}, hi});
+            send({{}, hi});
             report.rows_added += page_rows;
             if (page_rows < kPageRows / 4)
                 span *= 2;
