@@ -348,6 +348,34 @@ void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig&
 
 }  // namespace
 
+namespace {
+// Held by the methods whose writer-connection statements commit on their own: the writer's
+// mutex, then the commit gate (why: GraphStore::Impl::commit_gate).
+class SCOPED_CAPABILITY CommittingWrite {
+  public:
+    CommittingWrite(Mutex& writer, WriterPreferringSharedMutex& gate) ACQUIRE(writer, gate)
+        : writer_(writer), gate_(gate) {
+        writer_.lock();
+        try {
+            gate_.lock();
+        } catch (...) {
+            writer_.unlock();
+            throw;
+        }
+    }
+    ~CommittingWrite() RELEASE() {
+        gate_.unlock();
+        writer_.unlock();
+    }
+    CommittingWrite(const CommittingWrite&) = delete;
+    CommittingWrite& operator=(const CommittingWrite&) = delete;
+
+  private:
+    Mutex& writer_;
+    WriterPreferringSharedMutex& gate_;
+};
+}  // namespace
+
 // Not analysed for locks: nothing else can reach the store before its constructor returns.
 GraphStore::GraphStore(const std::filesystem::path& dir,
                        GraphStoreOptions options) NO_THREAD_SAFETY_ANALYSIS
