@@ -32,6 +32,18 @@ std::set<int64_t> id_range(int64_t a, int64_t b) {
     return out;
 }
 
+// Table T(id INT64 PRIMARY KEY, k INT64) of `n` rows, row i with k = i * 10, loaded by one COPY
+// (so its node groups are written whole).
+void copy_k_table(kuzu::main::Connection& conn, TempDir& tmp, int64_t n) {
+    const std::string csv = tmp.file("rows.csv");
+    {
+        std::ofstream out(csv);
+        for (int64_t i = 0; i < n; ++i) out << i << ',' << i * 10 << '\n';
+    }
+    expect_ok(conn, "CREATE NODE TABLE T(id INT64 PRIMARY KEY, k INT64)");
+    expect_ok(conn, "COPY T FROM '" + csv + "' (HEADER=false)");
+}
+
 TEST(KuzuEngine, CreatesATableInsertsAndReadsBackRows) {
     TempDir tmp;
     kuzu::main::Database db(tmp.file("engine.kz"), small_kuzu_config());
@@ -125,16 +137,10 @@ TEST(KuzuEngine, RangePredicatesStayExactAcrossNodeGroupsTheZoneMapsPassOver) {
     TempDir tmp;
     constexpr int64_t group = 131072;
     constexpr int64_t n = 3 * group + 1000;
-    const std::string csv = tmp.file("rows.csv");
-    {
-        std::ofstream out(csv);
-        for (int64_t i = 0; i < n; ++i) out << i << ',' << i * 10 << '\n';
-    }
     kuzu::main::Database db(tmp.file("groups.kz"), small_kuzu_config());
     kuzu::main::Connection conn(&db);
     auto ok = [&](const std::string& q) { expect_ok(conn, q); };
-    ok("CREATE NODE TABLE T(id INT64 PRIMARY KEY, k INT64)");
-    ok("COPY T FROM '" + csv + "' (HEADER=false)");
+    copy_k_table(conn, tmp, n);
     auto ids = [&](const std::string& where) {
         auto r = conn.query("MATCH (t:T) WHERE " + where + " RETURN t.id, t.k");
         EXPECT_TRUE(r->isSuccess()) << where << ": " << r->getErrorMessage();
@@ -179,15 +185,9 @@ TEST(KuzuEngine, APreparedRangeStatementIsExactForEveryValueItRunsWith) {
     TempDir tmp;
     constexpr int64_t group = 131072;
     constexpr int64_t n = 3 * group + 1000;
-    const std::string csv = tmp.file("rows.csv");
-    {
-        std::ofstream out(csv);
-        for (int64_t i = 0; i < n; ++i) out << i << ',' << i * 10 << '\n';
-    }
     kuzu::main::Database db(tmp.file("params.kz"), small_kuzu_config());
     kuzu::main::Connection conn(&db);
-    expect_ok(conn, "CREATE NODE TABLE T(id INT64 PRIMARY KEY, k INT64)");
-    expect_ok(conn, "COPY T FROM '" + csv + "' (HEADER=false)");
+    copy_k_table(conn, tmp, n);
     auto between = conn.prepare("MATCH (t:T) WHERE t.k >= $lo AND t.k <= $hi RETURN t.id");
     auto reversed = conn.prepare("MATCH (t:T) WHERE $lo <= t.k AND $hi >= t.k RETURN t.id");
     ASSERT_TRUE(between->isSuccess()) << between->getErrorMessage();
