@@ -15,7 +15,8 @@
 # build of vcf-agent (a before/after comparison on the same store and machine state). The store
 # is copied before each run (the ingest job changes it).
 #
-# Prints per endpoint: requests/s, p50/p95/p99 latency, errors; the ingest job's state at the end
+# Prints per endpoint: requests/s, p50/p95/p99 latency, errors (and of them: 503 answers, other
+# non-2xx answers, client timeouts); the ingest job's state at the end
 # of the mixed run and its report; and the server's peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,11 +107,11 @@ run_load() {  # kind -> one table row
     grep '^RESULT')
   # shellcheck disable=SC2086
   set -- $line
-  printf '%-9s %9s %8s %8s %8s %8s %7s\n' "$2" "${3#requests=}" "${5#rps=}" "${6#p50_ms=}" \
-    "${7#p95_ms=}" "${8#p99_ms=}" "${9#errors=}"
+  printf '%-9s %9s %8s %8s %8s %8s %7s %5s %5s %8s\n' "$2" "${3#requests=}" "${5#rps=}" "${6#p50_ms=}" \
+    "${7#p95_ms=}" "${8#p99_ms=}" "${9#errors=}" "${10#status503=}" "${11#status_other=}" "${12#timeouts=}"
 }
 
-printf '\n%-9s %9s %8s %8s %8s %8s %7s\n' endpoint requests rps p50_ms p95_ms p99_ms errors
+printf '\n%-9s %9s %8s %8s %8s %8s %7s %5s %5s %8s\n' endpoint requests rps p50_ms p95_ms p99_ms errors 503 other timeouts
 for endpoint in region search genotype; do run_load "$endpoint"; done
 JOB=""
 if [ "$INGEST_RECORDS" -gt 0 ]; then

@@ -9,8 +9,19 @@ for k in string.gmatch(os.getenv("KEYS") or "", "[^,]+") do keys[#keys + 1] = k 
 local chroms = {"chr1", "chr2", "chr3", "chr4", "chr5", "chr6", "chr7", "chr8"}
 local samples = tonumber(os.getenv("SAMPLES") or "10")
 
-function setup(thread) thread:set("id", math.random(1, 1000000)) end
-function init(args) math.randomseed(id) end
+local threads = {}
+function setup(thread)
+  thread:set("id", math.random(1, 1000000))
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(id)
+  overloaded, failed = 0, 0  -- per thread: 503 answers, other non-2xx answers
+end
+function response(status, headers, body)
+  if status == 503 then overloaded = overloaded + 1
+  elseif status >= 300 then failed = failed + 1 end
+end
 
 local function sample(i) return string.format("SAMPLE%05d", i) end
 
@@ -42,9 +53,15 @@ end
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read +
                  summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT %s requests=%d seconds=%.1f rps=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f errors=%d\n",
+  local n503, nother = 0, 0
+  for _, t in ipairs(threads) do
+    n503 = n503 + (t:get("overloaded") or 0)
+    nother = nother + (t:get("failed") or 0)
+  end
+  io.write(string.format("RESULT %s requests=%d seconds=%.1f rps=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f errors=%d " ..
+                         "status503=%d status_other=%d timeouts=%d\n",
                          kind, summary.requests, summary.duration / 1e6,
                          summary.requests / (summary.duration / 1e6),
                          latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-                         latency:percentile(99) / 1000, errors))
+                         latency:percentile(99) / 1000, errors, n503, nother, summary.errors.timeout))
 end
