@@ -22,14 +22,15 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages: engines, reference tools, build tools. Pinned by the Debian release (bookworm).
 # chromium is the browser of the web page test (tests/web drives it; it never downloads one);
-# clang runs the thread-safety analysis (tests/thread_safety) over the GCC-built sources.
+# clang runs the thread-safety analysis (tests/thread_safety) over the GCC-built sources;
+# iproute2's `ss` shows a test the server's listen backlog.
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
   libhts-dev bcftools tabix zlib1g-dev libssl-dev
   libfaiss-dev libopenblas-dev
   libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
-  clang clang-format time bc patch
+  clang clang-format time bc patch iproute2
   chromium
 )
 

@@ -153,6 +153,21 @@ TEST_F(ServerTest, ErrorsHaveTheRightStatusAndAStableCode) {
     EXPECT_EQ(body(r)["error"]["code"], "agent_off");
 }
 
+// cpp-httplib listens with a backlog of 5; the server widens it, or clients connecting at once
+// beyond a few have their SYNs dropped and wait a 1 s (then 3 s) retransmit. The backlog of a
+// listening socket is what `ss` shows as its Send-Q.
+TEST_F(ServerTest, ListensWithABacklogForManyClientsConnectingAtOnce) {
+    ServerProcess s({"--db", db(), "--tokens", tokens()});
+    auto r = run_shell("ss -ltnH 'sport = :" + std::to_string(s.port()) + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream line(r.out);
+    std::string state;
+    int64_t queued = -1, backlog = -1;
+    line >> state >> queued >> backlog;
+    EXPECT_EQ(state, "LISTEN") << r.out;
+    EXPECT_GE(backlog, 128) << r.out;
+}
+
 TEST_F(ServerTest, OverloadAnswers503AtOnce) {
     // The one execution slot is held by an agent question whose model answers after 3 s.
     ScriptedTurn slow;
