@@ -145,6 +145,16 @@ int run(const IngestArgs& a) {
     // The store's embedder is settled before loading: a different one fails now, not after.
     std::unique_ptr<embed::Embedder> embedder;
     if (!a.no_vectors) embedder = index::open_store_embedder(graph, a.embedder, a.embedder_given);
+    // A first index is made from the loads' own variants while they load (see
+    // index/load_feed.hpp). Declared after the store: it stops before the store closes.
+    std::optional<index::LoadFeed> feed;
+    if (embedder && index::LoadFeed::worth_feeding(graph, *embedder)) {
+        feed.emplace(graph, *embedder);
+        opt.staged_chunks = [&feed](std::unique_ptr<vcf::VariantBatch> chunk,
+                                    std::vector<size_t> new_at, uint32_t source) {
+            feed->add(std::move(chunk), std::move(new_at), source);
+        };
+    }
     for (const auto& f : a.files) {
         ProgressBar bar("ingest " + f);
         ingest::IngestReport partial;
@@ -182,6 +192,14 @@ int run(const IngestArgs& a) {
         // reads them (builtin vectors are computed from the rows as the index reads them).
         const auto fill = index::fill_embeddings(graph, *embedder);
         const auto t_index = std::chrono::steady_clock::now();
+        std::unique_ptr<index::FedRows> fed;
+        if (feed) {
+            fed = feed->finish();
+            if (!fed)
+                std::cerr << "vcf-agent: making the index's rows during the load failed ("
+                          << feed->error() << "); building it from the graph\n";
+            feed.reset();
+        }
         // The store is reopened with the index build's small pool (the load's is given back).
         store.reset();
         store::GraphStoreOptions read_options = gopt;
@@ -189,15 +207,17 @@ int run(const IngestArgs& a) {
         store::GraphStore& indexed = store.emplace(a.db, read_options);
         index::IndexOptions index_options;
         index_options.build_threads = 0;  // the load is over: the cores are the index's
-        index::VariantIndex variant_index(indexed, std::move(embedder), index_options);
+        index::VariantIndex variant_index(indexed, std::move(embedder), index_options,
+                                          std::move(fed));
         const double index_seconds = seconds_since(t_index);
         const auto stats = variant_index.stats();
         if (!variant_index.open_note().empty())
             std::cerr << "vcf-agent: " << variant_index.open_note() << "\n";
         // On stderr, beside the progress: stdout keeps one report per file.
         std::cerr << "index: " << stats.rows << " variants (" << index::to_string(stats.kind)
-                  << ", " << stats.embedder << ") up to date in " << index_seconds
-                  << " s, peak RSS " << (peak_rss_bytes() >> 20) << " MB";
+                  << ", " << stats.embedder << (stats.from_load ? ", made during the load" : "")
+                  << ") up to date in " << index_seconds << " s, peak RSS "
+                  << (peak_rss_bytes() >> 20) << " MB";
         if (fill.embedded) std::cerr << "; " << fill.embedded << " model embeddings stored";
         std::cerr << "\n";
     }

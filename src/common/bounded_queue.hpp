@@ -9,6 +9,7 @@
 #include <deque>
 #include <exception>
 #include <optional>
+#include <utility>
 
 #include "common/mutex.hpp"
 

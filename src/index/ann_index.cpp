@@ -11,9 +11,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <random>
 
 #include "common/error.hpp"
+#include "index/compute_threads.hpp"
 
 namespace vcfagent::index {
 
@@ -269,10 +271,35 @@ const float* AnnIndex::flat_vectors() const {
     return flat ? flat->get_xb() : nullptr;
 }
 
-void AnnIndex::add(const float* x, int64_t n) {
+void AnnIndex::add(const float* x, int64_t n, int threads) {
     if (n <= 0) return;
+    // A refining index (IVF-PQ) adds to two indexes: only a plain inverted file is split.
+    auto* plain_ivf = as_refine(index_.get()) ? nullptr : ivf();
+    if (threads <= 1 || !plain_ivf || n < 2 * threads) {
+        faiss_call("add", [&] {
+            index_->add(n, x);
+            return 0;
+        });
+        return;
+    }
+    // What IndexIVF::add does, with the assignment (a BLAS product with every centroid) split
+    // into contiguous parts; the quantiser's search is const and safe to run concurrently.
+    std::vector<idx_t> lists(static_cast<size_t>(n));
+    const int64_t part = (n + threads - 1) / threads;
+    std::vector<std::future<void>> parts;
+    for (int64_t first = 0; first < n; first += part) {
+        const int64_t count = std::min(part, n - first);
+        parts.push_back(std::async(std::launch::async, [&, first, count] {
+            ComputeThreadLimit one_thread(1, false);
+            faiss_call("add", [&] {
+                plain_ivf->quantizer->assign(count, x + first * dim_, lists.data() + first);
+                return 0;
+            });
+        }));
+    }
+    for (auto& p : parts) p.get();
     faiss_call("add", [&] {
-        index_->add(n, x);
+        plain_ivf->add_core(n, x, nullptr, lists.data());
         return 0;
     });
 }

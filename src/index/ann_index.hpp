@@ -93,7 +93,10 @@ class AnnIndex {
     // The stored vectors of a flat index (size() rows); nullptr for other kinds.
     const float* flat_vectors() const;
     // Appends rows (numbered from size()); an IVF index keeps its trained quantizers.
-    void add(const float* x, int64_t n);
+    // Adds n vectors. `threads` > 1 assigns an inverted file's vectors to their lists on that
+    // many threads at once (one BLAS thread each: the caller holds the process to one), which
+    // is most of an add; other kinds add on the calling thread.
+    void add(const float* x, int64_t n, int threads = 1);
 
     // Up to k nearest rows accepted by sel (nullptr: all), ascending distance. `selectivity`
     // (accepted / size) widens the search so a selective filter still yields k results.

@@ -10,8 +10,7 @@
 
 namespace vcfagent::index {
 
-FillReport fill_embeddings(store::GraphStore& graph, embed::Embedder& embedder,
-                           size_t page_rows) {
+FillReport fill_embeddings(store::GraphStore& graph, embed::Embedder& embedder, size_t page_rows) {
     const auto t0 = std::chrono::steady_clock::now();
     FillReport report;
     if (embedder.info().kind == "builtin") {

@@ -70,8 +70,8 @@ std::unique_ptr<embed::Embedder> open_store_embedder(store::GraphStore& graph,
     if (embedder->needs_training()) {
         const auto reducer = graph.meta(kReducerKey);
         if (!reducer)
-            throw StoreError("store " + graph.dir().string() + " records " +
-                             recorded->to_string() + " but not its trained reducer");
+            throw StoreError("store " + graph.dir().string() + " records " + recorded->to_string() +
+                             " but not its trained reducer");
         TempFile file("vcf-agent-reducer");
         std::ofstream(file.path, std::ios::binary) << embed::base64_decode(*reducer);
         embedder->load_reducer(file.path.string());

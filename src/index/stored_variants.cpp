@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "store/gene_links.hpp"
 
 namespace vcfagent::index {
 
@@ -53,6 +54,41 @@ StoredVariant from_row(const store::RowView& r) {
     s.emb = r.text(17);
     return s;
 }
+
+}  // namespace
+
+StoredVariant stored_form(const vcf::Variant& v, uint32_t source) {
+    StoredVariant s;
+    auto& o = s.variant;
+    o.key = v.key;
+    o.chrom = v.chrom;
+    o.pos = v.pos;
+    o.ref = v.ref;
+    o.alt = v.alt;
+    o.id = v.id;
+    o.qual = v.qual;
+    o.filter = v.filter;
+    o.vclass = v.vclass;
+    o.af = v.af;
+    o.end = v.end;
+    o.svtype = v.svtype;
+    o.svlen = v.svlen;
+    o.n_alts = v.n_alts;
+    o.record_pos = v.record_pos;
+    o.transition = v.vclass == vcf::VariantClass::Snv && v.ref.size() == 1 && v.alt.size() == 1 &&
+                   is_transition(v.ref[0], v.alt[0]);
+    for (const vcf::Annotation* a : store::gene_links(v)) {
+        vcf::Annotation link;  // the columns annotation_from reads back
+        link.gene = a->gene;
+        link.consequence = a->consequence;
+        link.impact = a->impact;
+        o.annotations.push_back(std::move(link));
+    }
+    s.source = source;
+    return s;
+}
+
+namespace {
 
 constexpr size_t column_count(const char* columns) {
     size_t n = 1;

@@ -33,6 +33,12 @@ std::vector<StoredVariant> read_stored_variants(store::GraphStore& graph, const 
 void for_each_stored_variant(store::GraphStore& graph, const std::string& where, size_t chunk_rows,
                              const std::function<void(std::vector<StoredVariant>&)>& chunk);
 
+// A variant of a load as the graph returns it once its new row has committed: the columns a
+// Variant row keeps and its InGene edges (store::gene_links), so what is derived from it (a
+// vector, filter columns) equals what is derived from the row read back. `batch` stays 0: the
+// batch is numbered when it commits.
+StoredVariant stored_form(const vcf::Variant& v, uint32_t source);
+
 // The stored variant with this key, if any.
 std::optional<StoredVariant> read_stored_variant(store::GraphStore& graph, const std::string& key);
 

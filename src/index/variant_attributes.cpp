@@ -16,7 +16,6 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-
 }  // namespace
 
 std::string_view to_string(Impact impact) {

@@ -24,7 +24,6 @@ bool parse_impact(std::string_view name, Impact& out);
 // The worst impact over a variant's annotations (None without annotations).
 Impact worst_impact(const vcf::Variant& v);
 
-
 // A decoded row, for results.
 struct VariantAttributes {
     std::string chrom;

@@ -13,15 +13,16 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "common/bounded_queue.hpp"
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
-#include "embed/stored_embedding.hpp"
 #include "index/compute_threads.hpp"
 #include "index/index_io.hpp"
 #include "index/store_embedder.hpp"
 #include "index/stored_variants.hpp"
+#include "index/stored_vectors.hpp"
 
 namespace vcfagent::index {
 
@@ -97,7 +98,7 @@ size_t VariantIndex::stamped_rows(const fs::path& db) {
 }
 
 VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embedder> embedder,
-                           IndexOptions options)
+                           IndexOptions options, std::unique_ptr<FedRows> fed)
     : graph_(graph),
       embedder_(std::move(embedder)),
       options_(std::move(options)),
@@ -107,7 +108,72 @@ VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embe
     std::string why_not;
     rows_ = load_files(why_not);
     if (!rows_ && !why_not.empty()) open_note_ = why_not + "; rebuilt it from the graph";
-    catch_up();
+    if (!rows_ && fed) {
+        rows_ = adopt(*fed);
+        from_load_ = rows_ != nullptr;
+    }
+    fed.reset();  // its temporary vector file goes now
+    const auto report = catch_up();
+    // Fed rows are whole: the catch-up found nothing to add and saved nothing; they are saved
+    // here.
+    if (from_load_ && report.rows_added == 0 && !report.rebuilt && options_.persist) {
+        try {
+            ReadLock read(rows_mutex_);
+            save(*rows_);
+        } catch (const std::exception& e) {
+            MutexLock lock(catch_up_mutex_);
+            open_note_ = std::string("could not save the index files: ") + e.what();
+        }
+    }
+}
+
+std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
+    const size_t n = fed.key_ends.size();
+    if (fed.identity != identity_ || fed.epoch != graph_.variant_epoch() ||
+        fed.attributes.size() != n || fed.vectors->rows() != n)
+        return nullptr;
+    size_t stored = 0;
+    graph_.scan("MATCH (v:Variant) RETURN count(*)", {},
+                [&](const store::RowView& r) { stored = static_cast<size_t>(r.integer(0)); });
+    if (stored != n) return nullptr;
+    // One BLAS thread, and the assignment of vectors to lists split over the build's threads
+    // (AnnIndex::add): BLAS's own threads beside OpenMP's left a core spinning (perf), and the
+    // add took longer than on one thread.
+    ComputeThreadLimit one_thread(1, true);
+    const int threads = options_.build_threads > 0
+                            ? options_.build_threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    auto rows = std::make_unique<Rows>();
+    rows->generation = 1;
+    rows->batch = graph_.last_batch();
+    rows->epoch = fed.epoch;
+    rows->attributes = std::move(fed.attributes);
+    rows->key_bytes = std::move(fed.key_bytes);
+    rows->key_ends = std::move(fed.key_ends);
+    const int dim = identity_.dimension;
+    const VectorSpill& spill = *fed.vectors;
+    const IndexKind want = target_kind(n);
+    if (is_ivf(want) && n >= static_cast<size_t>(kMinIvfRows)) {
+        // Every M-th row: a sorted load's rows in order, so every contig is in the sample.
+        const size_t every = std::max<size_t>(1, n / kTrainSampleRows);
+        std::vector<float> sample;
+        sample.reserve((n / every + 1) * static_cast<size_t>(dim));
+        for (size_t r = 0; r < n; r += every) {
+            sample.resize(sample.size() + static_cast<size_t>(dim));
+            spill.read(r, 1, sample.data() + sample.size() - dim);
+        }
+        rows->ann = AnnIndex::trained(want, dim,
+                                      {{sample.data(), static_cast<int64_t>(sample.size() / dim)}},
+                                      static_cast<int64_t>(n), options_.params);
+    }
+    std::vector<float> chunk;
+    for (size_t first = 0; first < n; first += kPageRows) {
+        const size_t count = std::min(kPageRows, n - first);
+        chunk.resize(count * static_cast<size_t>(dim));
+        spill.read(first, count, chunk.data());
+        add_vectors(*rows, chunk.data(), static_cast<int64_t>(count), threads);
+    }
+    return rows;
 }
 
 VariantIndex::~VariantIndex() = default;
@@ -206,10 +272,10 @@ bool VariantIndex::save(const Rows& rows) const {
     return true;
 }
 
-void VariantIndex::add_vectors(Rows& rows, const float* x, int64_t n) const {
+void VariantIndex::add_vectors(Rows& rows, const float* x, int64_t n, int threads) const {
     if (n <= 0) return;
     if (rows.ann) {
-        rows.ann->add(x, n);
+        rows.ann->add(x, n, threads);
         return;
     }
     // No trained kind was prepared (prepare_kind): a small index is exact flat (or HNSW).
@@ -249,19 +315,7 @@ std::unique_ptr<AnnIndex> VariantIndex::prepare_kind(const Rows& rows, const std
 }
 
 void VariantIndex::vectors_of(std::vector<StoredVariant>& chunk, float* out) const {
-    const int dim = identity_.dimension;
-    if (identity_.kind != "builtin") {
-        for (size_t i = 0; i < chunk.size(); ++i)
-            if (!embed::decode_embedding(chunk[i].emb, std::span<float>(out + i * dim, dim)))
-                throw StoreError("variant " + chunk[i].variant.key +
-                                 " has no stored embedding of the store's size");
-        return;
-    }
-    std::vector<vcf::Variant> variants;
-    variants.reserve(chunk.size());
-    for (auto& sv : chunk) variants.push_back(std::move(sv.variant));
-    embedder_->embed(variants, out);
-    for (size_t i = 0; i < chunk.size(); ++i) chunk[i].variant = std::move(variants[i]);
+    stored_vectors(*embedder_, identity_, chunk, out);
 }
 
 CatchUpReport VariantIndex::catch_up() {
@@ -536,6 +590,7 @@ IndexStats VariantIndex::stats() const {
     IndexStats s;
     s.dimension = identity_.dimension;
     s.embedder = identity_.to_string();
+    s.from_load = from_load_;
     if (!rows_) return s;
     s.rows = rows_->size();
     s.batch = rows_->batch;

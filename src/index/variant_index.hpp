@@ -27,6 +27,7 @@
 #include "embed/embedder.hpp"
 #include "index/ann_index.hpp"
 #include "index/fifo_admission.hpp"
+#include "index/load_feed.hpp"
 #include "index/stored_variants.hpp"
 #include "index/variant_attributes.hpp"
 #include "index/vector_filter.hpp"
@@ -69,6 +70,7 @@ struct IndexStats {
     int dimension = 0;
     size_t memory_bytes = 0;
     std::string embedder;
+    bool from_load = false;  // built from the rows a LoadFeed made (not read from the graph)
 };
 
 struct CatchUpReport {
@@ -87,9 +89,11 @@ class VariantIndex {
     static size_t stamped_rows(const std::filesystem::path& db);
 
     // Loads the files (see above) and catches up with the graph. `embedder` is the store's
-    // (index::open_store_embedder).
+    // (index::open_store_embedder). Rows a LoadFeed made during the loads are taken when there
+    // are no usable files and they are the graph's rows (as many as it holds, at the epoch and
+    // with the embedder they were made at): the index is then built from them alone.
     VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embedder> embedder,
-                 IndexOptions options = {});
+                 IndexOptions options = {}, std::unique_ptr<FedRows> fed = nullptr);
     ~VariantIndex();
     VariantIndex(const VariantIndex&) = delete;
     VariantIndex& operator=(const VariantIndex&) = delete;
@@ -120,11 +124,15 @@ class VariantIndex {
   private:
     struct Rows;
     std::unique_ptr<Rows> load_files(std::string& why_not) const;
+    // The rows built from fed ones (trained on a sample of their vectors, which are then
+    // added); nullptr when they are not the graph's rows.
+    std::unique_ptr<Rows> adopt(FedRows& fed) const;
     CatchUpReport extend(bool rebuild) REQUIRES(catch_up_mutex_);
     bool save(const Rows& rows) const;
     IndexKind target_kind(size_t rows) const;
-    // Adds n vectors (their attribute rows appended by the caller) to rows.ann.
-    void add_vectors(Rows& rows, const float* x, int64_t n) const;
+    // Adds n vectors (their attribute rows appended by the caller) to rows.ann, assigning
+    // them to an inverted file's lists on `threads` threads.
+    void add_vectors(Rows& rows, const float* x, int64_t n, int threads = 1) const;
     // The trained index the rows need once `new_rows` rows of `range` (a Cypher predicate)
     // are added, holding the flat rows so far; nullptr when the current one serves.
     std::unique_ptr<AnnIndex> prepare_kind(const Rows& rows, const std::string& range,
@@ -143,6 +151,7 @@ class VariantIndex {
     // as rows_mutex_, so the catch-up reads rows_ without rows_mutex_ (WritersExcluded).
     mutable Mutex catch_up_mutex_;
     std::string open_note_ GUARDED_BY(catch_up_mutex_);
+    bool from_load_ = false;  // set by the constructor only
     // Guards rows_: shared to read, exclusive to change. Taken after the graph's own locks
     // (a page is appended while GraphStore::scan holds its commit gate), never before them.
     mutable SharedMutex rows_mutex_ ACQUIRED_AFTER(catch_up_mutex_);

@@ -196,6 +196,7 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
         while (next_chunk(chunk)) {
             // A chunk may end its batch (at a node-group boundary, or at the batch's call bound)
             // and start the next one.
+            std::vector<size_t> new_at;
             for (size_t at = 0; at < chunk->variants.size();) {
                 const int64_t room =
                     batches.variants_to_node_group_end() - batches.staged_new_variants();
@@ -207,6 +208,7 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                 batch_call_count += staged.calls;
                 batch_variants += static_cast<int64_t>(staged.end - at);
                 at = staged.end;
+                new_at.insert(new_at.end(), staged.new_at.begin(), staged.new_at.end());
                 // A batch also ends after a node group's worth of variants, new or not (a file
                 // whose variants are mostly in the store already).
                 if (batches.staged_new_variants() >= batches.variants_to_node_group_end() ||
@@ -219,6 +221,9 @@ IngestReport ingest_file(store::GraphStore& graph, const std::string& path,
                 commit();
             // From the chunk, not the reader: the reader thread is using the reader now.
             if (progress) progress(chunk->records_read, chunk->bytes_read, file_size);
+            if (options.staged_chunks)
+                options.staged_chunks(std::move(chunk), std::move(new_at),
+                                      static_cast<uint32_t>(source.num));
             // A stop ends the batch here, at a chunk boundary: the open batch commits below
             // like a file's last one, and the records after it are left for a resumed load.
             if (options.stop_requested && options.stop_requested->load()) {

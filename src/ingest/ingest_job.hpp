@@ -7,10 +7,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "store/graph_store.hpp"
 #include "vcf/reader.hpp"
+#include "vcf/variant_batches.hpp"
 
 namespace vcfagent::ingest {
 
@@ -49,6 +52,13 @@ struct IngestOptions {
     // IngestReport::interrupted. The file's Source stays unfinished ("loading"), so the next
     // ingest of it resumes after the last committed batch; nothing committed is undone.
     const std::atomic<bool>* stop_requested = nullptr;
+    // Given each chunk once it is staged (and the chunk is no longer needed here): the
+    // positions of its variants that became new Variant rows, and the load's Source.num. Runs
+    // on the loading thread; it may block (a bounded queue behind it) but must not fail the
+    // load. A load that throws may have staged rows that never commit.
+    std::function<void(std::unique_ptr<vcf::VariantBatch> chunk, std::vector<size_t> new_at,
+                       uint32_t source)>
+        staged_chunks;
 };
 
 struct IngestReport {

@@ -9,6 +9,7 @@
 #include "common/elapsed.hpp"
 #include "common/error.hpp"
 #include "store/call_rows.hpp"
+#include "store/gene_links.hpp"
 #include "store/graph_store_impl.hpp"
 
 namespace vcfagent::store {
@@ -128,10 +129,9 @@ StageResult BatchWriter::stage(const vcf::VariantBatch& chunk, size_t begin,
                             std::to_string(v.n_alts), std::to_string(v.record_pos),
                             std::to_string(locus), source_text, batch_text, ""});
             ++result.new_variants;
-            std::unordered_set<std::string> linked;  // one InGene edge per (gene, feature)
-            for (const auto& a : v.annotations) {
-                if (a.gene.empty()) continue;
-                if (!linked.insert(a.gene + '\x1f' + a.feature).second) continue;
+            result.new_at.push_back(i);
+            for (const vcf::Annotation* link : gene_links(v)) {
+                const vcf::Annotation& a = *link;
                 if (im.genes.insert(a.gene).second) {
                     b.genes.row({a.gene, a.gene_id});
                     b.new_genes.push_back(a.gene);

@@ -30,6 +30,7 @@ struct StageResult {
     int64_t records = 0;  // records of the chunk whose variants are now all staged
     int64_t calls = 0;    // genotype calls of the staged variants
     int64_t new_variants = 0;
+    std::vector<size_t> new_at;  // the chunk's variants staged as new Variant rows, in order
 };
 
 class BatchWriter {

@@ -84,8 +84,10 @@ TEST_F(SearchCli, LikeReturnsTheVariantItselfFirstAndKResults) {
     }
 }
 
+// A first load makes the index from its own variants (index/load_feed.hpp).
 TEST_F(SearchCli, IngestReportsTheIndex) {
-    EXPECT_NE(embed_err_->find("index: 10376 variants (flat, builtin"), std::string::npos)
+    EXPECT_NE(embed_err_->find("index: 10376 variants (flat, builtin/v1/64, made during the load)"),
+              std::string::npos)
         << *embed_err_;
 }
 
@@ -112,9 +114,9 @@ TEST(SearchCliIndexCache, DeletedOrDamagedIndexIsRebuiltWithTheSameNeighbours) {
     EXPECT_EQ(neighbours(), before);
     EXPECT_EQ(store_counts(db).at("vectors"), 10376);  // the search saved the rebuilt files
     // Truncate the ANN file the stamp names: detected, rebuilt, same answers.
-    ASSERT_EQ(run_shell("for f in " + index_dir + "/ann-*.faiss; do truncate -s 1000 $f; done")
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run_shell("for f in " + index_dir + "/ann-*.faiss; do truncate -s 1000 $f; done").exit_code,
+        0);
     auto r = run_agent({"search", "--db", db, "--like", keys[0], "-k", "20", "-O", "tsv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("rebuilt it from the graph"), std::string::npos) << r.err;
@@ -135,6 +137,7 @@ TEST(SearchCliIndexCache, LaterLoadsExtendTheIndex) {
     ASSERT_EQ(run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db}).exit_code, 0);
     auto r = run_agent({"ingest", data_path("hapmap_exome_chr22.vcf.gz"), "--db", db});
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find("made during the load"), std::string::npos) << r.err;  // extended
     const auto c = store_counts(db);
     EXPECT_EQ(c.at("vectors"), c.at("Variant"));
     EXPECT_GT(c.at("Variant"), 10376);
@@ -144,15 +147,14 @@ TEST(SearchCliIndexCache, LaterLoadsExtendTheIndex) {
     std::istringstream in(first.out);
     std::string chrom, pos, ref, alt;
     in >> chrom >> pos >> ref >> alt;
-    r = run_agent({"search", "--db", db, "--like", chrom + ":" + pos + ":" + ref + ":" + alt,
-                   "-k", "1", "-O", "tsv"});
+    r = run_agent({"search", "--db", db, "--like", chrom + ":" + pos + ":" + ref + ":" + alt, "-k",
+                   "1", "-O", "tsv"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(tsv_rows(r.out)[0][1], chrom + ":" + pos + ":" + ref + ":" + alt);
     // --no-vectors leaves the index files alone; the next search catches up.
     const std::string db2 = dir.file("db2");
-    ASSERT_EQ(run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db2, "--no-vectors"})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db2, "--no-vectors"}).exit_code, 0);
     EXPECT_EQ(store_counts(db2).at("vectors"), 0);
     r = run_agent({"search", "--db", db2, "--like", "22:50300078:A:G", "-k", "1"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

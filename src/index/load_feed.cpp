@@ -1,0 +1,79 @@
+#include "index/load_feed.hpp"
+
+#include "index/compute_threads.hpp"
+#include "index/store_embedder.hpp"
+#include "index/stored_variants.hpp"
+#include "index/stored_vectors.hpp"
+#include "index/variant_index.hpp"
+
+namespace vcfagent::index {
+
+namespace {
+// Chunks that may wait for the thread: the loading thread runs ahead by this much at most.
+constexpr size_t kQueuedChunks = 2;
+}  // namespace
+
+bool LoadFeed::worth_feeding(store::GraphStore& graph, const embed::Embedder& embedder) {
+    return embedder.info().kind == "builtin" && !embedder.needs_training() &&
+           VariantIndex::stamped_rows(graph.dir()) == 0 && graph.last_batch() == 0;
+}
+
+LoadFeed::LoadFeed(store::GraphStore& graph, embed::Embedder& embedder)
+    : embedder_(embedder), queue_(kQueuedChunks), rows_(std::make_unique<FedRows>()) {
+    const auto recorded = recorded_embedder(graph);
+    rows_->identity = recorded ? *recorded : embedder_.info();
+    rows_->epoch = graph.variant_epoch();
+    rows_->vectors =
+        std::make_unique<VectorSpill>(VariantIndex::dir_of(graph.dir()), rows_->identity.dimension);
+    thread_ = std::thread([this] { run(); });
+}
+
+LoadFeed::~LoadFeed() {
+    queue_.close();
+    if (thread_.joinable()) thread_.join();
+}
+
+void LoadFeed::add(std::unique_ptr<vcf::VariantBatch> chunk, std::vector<size_t> new_at,
+                   uint32_t source) {
+    if (new_at.empty()) return;
+    // False once the thread has failed: the chunk is dropped, finish() reports the error.
+    (void)queue_.push({std::move(chunk), std::move(new_at), source});
+}
+
+void LoadFeed::run() {
+    // The embedder is the only computing done here: no OpenMP team beside the load.
+    ComputeThreadLimit one_thread(1, false);
+    FedRows& rows = *rows_;
+    const int dim = rows.identity.dimension;
+    std::vector<StoredVariant> stored;
+    std::vector<float> vectors;
+    try {
+        Staged s;
+        while (queue_.pop(s)) {
+            stored.clear();
+            for (size_t at : s.new_at)
+                stored.push_back(stored_form(s.chunk->variants[at], s.source));
+            s.chunk.reset();  // its memory goes back before the next chunk is read
+            vectors.resize(stored.size() * static_cast<size_t>(dim));
+            stored_vectors(embedder_, rows.identity, stored, vectors.data());
+            rows.vectors->append(vectors.data(), stored.size());
+            for (const auto& sv : stored) {
+                rows.attributes.append(sv.variant, sv.source);
+                rows.key_bytes += sv.variant.key;
+                rows.key_ends.push_back(rows.key_bytes.size());
+            }
+        }
+    } catch (const std::exception& e) {
+        error_ = e.what();
+        queue_.close();  // the loading thread's next add() returns at once
+    }
+}
+
+std::unique_ptr<FedRows> LoadFeed::finish() {
+    queue_.close();
+    if (thread_.joinable()) thread_.join();
+    if (!error_.empty()) return nullptr;
+    return std::move(rows_);
+}
+
+}  // namespace vcfagent::index
