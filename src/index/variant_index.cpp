@@ -109,8 +109,14 @@ VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embe
     rows_ = load_files(why_not);
     if (!rows_ && !why_not.empty()) open_note_ = why_not + "; rebuilt it from the graph";
     if (!rows_ && fed) {
-        rows_ = adopt(*fed);
-        from_load_ = rows_ != nullptr;
+        try {
+            rows_ = adopt(*fed);
+            from_load_ = rows_ != nullptr;
+        } catch (const std::exception& e) {
+            // The graph is whole whatever happened to the fed rows: build from it instead.
+            open_note_ = std::string("the index rows made during the load could not be used (") +
+                         e.what() + "); built the index from the graph";
+        }
     }
     fed.reset();  // its temporary vector file goes now
     const auto report = catch_up();

@@ -17,6 +17,24 @@ std::string reason() {
 }
 }  // namespace
 
+template <class Io>
+void VectorSpill::transfer(Io io, float* rows, size_t first, size_t n, const char* what) const {
+    const size_t row_bytes = sizeof(float) * static_cast<size_t>(dim_);
+    auto* bytes = reinterpret_cast<char*>(rows);
+    size_t left = n * row_bytes;
+    auto at = static_cast<off_t>(first * row_bytes);
+    while (left > 0) {
+        const ssize_t done = io(fd_, bytes, left, at);
+        if (done < 0 && errno == EINTR) continue;
+        if (done <= 0)
+            throw StoreError(std::string(what) + " the temporary vector file in " + dir_.string() +
+                             ": " + (done == 0 ? std::string("nothing moved") : reason()));
+        bytes += done;
+        left -= static_cast<size_t>(done);
+        at += done;
+    }
+}
+
 VectorSpill::VectorSpill(const std::filesystem::path& dir, int dim) : dim_(dim), dir_(dir) {
     std::filesystem::create_directories(dir);
     fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -36,40 +54,15 @@ VectorSpill::~VectorSpill() {
 }
 
 void VectorSpill::append(const float* x, size_t n) {
-    const size_t row_bytes = sizeof(float) * static_cast<size_t>(dim_);
-    const auto* bytes = reinterpret_cast<const char*>(x);
-    size_t left = n * row_bytes;
-    auto at = static_cast<off_t>(rows_ * row_bytes);
-    while (left > 0) {
-        const ssize_t w = ::pwrite(fd_, bytes, left, at);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0)
-            throw StoreError("writing the temporary vector file in " + dir_.string() + ": " +
-                             reason());
-        bytes += w;
-        left -= static_cast<size_t>(w);
-        at += w;
-    }
+    // pwrite takes a const buffer; the cast only lets one loop serve both directions.
+    transfer(::pwrite, const_cast<float*>(x), rows_, n, "writing");
     rows_ += n;
 }
 
 void VectorSpill::read(size_t first, size_t n, float* out) const {
-    const size_t row_bytes = sizeof(float) * static_cast<size_t>(dim_);
     if (first + n > rows_)
         throw StoreError("reading vectors past the end of the temporary vector file");
-    auto* bytes = reinterpret_cast<char*>(out);
-    size_t left = n * row_bytes;
-    auto at = static_cast<off_t>(first * row_bytes);
-    while (left > 0) {
-        const ssize_t r = ::pread(fd_, bytes, left, at);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0)
-            throw StoreError("reading the temporary vector file in " + dir_.string() + ": " +
-                             (r == 0 ? std::string("short file") : reason()));
-        bytes += r;
-        left -= static_cast<size_t>(r);
-        at += r;
-    }
+    transfer(::pread, out, first, n, "reading");
 }
 
 void VectorSpill::clear() {

@@ -30,6 +30,11 @@ class VectorSpill {
     int dim() const { return dim_; }
 
   private:
+    // Moves rows [first, first + n) between `rows` and the file with pread or pwrite, retrying
+    // short and interrupted transfers; `what` names the direction in errors.
+    template <class Io>
+    void transfer(Io io, float* rows, size_t first, size_t n, const char* what) const;
+
     int fd_ = -1;
     int dim_ = 0;
     size_t rows_ = 0;

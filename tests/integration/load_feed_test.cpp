@@ -53,6 +53,23 @@ void load(store::GraphStore& graph, const std::vector<std::string>& files, const
     for (const auto& f : files) ingest::ingest_file(graph, f, opt, {});
 }
 
+// Loads `fed_files` into `graph` (a new store) with a LoadFeed, then `unfed_files` without
+// it, and returns the feed's rows (nullptr, with a test failure, when making them failed).
+std::unique_ptr<index::FedRows> fed_load(store::GraphStore& graph,
+                                         const std::vector<std::string>& fed_files,
+                                         const std::string& genes,
+                                         const std::vector<std::string>& unfed_files = {}) {
+    auto embedder = embed::make_embedder({});
+    EXPECT_TRUE(index::LoadFeed::worth_feeding(graph, *embedder));
+    index::LoadFeed feed(graph, *embedder);
+    load(graph, fed_files, genes, &feed);
+    load(graph, unfed_files, genes, nullptr);
+    EXPECT_FALSE(index::LoadFeed::worth_feeding(graph, *embedder));  // the store has batches
+    auto fed = feed.finish();
+    EXPECT_TRUE(fed) << feed.error();
+    return fed;
+}
+
 int64_t variant_count(store::GraphStore& graph) {
     int64_t n = -1;
     graph.scan("MATCH (v:Variant) RETURN count(*)", {},
@@ -69,16 +86,12 @@ index::FileDigest digest_of(const index::AttributeColumns& columns, const std::s
 TEST(LoadFeed, FedRowsAreTheRowsTheGraphReturns) {
     TempDir tmp;
     store::GraphStore graph(tmp.file("db"));
+    auto fed = fed_load(graph,
+                        {data_path("chr22.vcf.gz"), data_path("test.snpeff.vcf"),
+                         data_path("structural.vcf"), data_path("hapmap_exome_chr22.vcf.gz")},
+                        write_genes_bed(tmp));
+    ASSERT_TRUE(fed);
     auto embedder = embed::make_embedder({});
-    ASSERT_TRUE(index::LoadFeed::worth_feeding(graph, *embedder));
-    index::LoadFeed feed(graph, *embedder);
-    load(graph,
-         {data_path("chr22.vcf.gz"), data_path("test.snpeff.vcf"), data_path("structural.vcf"),
-          data_path("hapmap_exome_chr22.vcf.gz")},
-         write_genes_bed(tmp), &feed);
-    EXPECT_FALSE(index::LoadFeed::worth_feeding(graph, *embedder));  // the store has batches now
-    auto fed = feed.finish();
-    ASSERT_TRUE(fed) << feed.error();
 
     const size_t n = fed->key_ends.size();
     ASSERT_EQ(static_cast<int64_t>(n), variant_count(graph));
@@ -132,12 +145,9 @@ TEST(LoadFeed, AnIndexBuiltFromFedRowsAnswersAsOneRebuiltFromTheGraph) {
     TempDir tmp;
     const std::string db = tmp.file("db");
     store::GraphStore graph(db);
-    auto embedder = embed::make_embedder({});
-    index::LoadFeed feed(graph, *embedder);
-    load(graph, {data_path("chr22.vcf.gz"), data_path("test.snpeff.vcf")}, write_genes_bed(tmp),
-         &feed);
-    auto fed = feed.finish();
-    ASSERT_TRUE(fed) << feed.error();
+    auto fed = fed_load(graph, {data_path("chr22.vcf.gz"), data_path("test.snpeff.vcf")},
+                        write_genes_bed(tmp));
+    ASSERT_TRUE(fed);
     const int64_t rows = variant_count(graph);
 
     index::IndexOptions options;
@@ -188,12 +198,8 @@ TEST(LoadFeed, RowsTheFeedDidNotSeeAreNeverTakenForTheGraphs) {
     TempDir tmp;
     const std::string db = tmp.file("db");
     store::GraphStore graph(db);
-    auto embedder = embed::make_embedder({});
-    index::LoadFeed feed(graph, *embedder);
-    load(graph, {data_path("chr22.vcf.gz")}, "", &feed);
-    load(graph, {data_path("test.snpeff.vcf")}, "", nullptr);
-    auto fed = feed.finish();
-    ASSERT_TRUE(fed) << feed.error();
+    auto fed = fed_load(graph, {data_path("chr22.vcf.gz")}, "", {data_path("test.snpeff.vcf")});
+    ASSERT_TRUE(fed);
     ASSERT_EQ(fed->key_ends.size(), 10376u);
     const int64_t rows = variant_count(graph);
     ASSERT_EQ(rows, 10376 + 10);
