@@ -146,10 +146,13 @@ int run(const IngestArgs& a) {
     std::unique_ptr<embed::Embedder> embedder;
     if (!a.no_vectors) embedder = index::open_store_embedder(graph, a.embedder, a.embedder_given);
     // A first index is made from the loads' own variants while they load (see
-    // index/load_feed.hpp). Declared after the store: it stops before the store closes.
+    // index/load_feed.hpp). Declared after the store: it stops before the store closes. Its
+    // rows grow with the input and sit beside the load's buffer pool, so they may take an
+    // eighth of the budget; past that the index is built from the graph after the load, once
+    // the pool has been given back.
     std::optional<index::LoadFeed> feed;
     if (embedder && index::LoadFeed::worth_feeding(graph, *embedder)) {
-        feed.emplace(graph, *embedder);
+        feed.emplace(graph, *embedder, (a.memory_limit_mb << 20) / 8);
         opt.staged_chunks = [&feed](std::unique_ptr<vcf::VariantBatch> chunk,
                                     std::vector<size_t> new_at, uint32_t source) {
             feed->add(std::move(chunk), std::move(new_at), source);
@@ -196,8 +199,8 @@ int run(const IngestArgs& a) {
         if (feed) {
             fed = feed->finish();
             if (!fed)
-                std::cerr << "vcf-agent: making the index's rows during the load failed ("
-                          << feed->error() << "); building it from the graph\n";
+                std::cerr << "vcf-agent: the index's rows were not made during the load ("
+                          << feed->error() << "); building the index from the graph\n";
             feed.reset();
         }
         // The store is reopened with the index build's small pool (the load's is given back).

@@ -1,5 +1,8 @@
 #include "index/load_feed.hpp"
 
+#include <string>
+
+#include "common/error.hpp"
 #include "index/compute_threads.hpp"
 #include "index/store_embedder.hpp"
 #include "index/stored_variants.hpp"
@@ -18,8 +21,16 @@ bool LoadFeed::worth_feeding(store::GraphStore& graph, const embed::Embedder& em
            VariantIndex::stamped_rows(graph.dir()) == 0 && graph.last_batch() == 0;
 }
 
-LoadFeed::LoadFeed(store::GraphStore& graph, embed::Embedder& embedder)
-    : embedder_(embedder), queue_(kQueuedChunks), rows_(std::make_unique<FedRows>()) {
+size_t FedRows::memory_bytes() const {
+    return attributes.memory_bytes() + key_bytes.capacity() +
+           key_ends.capacity() * sizeof(uint64_t);
+}
+
+LoadFeed::LoadFeed(store::GraphStore& graph, embed::Embedder& embedder, size_t max_memory_bytes)
+    : embedder_(embedder),
+      max_memory_bytes_(max_memory_bytes),
+      queue_(kQueuedChunks),
+      rows_(std::make_unique<FedRows>()) {
     const auto recorded = recorded_embedder(graph);
     rows_->identity = recorded ? *recorded : embedder_.info();
     rows_->epoch = graph.variant_epoch();
@@ -62,9 +73,14 @@ void LoadFeed::run() {
                 rows.key_bytes += sv.variant.key;
                 rows.key_ends.push_back(rows.key_bytes.size());
             }
+            if (max_memory_bytes_ > 0 && rows.memory_bytes() > max_memory_bytes_)
+                throw StoreError("the rows passed the " +
+                                 std::to_string((max_memory_bytes_ + (1u << 20) - 1) >> 20) +
+                                 " MB of the memory budget they may hold during the load");
         }
     } catch (const std::exception& e) {
         error_ = e.what();
+        rows_.reset();   // the memory and the vector file go back now, not after the load
         queue_.close();  // the loading thread's next add() returns at once
     }
 }

@@ -37,6 +37,9 @@ struct FedRows {
     std::string key_bytes;           // every key, concatenated
     std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
     std::unique_ptr<VectorSpill> vectors;
+
+    // Bytes held in memory (the spilled vectors are not).
+    size_t memory_bytes() const;
 };
 
 class LoadFeed {
@@ -46,8 +49,10 @@ class LoadFeed {
     // are computed and stored after the load (embedding_fill).
     static bool worth_feeding(store::GraphStore& graph, const embed::Embedder& embedder);
 
-    // `embedder` is the store's and must outlive the feed.
-    LoadFeed(store::GraphStore& graph, embed::Embedder& embedder);
+    // `embedder` is the store's and must outlive the feed. Rows holding more than
+    // `max_memory_bytes` (0: no bound) are given up, memory and all: finish() then returns
+    // nullptr and the index is built from the graph after the load.
+    LoadFeed(store::GraphStore& graph, embed::Embedder& embedder, size_t max_memory_bytes = 0);
     // Stops the thread and drops the rows.
     ~LoadFeed();
     LoadFeed(const LoadFeed&) = delete;
@@ -55,8 +60,8 @@ class LoadFeed {
 
     // IngestOptions::staged_chunks: queues the chunk for the thread (waits while two wait).
     void add(std::unique_ptr<vcf::VariantBatch> chunk, std::vector<size_t> new_at, uint32_t source);
-    // Waits for the queued chunks and hands the rows over; nullptr when making them failed
-    // (`error()` says why; the index is then built from the graph).
+    // Waits for the queued chunks and hands the rows over; nullptr when making them failed or
+    // they passed the memory bound (`error()` says why; the index is then built from the graph).
     std::unique_ptr<FedRows> finish();
     std::string error() const { return error_; }
 
@@ -69,6 +74,7 @@ class LoadFeed {
     void run();
 
     embed::Embedder& embedder_;
+    const size_t max_memory_bytes_;
     BoundedQueue<Staged> queue_;
     // Written by the thread until it is joined; read after.
     std::unique_ptr<FedRows> rows_;

@@ -221,5 +221,34 @@ TEST(LoadFeed, RowsTheFeedDidNotSeeAreNeverTakenForTheGraphs) {
     EXPECT_EQ(hits[0].key, key);
 }
 
+// The fed rows grow with the input: past their memory bound the feed gives them up (the load
+// goes on, whole) and the index is built from the graph after it, with every row.
+TEST(LoadFeed, RowsPastTheirMemoryBoundAreGivenUpAndTheIndexComesFromTheGraph) {
+    TempDir tmp;
+    const std::string db = tmp.file("db");
+    store::GraphStore graph(db);
+    auto embedder = embed::make_embedder({});
+    constexpr size_t kBound = 64 << 10;  // chr22's 10,376 rows hold several times this
+    index::LoadFeed feed(graph, *embedder, kBound);
+    load(graph, {data_path("chr22.vcf.gz")}, "", &feed);
+    EXPECT_FALSE(feed.finish());
+    EXPECT_NE(feed.error().find("memory budget"), std::string::npos) << feed.error();
+    ASSERT_EQ(variant_count(graph), 10376);
+
+    index::VariantIndex variant_index(graph, embed::make_embedder({}), {}, nullptr);
+    EXPECT_FALSE(variant_index.stats().from_load);
+    EXPECT_EQ(variant_index.size(), 10376u);
+
+    // The same load under a bound its rows stay within is fed whole.
+    TempDir tmp2;
+    store::GraphStore graph2(tmp2.file("db"));
+    index::LoadFeed roomy(graph2, *embedder, 64 << 20);
+    load(graph2, {data_path("chr22.vcf.gz")}, "", &roomy);
+    const auto fed = roomy.finish();
+    ASSERT_TRUE(fed) << roomy.error();
+    EXPECT_EQ(fed->key_ends.size(), 10376u);
+    EXPECT_GT(fed->memory_bytes(), kBound);
+}
+
 }  // namespace
 }  // namespace vcfagent::test

@@ -130,6 +130,20 @@ TEST(SearchCliIndexCache, DeletedOrDamagedIndexIsRebuiltWithTheSameNeighbours) {
     EXPECT_EQ(neighbours(), before);
 }
 
+// A memory budget too small for the load's index rows: the index is built from the graph after
+// the load instead, whole.
+TEST(SearchCliIndexCache, ASmallBudgetBuildsTheFirstIndexFromTheGraph) {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    const auto r =
+        run_agent({"ingest", data_path("chr22.vcf.gz"), "--db", db, "--memory-limit-mb", "2"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("the index's rows were not made during the load"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("made during the load)"), std::string::npos) << r.err;
+    EXPECT_EQ(store_counts(db).at("vectors"), 10376);
+}
+
 // A second load extends the index (no rebuild) to every variant of both files.
 TEST(SearchCliIndexCache, LaterLoadsExtendTheIndex) {
     TempDir dir;
