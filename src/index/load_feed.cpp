@@ -21,11 +21,6 @@ bool LoadFeed::worth_feeding(store::GraphStore& graph, const embed::Embedder& em
            VariantIndex::stamped_rows(graph.dir()) == 0 && graph.last_batch() == 0;
 }
 
-size_t FedRows::memory_bytes() const {
-    return attributes.memory_bytes() + key_bytes.capacity() +
-           key_ends.capacity() * sizeof(uint64_t);
-}
-
 LoadFeed::LoadFeed(store::GraphStore& graph, embed::Embedder& embedder, size_t max_memory_bytes)
     : embedder_(embedder),
       max_memory_bytes_(max_memory_bytes),
@@ -68,11 +63,7 @@ void LoadFeed::run() {
             vectors.resize(stored.size() * static_cast<size_t>(dim));
             stored_vectors(embedder_, rows.identity, stored, vectors.data());
             rows.vectors->append(vectors.data(), stored.size());
-            for (const auto& sv : stored) {
-                rows.attributes.append(sv.variant, sv.source);
-                rows.key_bytes += sv.variant.key;
-                rows.key_ends.push_back(rows.key_bytes.size());
-            }
+            for (const auto& sv : stored) rows.append(sv);
             if (max_memory_bytes_ > 0 && rows.memory_bytes() > max_memory_bytes_)
                 throw StoreError("the rows passed the " +
                                  std::to_string((max_memory_bytes_ + (1u << 20) - 1) >> 20) +

@@ -21,25 +21,19 @@
 
 #include "common/bounded_queue.hpp"
 #include "embed/embedder.hpp"
-#include "index/variant_attributes.hpp"
+#include "index/row_columns.hpp"
 #include "index/vector_spill.hpp"
 #include "store/graph_store.hpp"
 #include "vcf/variant_batches.hpp"
 
 namespace vcfagent::index {
 
-// Index rows in the order the index adds them: row r has attributes row r, key r and spilled
-// vector r. `epoch` is the graph's variant epoch when the feed started.
-struct FedRows {
+// Index rows in the order the index adds them: row r's columns and spilled vector r (only the
+// columns count in memory_bytes()). `epoch` is the graph's variant epoch when the feed started.
+struct FedRows : RowColumns {
     embed::EmbedderInfo identity;
     uint64_t epoch = 0;
-    AttributeColumns attributes;
-    std::string key_bytes;           // every key, concatenated
-    std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
     std::unique_ptr<VectorSpill> vectors;
-
-    // Bytes held in memory (the spilled vectors are not).
-    size_t memory_bytes() const;
 };
 
 class LoadFeed {

@@ -20,6 +20,7 @@
 #include "common/error.hpp"
 #include "index/compute_threads.hpp"
 #include "index/index_io.hpp"
+#include "index/row_columns.hpp"
 #include "index/store_embedder.hpp"
 #include "index/stored_variants.hpp"
 #include "index/stored_vectors.hpp"
@@ -70,20 +71,11 @@ FileDigest digest_of(const nlohmann::json& j) {
 }
 }  // namespace
 
-struct VariantIndex::Rows {
+struct VariantIndex::Rows : RowColumns {
     std::unique_ptr<AnnIndex> ann;  // null while empty
-    AttributeColumns attributes;
-    std::string key_bytes;           // every key, concatenated
-    std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
-    uint64_t batch = 0;              // last graph batch covered
-    uint64_t epoch = 0;              // the graph's variant epoch they were read at
-    uint64_t generation = 0;         // names the files of a save
-
-    size_t size() const { return key_ends.size(); }
-    std::string key(int64_t r) const {
-        const uint64_t begin = r == 0 ? 0 : key_ends[r - 1];
-        return key_bytes.substr(begin, key_ends[r] - begin);
-    }
+    uint64_t batch = 0;             // last graph batch covered
+    uint64_t epoch = 0;             // the graph's variant epoch they were read at
+    uint64_t generation = 0;        // names the files of a save
 };
 
 fs::path VariantIndex::dir_of(const fs::path& db) {
@@ -134,7 +126,7 @@ VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embe
 }
 
 std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
-    const size_t n = fed.key_ends.size();
+    const size_t n = fed.size();
     if (fed.identity != identity_ || fed.epoch != graph_.variant_epoch() ||
         fed.attributes.size() != n || fed.vectors->rows() != n)
         return nullptr;
@@ -153,11 +145,9 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
     rows->generation = 1;
     rows->batch = graph_.last_batch();
     rows->epoch = fed.epoch;
-    rows->attributes = std::move(fed.attributes);
-    rows->key_bytes = std::move(fed.key_bytes);
-    rows->key_ends = std::move(fed.key_ends);
-    const int dim = identity_.dimension;
     const VectorSpill& spill = *fed.vectors;
+    static_cast<RowColumns&>(*rows) = std::move(fed);  // the columns; the spill stays in fed
+    const int dim = identity_.dimension;
     const IndexKind want = target_kind(n);
     if (is_ivf(want) && n >= static_cast<size_t>(kMinIvfRows)) {
         // Every M-th row: a sorted load's rows in order, so every contig is in the sample.
@@ -456,11 +446,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
                         return;
                     }
                     // The columns before the vectors: a search sees only rows with both.
-                    for (const auto& sv : c.variants) {
-                        rows.attributes.append(sv.variant, sv.source);
-                        rows.key_bytes += sv.variant.key;
-                        rows.key_ends.push_back(rows.key_bytes.size());
-                    }
+                    for (const auto& sv : c.variants) rows.append(sv);
                     add_vectors(rows, vectors.data(), static_cast<int64_t>(c.variants.size()));
                 });
             }
@@ -600,8 +586,7 @@ IndexStats VariantIndex::stats() const {
     if (!rows_) return s;
     s.rows = rows_->size();
     s.batch = rows_->batch;
-    s.memory_bytes = rows_->attributes.memory_bytes() + rows_->key_bytes.capacity() +
-                     rows_->key_ends.capacity() * 8;
+    s.memory_bytes = rows_->memory_bytes();
     if (rows_->ann) {
         s.kind = rows_->ann->kind();
         s.nlist = rows_->ann->nlist();

@@ -346,9 +346,6 @@ void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig&
     fs::remove_all(export_dir, ec);
 }
 
-}  // namespace
-
-namespace {
 // Held by the methods whose writer-connection statements commit on their own: the writer's
 // mutex, then the commit gate (why: GraphStore::Impl::commit_gate).
 class SCOPED_CAPABILITY CommittingWrite {

@@ -93,7 +93,7 @@ TEST(LoadFeed, FedRowsAreTheRowsTheGraphReturns) {
     ASSERT_TRUE(fed);
     auto embedder = embed::make_embedder({});
 
-    const size_t n = fed->key_ends.size();
+    const size_t n = fed->size();
     ASSERT_EQ(static_cast<int64_t>(n), variant_count(graph));
     ASSERT_EQ(fed->vectors->rows(), n);
     ASSERT_EQ(fed->attributes.size(), n);
@@ -114,8 +114,7 @@ TEST(LoadFeed, FedRowsAreTheRowsTheGraphReturns) {
     std::vector<float> fed_vector(static_cast<size_t>(dim)), graph_vector(fed_vector.size());
     size_t differing = 0, with_genes = 0, with_several_genes = 0;
     for (size_t r = 0; r < n; ++r) {
-        const uint64_t begin = r == 0 ? 0 : fed->key_ends[r - 1];
-        const std::string key = fed->key_bytes.substr(begin, fed->key_ends[r] - begin);
+        const std::string key = fed->key(static_cast<int64_t>(r));
         auto it = stored.find(key);
         ASSERT_NE(it, stored.end())
             << "fed row " << r << " has key " << key << ", which the graph does not hold";
@@ -200,7 +199,7 @@ TEST(LoadFeed, RowsTheFeedDidNotSeeAreNeverTakenForTheGraphs) {
     store::GraphStore graph(db);
     auto fed = fed_load(graph, {data_path("chr22.vcf.gz")}, "", {data_path("test.snpeff.vcf")});
     ASSERT_TRUE(fed);
-    ASSERT_EQ(fed->key_ends.size(), 10376u);
+    ASSERT_EQ(fed->size(), 10376u);
     const int64_t rows = variant_count(graph);
     ASSERT_EQ(rows, 10376 + 10);
 
@@ -246,7 +245,7 @@ TEST(LoadFeed, RowsPastTheirMemoryBoundAreGivenUpAndTheIndexComesFromTheGraph) {
     load(graph2, {data_path("chr22.vcf.gz")}, "", &roomy);
     const auto fed = roomy.finish();
     ASSERT_TRUE(fed) << roomy.error();
-    EXPECT_EQ(fed->key_ends.size(), 10376u);
+    EXPECT_EQ(fed->size(), 10376u);
     EXPECT_GT(fed->memory_bytes(), kBound);
 }
 
