@@ -22,6 +22,12 @@ bool is_transition(char a, char b) {
     return pair('A', 'G') || pair('C', 'T');
 }
 
+// Variant::transition of a stored variant: a row and a load's variant get it by this one rule.
+bool transition_of(const vcf::Variant& v) {
+    return v.vclass == vcf::VariantClass::Snv && v.ref.size() == 1 && v.alt.size() == 1 &&
+           is_transition(v.ref[0], v.alt[0]);
+}
+
 float real_or_nan(const store::RowView& r, size_t c) {
     return r.is_null(c) ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(r.real(c));
 }
@@ -47,8 +53,7 @@ StoredVariant from_row(const store::RowView& r) {
     v.svlen = integer_or(r, 12, 0);
     v.n_alts = static_cast<int>(integer_or(r, 13, 1));
     v.record_pos = integer_or(r, 14, v.pos);
-    v.transition = v.vclass == vcf::VariantClass::Snv && v.ref.size() == 1 && v.alt.size() == 1 &&
-                   is_transition(v.ref[0], v.alt[0]);
+    v.transition = transition_of(v);
     s.source = static_cast<uint32_t>(integer_or(r, 15, 0));
     s.batch = static_cast<uint64_t>(integer_or(r, 16, 0));
     s.emb = r.text(17);
@@ -75,8 +80,7 @@ StoredVariant stored_form(const vcf::Variant& v, uint32_t source) {
     o.svlen = v.svlen;
     o.n_alts = v.n_alts;
     o.record_pos = v.record_pos;
-    o.transition = v.vclass == vcf::VariantClass::Snv && v.ref.size() == 1 && v.alt.size() == 1 &&
-                   is_transition(v.ref[0], v.alt[0]);
+    o.transition = transition_of(v);
     for (const vcf::Annotation* a : store::gene_links(v)) {
         vcf::Annotation link;  // the columns annotation_from reads back
         link.gene = a->gene;
