@@ -250,6 +250,8 @@ std::unique_ptr<AnnIndex> AnnIndex::make(IndexKind kind, int dim,
                     a->index_ = std::move(refine);
                 } else {
                     ivf->train(static_cast<idx_t>(rows.size()), train.data());
+                    // Where each row went (list, offset), so reconstruct() finds it.
+                    ivf->make_direct_map(true);
                     a->index_ = std::move(ivf);
                 }
                 add_runs(*a->index_);
@@ -489,6 +491,7 @@ size_t AnnIndex::memory_bytes() const {
         bytes += static_cast<size_t>(lists->nlist) * dim_ * sizeof(float);
         if (auto* pq = dynamic_cast<const faiss::IndexIVFPQ*>(lists))
             bytes += pq->precomputed_table.size() * sizeof(float);
+        bytes += lists->direct_map.array.capacity() * sizeof(idx_t);
     }
     return bytes;
 }
@@ -539,7 +542,26 @@ std::unique_ptr<AnnIndex> AnnIndex::load(const fs::path& path, IndexKind kind,
                          " index");
     a->trained_rows_ = trained_rows;
     a->set_search_defaults(params);
+    // Files written before inverted files kept their direct map.
+    if (auto* plain_ivf = as_refine(a->index_.get()) ? nullptr : a->ivf())
+        if (plain_ivf->direct_map.type == faiss::DirectMap::NoMap)
+            faiss_call("read_index", [&] {
+                plain_ivf->make_direct_map(true);
+                return 0;
+            });
     return a;
+}
+
+bool AnnIndex::reconstruct(int64_t row, float* out) const {
+    if (row < 0 || row >= size()) return false;
+    faiss_call("reconstruct", [&] {
+        if (auto* refine = as_refine(index_.get()))
+            refine->refine_index->reconstruct(row, out);
+        else
+            index_->reconstruct(row, out);
+        return 0;
+    });
+    return true;
 }
 
 }  // namespace vcfagent::index

@@ -5,7 +5,8 @@
 // product-quantised codes whose candidates are re-ranked by their 8-bit scalar-quantised
 // codes (IVF-PQ: a list scan reads a few table entries per row instead of decoding all its
 // dimensions), or HNSW. The index holds no second copy of the vectors: they are derived from
-// the graph and recomputed there when needed (see variant_index.hpp).
+// the graph (see variant_index.hpp), and a row's vector is read back from the index's own
+// codes (an inverted file keeps a direct map from row to list entry for it).
 #include <faiss/Index.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIVF.h>
@@ -90,6 +91,9 @@ class AnnIndex {
     IndexKind kind() const { return kind_; }
     int dim() const { return dim_; }
     int64_t size() const;
+    // Row `row`'s vector as the index holds it (exact for flat, HNSW and IVF-Flat; decoded from
+    // its 8-bit codes for IVF-SQ8 and IVF-PQ) into `out` (dim() floats); false past size().
+    bool reconstruct(int64_t row, float* out) const;
     // The stored vectors of a flat index (size() rows); nullptr for other kinds.
     const float* flat_vectors() const;
     // Appends rows (numbered from size()); an IVF index keeps its trained quantizers.

@@ -2,20 +2,30 @@
 
 namespace vcfagent::index {
 
-std::string RowColumns::key(int64_t r) const {
+std::string_view RowColumns::key_view(int64_t r) const {
     const uint64_t begin = r == 0 ? 0 : key_ends[r - 1];
-    return key_bytes.substr(begin, key_ends[r] - begin);
+    return std::string_view(key_bytes).substr(begin, key_ends[r] - begin);
+}
+
+int64_t RowColumns::find(std::string_view key) const {
+    return lookup.find(key, [this](uint64_t r) { return key_view(static_cast<int64_t>(r)); });
 }
 
 void RowColumns::append(const StoredVariant& sv) {
     attributes.append(sv.variant, sv.source);
     key_bytes += sv.variant.key;
     key_ends.push_back(key_bytes.size());
+    lookup.insert(sv.variant.key, key_ends.size() - 1);
+}
+
+void RowColumns::index_keys() {
+    for (size_t r = lookup.size(); r < size(); ++r)
+        lookup.insert(key_view(static_cast<int64_t>(r)), r);
 }
 
 size_t RowColumns::memory_bytes() const {
     return attributes.memory_bytes() + key_bytes.capacity() +
-           key_ends.capacity() * sizeof(uint64_t);
+           key_ends.capacity() * sizeof(uint64_t) + lookup.memory_bytes();
 }
 
 }  // namespace vcfagent::index

@@ -1,11 +1,14 @@
 #pragma once
 // What the variant index keeps in memory for each row beside its vector: the filter columns a
-// search evaluates and the key a hit is reported by. Row r of both is the ANN index's row r.
+// search evaluates and the key a hit is reported by (with a lookup from key to row, so a search
+// "like" a stored variant finds its row without the graph). Row r of all is the ANN index's
+// row r.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "index/key_lookup.hpp"
 #include "index/stored_variants.hpp"
 #include "index/variant_attributes.hpp"
 
@@ -15,11 +18,17 @@ struct RowColumns {
     AttributeColumns attributes;
     std::string key_bytes;           // every key, concatenated
     std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
+    KeyLookup lookup;                // every row's key; see index_keys()
 
     size_t size() const { return key_ends.size(); }
-    std::string key(int64_t r) const;
+    std::string key(int64_t r) const { return std::string(key_view(r)); }
+    std::string_view key_view(int64_t r) const;
+    // The row with `key`, or -1.
+    int64_t find(std::string_view key) const;
     // Appends one row.
     void append(const StoredVariant& sv);
+    // Adds the rows whose keys were set without append() (read from a file) to the lookup.
+    void index_keys();
     // Bytes held, for memory bounds and statistics.
     size_t memory_bytes() const;
 };

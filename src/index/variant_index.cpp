@@ -211,6 +211,7 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
             if (rows->attributes.size() != count ||
                 (count && rows->key_ends.back() != rows->key_bytes.size()))
                 throw StoreError(path.string() + ": row counts disagree");
+            rows->index_keys();
         }
         if (count > 0) {
             IndexKind kind;
@@ -556,12 +557,18 @@ std::vector<VectorHit> VariantIndex::search(std::span<const float> query, int k,
 }
 
 std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key) {
+    std::vector<float> v(static_cast<size_t>(identity_.dimension));
+    {
+        ReadLock read(rows_mutex_);
+        // Only a row with its vector added (see search) can be read back.
+        if (rows_ && rows_->ann && rows_->ann->reconstruct(rows_->find(key), v.data())) return v;
+    }
+    // A variant the index does not hold yet (committed since its last catch-up): from the graph.
     auto stored = read_stored_variant(graph_, key);
     // A model embedding not stored yet: the variant has no vector (yet).
     if (!stored || (identity_.kind != "builtin" && stored->emb.empty())) return std::nullopt;
     std::vector<StoredVariant> one;
     one.push_back(std::move(*stored));
-    std::vector<float> v(static_cast<size_t>(identity_.dimension));
     vectors_of(one, v.data());
     return v;
 }

@@ -106,8 +106,10 @@ class VariantIndex {
     std::vector<VectorHit> search(std::span<const float> query, int k,
                                   const VectorFilter& filter = {},
                                   const SearchTuning& tuning = {}) const;
-    // The vector of a stored variant, computed as its index row was; nullopt when the graph
-    // has no such variant (or, for a model embedder, no stored embedding of it).
+    // The vector of a stored variant: its index row's as the ANN index holds it (see
+    // AnnIndex::reconstruct), or, for a variant committed since the last catch-up, computed
+    // from the graph as its row will be; nullopt when the graph has no such variant (or, for
+    // a model embedder, no stored embedding of it).
     std::optional<std::vector<float>> vector_of(const std::string& key);
 
     // Rows a search can find now.
