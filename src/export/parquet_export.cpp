@@ -52,7 +52,7 @@ const TableQuery kTables[] = {
      "v.id AS key, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS id, "
      "v.qual AS qual, v.filter AS filter, v.vtype AS type, v.af AS af, v.end_pos AS end_pos, "
      "v.svtype AS svtype, v.svlen AS svlen, v.n_alts AS n_alts, "
-     "COUNT { MATCH (v)-[:CarriedBy]->(:Sample) } AS carriers"},
+     "v.carriers AS carriers"},
     {"calls", "MATCH (v:Variant)-[h:CarriedBy]->(s:Sample)",
      "v.id AS key, v.pos AS pos, s.id AS sample, h.gt AS gt, "
      "h.zygosity AS zygosity, h.dp AS dp, h.gq AS gq, h.phased AS phased"},

@@ -22,7 +22,8 @@ const char* const kVariantColumns =
     "v.id AS key, v.chrom AS chrom, v.pos AS pos, v.ref AS ref, v.alt AS alt, v.rsid AS rsid, "
     "v.vtype AS vtype, "
     "v.qual AS qual, v.filter AS filter, v.af AS af";
-const char* const kCarriersColumn = "COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } AS carriers";
+// Kept by the writer as it adds CarriedBy edges (Variant.carriers, see graph_store.cpp).
+const char* const kCarriersColumn = "v.carriers AS carriers";
 
 // A Cypher string literal of `text`.
 std::string string_literal(const std::string& text) {

@@ -127,7 +127,8 @@ StageResult BatchWriter::stage(const vcf::VariantBatch& chunk, size_t begin,
                             std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
                             std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
                             std::to_string(v.n_alts), std::to_string(v.record_pos),
-                            std::to_string(locus), source_text, batch_text, ""});
+                            std::to_string(locus), source_text, batch_text, "",
+                            std::to_string(v.calls.size()), "0"});
             ++result.new_variants;
             result.new_at.push_back(i);
             for (const vcf::Annotation* link : gene_links(v)) {
@@ -142,6 +143,7 @@ StageResult BatchWriter::stage(const vcf::VariantBatch& chunk, size_t begin,
             }
         }
         const auto first_edge = static_cast<uint32_t>(b.edge_samples.size());
+        const int64_t edges_before = b.totals.new_edges;
         for (const auto& c : v.calls) {
             const std::string& sample = sample_ids.at(c.sample);
             if (check_edges) {
@@ -157,6 +159,8 @@ StageResult BatchWriter::stage(const vcf::VariantBatch& chunk, size_t begin,
                               source_text});
             ++b.totals.new_edges;
         }
+        if (!is_new && b.totals.new_edges > edges_before && b.recount_keys.insert(v.key).second)
+            b.recount.row({v.key});
         // One call vector per (variant, source): the first record that has the variant.
         if (!v.call_vector.empty() && !store_called.count(v.key) &&
             b.called_keys.insert(v.key).second) {
@@ -249,6 +253,7 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             b.carried_by.close();
             b.calls.close();
             b.called_in.close();
+            b.recount.close();
             im.run(*im.writer, "BEGIN TRANSACTION");
             for (const auto& [name, rank] : b.new_contigs)
                 im.run(*im.writer, "CREATE (:Contig {name: $n, rank: $r})",
@@ -259,6 +264,12 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             if (b.in_gene.rows()) im.run(*im.writer, "COPY InGene FROM " + b.in_gene.copy_source());
             if (b.carried_by.rows())
                 im.run(*im.writer, "COPY CarriedBy FROM " + b.carried_by.copy_source());
+            if (b.recount.rows())
+                im.run(*im.writer, "LOAD FROM " + b.recount.copy_source() +
+                                       " MATCH (v:Variant {id: column0})-[:CarriedBy]->(:Sample) "
+                                       "WITH v, count(*) AS n SET v.carriers = n, "
+                                       "v.carriers_batch = " +
+                                       std::to_string(b.id));
             if (b.calls.rows()) {
                 im.run(*im.writer, "COPY Calls FROM " + b.calls.copy_source());
                 im.run(*im.writer, "COPY CalledIn FROM " + b.called_in.copy_source());

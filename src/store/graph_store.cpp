@@ -63,7 +63,7 @@ const char* const kSchema[] = {
     "rsid STRING, qual DOUBLE, filter STRING, vtype STRING, af DOUBLE, end_pos INT64, svtype "
     "STRING, "
     "svlen INT64, n_alts INT64, rec_pos INT64, locus INT64, source INT64, batch INT64, emb "
-    "STRING)",
+    "STRING, carriers INT64, carriers_batch INT64)",
     "CREATE NODE TABLE Gene(symbol STRING PRIMARY KEY, gene_id STRING)",
     "CREATE REL TABLE CarriedBy(FROM Variant TO Sample, gt STRING, zygosity STRING, dp INT32, gq "
     "INT32, "
@@ -96,6 +96,15 @@ const char* const kUpgradeFrom1[] = {
 const char* const kUpgradeFrom2[] = {
     "ALTER TABLE Variant ADD batch INT64 DEFAULT 0",
     "ALTER TABLE Variant ADD emb STRING",
+};
+// Schema version 4 lacked Variant.carriers (its CarriedBy edges, counted by the writer that adds
+// them, so no reader counts edges) and Variant.carriers_batch (the last batch that added edges to
+// a variant it did not add, 0 for none: what a cache of the counts catches up from). Counted once
+// here for the rows loaded before.
+const char* const kUpgradeFrom4[] = {
+    "ALTER TABLE Variant ADD carriers INT64 DEFAULT 0",
+    "ALTER TABLE Variant ADD carriers_batch INT64 DEFAULT 0",
+    "MATCH (v:Variant)-[:CarriedBy]->(:Sample) WITH v, count(*) AS n SET v.carriers = n",
 };
 const char* const kNodeTables[] = {"Sample", "Variant", "Gene", "Source", "Calls"};
 const char* const kRelTables[] = {"CarriedBy", "InGene", "CalledIn", "SampleOf", "ParentOf"};
@@ -440,14 +449,17 @@ GraphStore::GraphStore(const std::filesystem::path& dir,
             impl_->run(*impl_->writer, "MATCH (m:Meta {key: 'schema_version'}) RETURN m.value");
         const std::string version =
             r->hasNext() ? r->getNext()->getValue(0)->getValue<std::string>() : "?";
-        if ((version == "1" || version == "2" || version == "3") && !options.read_only) {
+        const bool upgradable =
+            version == "1" || version == "2" || version == "3" || version == "4";
+        if (upgradable && !options.read_only) {
             // Versions 2 and 3 kept a call vector as one CalledIn edge to its Source; the
             // edges are read (before the transaction) and staged as Calls rows, then COPYed in
             // the upgrade's one transaction, which Kuzu holds in its buffer pool: 1M x 100
             // with depths needed about 1 GB (256 MB failed). So the conversion runs on the
             // database opened with a pool of at least 1 GB, reopened as configured after.
             constexpr uint64_t kConversionPool = uint64_t{1} << 30;
-            const bool bigger_pool = version != "1" && config.bufferPoolSize < kConversionPool;
+            const bool converts_calls = version == "2" || version == "3";
+            const bool bigger_pool = converts_calls && config.bufferPoolSize < kConversionPool;
             auto reopen = [&](const kz::SystemConfig& with) {
                 impl_->lookup.reset();
                 impl_->writer.reset();
@@ -463,7 +475,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir,
             }
             std::optional<Impl::StagingDir> upgrade_dir;
             std::optional<StagingFile> calls, called_in;
-            if (version != "1") {
+            if (converts_calls) {
                 upgrade_dir.emplace(impl_->staging / "upgrade");
                 calls.emplace(upgrade_dir->path / "calls.csv");
                 called_in.emplace(upgrade_dir->path / "called_in.csv");
@@ -475,9 +487,9 @@ GraphStore::GraphStore(const std::filesystem::path& dir,
                 impl_->run(*impl_->writer, "BEGIN TRANSACTION");
                 if (version == "1")
                     for (const char* stmt : kUpgradeFrom1) impl_->run(*impl_->writer, stmt);
-                if (version != "3")
+                if (version == "1" || version == "2")
                     for (const char* stmt : kUpgradeFrom2) impl_->run(*impl_->writer, stmt);
-                if (version != "1") {
+                if (converts_calls) {
                     impl_->run(*impl_->writer, "DROP TABLE CalledIn");
                     impl_->run(*impl_->writer, kCallsTable);
                     impl_->run(*impl_->writer, kCalledInTable);
@@ -487,6 +499,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir,
                                    "COPY CalledIn FROM " + called_in->copy_source());
                     }
                 }
+                for (const char* stmt : kUpgradeFrom4) impl_->run(*impl_->writer, stmt);
                 impl_->run(*impl_->writer,
                            "MATCH (m:Meta {key: 'schema_version'}) SET m.value = $v",
                            {{"v", std::to_string(kSchemaVersion)}});
@@ -502,7 +515,7 @@ GraphStore::GraphStore(const std::filesystem::path& dir,
                 open_note_ +=
                     " (sources loaded before have no call vectors: family analysis needs them "
                     "re-ingested with --force)";
-        } else if (version == "1" || version == "2" || version == "3") {
+        } else if (upgradable) {
             throw StoreError("store " + dir.string() + " has schema version " + version +
                              "; open it once for writing (any `ingest` or "
                              "`ped load`) to upgrade it to version " +

@@ -73,7 +73,7 @@ class RowView {
 
 class GraphStore {
   public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     // Variant.locus = contig rank * kLocusShift + pos (see graph_store.cpp); positions past
     // kLocusShift - 1 are clamped (no contig is that long).
     static constexpr int64_t kLocusShift = int64_t{1} << 34;

@@ -101,16 +101,23 @@ struct GraphStore::Impl {
               in_gene(dir.path / "in_gene.csv"),
               carried_by(dir.path / "carried_by.csv"),
               calls(dir.path / "calls.csv"),
-              called_in(dir.path / "called_in.csv") {}
+              called_in(dir.path / "called_in.csv"),
+              recount(dir.path / "recount.csv") {}
         uint64_t id;  // store-wide batch id, recorded on its Variant rows and in Meta
         StagingDir dir;
         StagingFile variants, genes, in_gene, carried_by, calls, called_in;
+        // Keys of variants this batch adds edges to after their row was staged (by an earlier
+        // batch, or an earlier record of this one): their Variant.carriers is counted again
+        // once the edges are in. A new row's count is its first record's carriers.
+        StagingFile recount;
+        std::unordered_set<std::string> recount_keys;
         int64_t next_calls_id = 0;  // the id of the next Calls row staged
         // Leaves the staged files on disk, for a batch committed but not checkpointed: Kuzu's
         // WAL may name them (its replay of a committed COPY reads the file again).
         void keep_files() {
             dir.keep = true;
-            for (StagingFile* f : {&variants, &genes, &in_gene, &carried_by, &calls, &called_in})
+            for (StagingFile* f :
+                 {&variants, &genes, &in_gene, &carried_by, &calls, &called_in, &recount})
                 f->keep();
         }
         std::unordered_set<std::string> called_keys;  // keys whose call vector is staged

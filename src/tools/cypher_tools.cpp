@@ -13,7 +13,7 @@ const char* const kCypherDescription =
     "Run one read-only Cypher query (Kuzu dialect) on the graph. Writes (CREATE, MERGE, SET, "
     "DELETE, COPY, ...) are refused. Schema: (:Variant {id (key chrom:pos:ref:alt), chrom, pos, "
     "ref, alt, rsid, qual, filter, vtype (SNV/MNV/INS/DEL/COMPLEX/SV/BND), af, end_pos, svtype, "
-    "svlen, n_alts, rec_pos, locus}) -[:CarriedBy {gt, zygosity (het, hom_alt, het_alt, "
+    "svlen, n_alts, rec_pos, locus, carriers (samples with a CarriedBy edge)}) -[:CarriedBy {gt, zygosity (het, hom_alt, het_alt, "
     "hemizygous), dp, gq, phased}]-> (:Sample {id}); (:Variant)-[:InGene {consequence, impact, "
     "feature, hgvs_c, hgvs_p, clinsig}]->(:Gene {symbol, gene_id}); (:Source {id, path, status, "
     "variants, edges}). Only non-reference calls are stored: a sample without a CarriedBy edge "

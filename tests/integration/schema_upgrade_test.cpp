@@ -1,5 +1,6 @@
 // A store written by an older vcf-agent (schema version 1: no call vectors, no pedigree; 2: no
-// Variant.batch / Variant.emb; 3: a call vector as one CalledIn edge to its Source) is refused by
+// Variant.batch / Variant.emb; 3: a call vector as one CalledIn edge to its Source; 4: no
+// Variant.carriers / Variant.carriers_batch) is refused by
 // readers with a clear message, upgraded in place by the next writer without losing a row, and
 // after the upgrade equals a store built fresh from the same loads. The old stores are made from
 // new ones by removing what the later versions added, with Kuzu itself (no binary of the old
@@ -9,6 +10,7 @@
 #include <kuzu.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,12 @@ void run_on_graph(const std::string& db, const std::vector<std::string>& stateme
     }
 }
 
+// What version 4 lacked.
+const std::vector<std::string> kRemoveVersion5 = {
+    "ALTER TABLE Variant DROP carriers",
+    "ALTER TABLE Variant DROP carriers_batch",
+    "MATCH (m:Meta {key: 'schema_version'}) SET m.value = '4'",
+};
 // Version 3's call vectors: one CalledIn edge per variant and source, holding every sample
 // (the test files have fewer samples than a Calls row, so each vector is one row here).
 const std::vector<std::string> kRemoveVersion4 = {
@@ -92,7 +100,7 @@ class SchemaUpgradeTest : public ::testing::Test {
         const auto load = run_agent({"ingest", exome_, "--db", old(), "--no-vectors"});
         ASSERT_EQ(load.exit_code, 0) << load.err;
         EXPECT_NE((load.out + load.err)
-                      .find("upgraded the store from schema version " + version + " to 4"),
+                      .find("upgraded the store from schema version " + version + " to 5"),
                   std::string::npos)
             << load.out << load.err;
     }
@@ -102,7 +110,39 @@ class SchemaUpgradeTest : public ::testing::Test {
     const std::string exome_ = data_path("hapmap_exome_chr22.vcf.gz");
 };
 
+// Every variant's carriers count: the fresh store's, and its CarriedBy edges counted.
+std::string carriers_rows(const std::string& db) {
+    const auto r = run_agent({"graph", "--db", db, "-O", "tsv",
+                              "MATCH (v:Variant) RETURN v.id, v.carriers, COUNT { MATCH "
+                              "(v)-[:CarriedBy]->(:Sample) } ORDER BY v.id"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+}
+
+TEST_F(SchemaUpgradeTest, Version4StoreIsUpgradedByTheNextLoadAndCountsItsCarriers) {
+    run_on_graph(old(), kRemoveVersion5);
+    upgrade_by_loading("4");
+    EXPECT_EQ(store_counts(old()), store_counts(fresh()));
+    const std::string upgraded = carriers_rows(old());
+    EXPECT_EQ(upgraded, carriers_rows(fresh()));
+    // Each row's stored count is its edges counted (and some variants have carriers).
+    std::istringstream rows(upgraded);
+    std::string line;
+    size_t checked = 0, carried = 0;
+    std::getline(rows, line);  // header
+    while (std::getline(rows, line)) {
+        const auto a = line.find('\t'), b = line.rfind('\t');
+        ASSERT_NE(a, b) << line;
+        EXPECT_EQ(line.substr(a + 1, b - a - 1), line.substr(b + 1)) << line;
+        carried += line.substr(b + 1) != "0";
+        ++checked;
+    }
+    EXPECT_GT(checked, 10000u);
+    EXPECT_GT(carried, 1000u);
+}
+
 TEST_F(SchemaUpgradeTest, Version3StoreIsUpgradedByTheNextLoadAndKeepsItsCallVectors) {
+    run_on_graph(old(), kRemoveVersion5);
     run_on_graph(old(), kRemoveVersion4);
     upgrade_by_loading("3");
     EXPECT_EQ(store_counts(old()), store_counts(fresh()));
@@ -122,6 +162,7 @@ TEST_F(SchemaUpgradeTest, Version3StoreIsUpgradedByTheNextLoadAndKeepsItsCallVec
 }
 
 TEST_F(SchemaUpgradeTest, Version2StoreIsUpgradedByTheNextLoadAndLosesNothing) {
+    run_on_graph(old(), kRemoveVersion5);
     run_on_graph(old(), kRemoveVersion4);
     run_on_graph(old(), kRemoveVersion3);
     upgrade_by_loading("2");
@@ -136,6 +177,7 @@ TEST_F(SchemaUpgradeTest, Version2StoreIsUpgradedByTheNextLoadAndLosesNothing) {
 }
 
 TEST_F(SchemaUpgradeTest, Version1StoreIsUpgradedAndAForcedReloadAddsItsCallVectors) {
+    run_on_graph(old(), kRemoveVersion5);
     run_on_graph(old(), kRemoveVersion4);
     run_on_graph(old(), kRemoveVersion3);
     run_on_graph(old(), kRemoveVersion2);
