@@ -16,6 +16,11 @@ void RowColumns::append(const StoredVariant& sv) {
     key_bytes += sv.variant.key;
     key_ends.push_back(key_bytes.size());
     lookup.insert(sv.variant.key, key_ends.size() - 1);
+    sites.append(sv);
+}
+
+void RowColumns::order_sites() {
+    sites.order(attributes, [this](size_t r) { return key_view(static_cast<int64_t>(r)); });
 }
 
 void RowColumns::index_keys() {
@@ -25,7 +30,7 @@ void RowColumns::index_keys() {
 
 size_t RowColumns::memory_bytes() const {
     return attributes.memory_bytes() + key_bytes.capacity() +
-           key_ends.capacity() * sizeof(uint64_t) + lookup.memory_bytes();
+           key_ends.capacity() * sizeof(uint64_t) + lookup.memory_bytes() + sites.memory_bytes();
 }
 
 }  // namespace vcfagent::index

@@ -1,14 +1,15 @@
 #pragma once
 // What the variant index keeps in memory for each row beside its vector: the filter columns a
-// search evaluates and the key a hit is reported by (with a lookup from key to row, so a search
-// "like" a stored variant finds its row without the graph). Row r of all is the ANN index's
-// row r.
+// search evaluates, the key a hit is reported by (with a lookup from key to row, so a search
+// "like" a stored variant finds its row without the graph), and the site columns a region
+// lookup returns. Row r of all is the ANN index's row r.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "index/key_lookup.hpp"
+#include "index/site_columns.hpp"
 #include "index/stored_variants.hpp"
 #include "index/variant_attributes.hpp"
 
@@ -19,6 +20,7 @@ struct RowColumns {
     std::string key_bytes;           // every key, concatenated
     std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
     KeyLookup lookup;                // every row's key; see index_keys()
+    SiteColumns sites;               // what a region lookup returns besides; see order_sites()
 
     size_t size() const { return key_ends.size(); }
     std::string key(int64_t r) const { return std::string(key_view(r)); }
@@ -29,6 +31,8 @@ struct RowColumns {
     void append(const StoredVariant& sv);
     // Adds the rows whose keys were set without append() (read from a file) to the lookup.
     void index_keys();
+    // Puts the rows appended since the last call in their contigs' order (SiteColumns::order).
+    void order_sites();
     // Bytes held, for memory bounds and statistics.
     size_t memory_bytes() const;
 };

@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "store/gene_links.hpp"
+#include "store/staging_file.hpp"
 
 namespace vcfagent::index {
 
@@ -15,7 +16,7 @@ namespace {
 
 constexpr const char* kColumns =
     "v.id, v.chrom, v.pos, v.ref, v.alt, v.rsid, v.qual, v.filter, v.vtype, v.af, v.end_pos, "
-    "v.svtype, v.svlen, v.n_alts, v.rec_pos, v.source, v.batch, v.emb";
+    "v.svtype, v.svlen, v.n_alts, v.rec_pos, v.source, v.batch, v.emb, v.carriers";
 
 bool is_transition(char a, char b) {
     auto pair = [&](char x, char y) { return (a == x && b == y) || (a == y && b == x); };
@@ -28,8 +29,8 @@ bool transition_of(const vcf::Variant& v) {
            is_transition(v.ref[0], v.alt[0]);
 }
 
-float real_or_nan(const store::RowView& r, size_t c) {
-    return r.is_null(c) ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(r.real(c));
+double real_or_nan(const store::RowView& r, size_t c) {
+    return r.is_null(c) ? std::numeric_limits<double>::quiet_NaN() : r.real(c);
 }
 int64_t integer_or(const store::RowView& r, size_t c, int64_t otherwise) {
     return r.is_null(c) ? otherwise : r.integer(c);
@@ -44,10 +45,12 @@ StoredVariant from_row(const store::RowView& r) {
     v.ref = r.text(3);
     v.alt = r.text(4);
     v.id = r.text(5);
-    v.qual = real_or_nan(r, 6);
+    s.qual = real_or_nan(r, 6);
+    v.qual = static_cast<float>(s.qual);
     v.filter = r.text(7);
     if (!vcf::parse_variant_class(r.text(8), v.vclass)) v.vclass = vcf::VariantClass::Complex;
-    v.af = real_or_nan(r, 9);
+    s.af = real_or_nan(r, 9);
+    v.af = static_cast<float>(s.af);
     v.end = integer_or(r, 10, v.pos);
     v.svtype = r.text(11);
     v.svlen = integer_or(r, 12, 0);
@@ -57,6 +60,7 @@ StoredVariant from_row(const store::RowView& r) {
     s.source = static_cast<uint32_t>(integer_or(r, 15, 0));
     s.batch = static_cast<uint64_t>(integer_or(r, 16, 0));
     s.emb = r.text(17);
+    s.carriers = integer_or(r, 18, 0);
     return s;
 }
 
@@ -89,6 +93,11 @@ StoredVariant stored_form(const vcf::Variant& v, uint32_t source) {
         o.annotations.push_back(std::move(link));
     }
     s.source = source;
+    s.qual = store::StagingFile::as_stored(v.qual);
+    s.af = store::StagingFile::as_stored(v.af);
+    // A new row's count as the writer stages it; edges a later record adds are counted again
+    // in the graph (Variant.carriers_batch), which the variant index catches up with.
+    s.carriers = static_cast<int64_t>(v.calls.size());
     return s;
 }
 

@@ -6,6 +6,7 @@
 // exactly what `query` sees.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ struct StoredVariant {
     uint32_t source = 0;   // Source.num of the load that added it
     uint64_t batch = 0;    // the batch that added it
     std::string emb;       // stored model embedding text ("" when none: Variant.emb is NULL)
+    // QUAL and INFO/AF as the row's DOUBLE columns hold them (variant.qual and .af are floats;
+    // NaN: NULL), and Variant.carriers.
+    double qual = std::numeric_limits<double>::quiet_NaN();
+    double af = std::numeric_limits<double>::quiet_NaN();
+    int64_t carriers = 0;
 };
 
 // At most `limit` variants whose rows satisfy `where` (a Cypher predicate on `v`, with

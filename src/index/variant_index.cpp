@@ -30,7 +30,7 @@ namespace vcfagent::index {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;
 constexpr const char* kStamp = "stamp.json";
 constexpr const char* kRowsMagic = "VCFAGENT-INDEX-ROWS";
 // Rows read from the graph per page: a page is whole batches, so the span of batches grows
@@ -76,6 +76,11 @@ struct VariantIndex::Rows : RowColumns {
     uint64_t batch = 0;             // last graph batch covered
     uint64_t epoch = 0;             // the graph's variant epoch they were read at
     uint64_t generation = 0;        // names the files of a save
+    // Carriers counts hold every change through this batch (Variant.carriers_batch).
+    uint64_t carriers_batch = 0;
+    // The graph's write_generation at which these rows are the graph's whole (every row,
+    // every count, in order); unset while they may not be.
+    std::optional<uint64_t> current_at;
 };
 
 fs::path VariantIndex::dir_of(const fs::path& db) {
@@ -197,6 +202,7 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
         rows->batch = stamp.at("batch").get<uint64_t>();
         rows->epoch = stamp.at("epoch").get<uint64_t>();
         rows->generation = stamp.at("generation").get<uint64_t>();
+        rows->carriers_batch = stamp.at("carriers_batch").get<uint64_t>();
         const auto count = stamp.at("rows").get<uint64_t>();
         {
             const auto& f = stamp.at("rows_file");
@@ -207,11 +213,13 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
             rows->attributes.read(r);
             rows->key_bytes = read_string(r);
             read_array_append(r, rows->key_ends, count);
-            r.expect_end();
             if (rows->attributes.size() != count ||
                 (count && rows->key_ends.back() != rows->key_bytes.size()))
                 throw StoreError(path.string() + ": row counts disagree");
+            rows->sites.read(r, count);
+            r.expect_end();
             rows->index_keys();
+            rows->order_sites();
         }
         if (count > 0) {
             IndexKind kind;
@@ -239,7 +247,8 @@ bool VariantIndex::save(const Rows& rows) const {
     const std::string gen = std::to_string(rows.generation);
     nlohmann::json stamp = {
         {"format", kFormat},   {"embedder", identity_.to_string()}, {"batch", rows.batch},
-        {"epoch", rows.epoch}, {"generation", rows.generation},     {"rows", rows.size()}};
+        {"epoch", rows.epoch}, {"generation", rows.generation},     {"rows", rows.size()},
+        {"carriers_batch", rows.carriers_batch}};
     const std::string rows_name = "rows-" + gen + ".bin";
     fs::remove(dir_ / rows_name, ec);
     {
@@ -248,6 +257,7 @@ bool VariantIndex::save(const Rows& rows) const {
         rows.attributes.write(w);
         write_string(w, rows.key_bytes);
         write_array(w, rows.key_ends.data(), rows.key_ends.size());
+        rows.sites.write(w);
         stamp["rows_file"] = digest_json(rows_name, w.finish());
     }
     if (rows.ann) {
@@ -321,6 +331,9 @@ CatchUpReport VariantIndex::catch_up() {
     // quarter of the cycles on 2 cores (perf): such catch-ups run on one thread. Only this
     // thread sets the process-wide BLAS limit (catch-ups are serialised).
     ComputeThreadLimit threads(options_.build_threads, true);
+    // Read before anything else of the graph: rows made from later reads hold every write
+    // committed before it (GraphStore::write_generation).
+    const uint64_t generation = graph_.write_generation();
     // The graph is asked before rows_mutex_ is taken: the lock order is the graph's locks
     // (its commit gate, held while a page is read) before rows_mutex_, never the reverse.
     const uint64_t epoch = graph_.variant_epoch();
@@ -332,7 +345,38 @@ CatchUpReport VariantIndex::catch_up() {
                   (options_.kind != IndexKind::Auto && rows_->ann &&
                    rows_->ann->kind() != options_.kind && rows_->size() >= options_.flat_max_rows);
     }
-    return extend(rebuild);
+    auto report = extend(rebuild);
+    settle(generation);
+    return report;
+}
+
+void VariantIndex::settle(uint64_t generation) {
+    // Counts changed since the rows' carriers_batch (edges added to variants the rows hold)
+    // are read again; the graph is read before rows_mutex_ is taken (the lock order).
+    uint64_t from, last;
+    {
+        WritersExcluded stable(rows_mutex_, catch_up_mutex_);
+        if (!rows_) return;
+        from = rows_->carriers_batch;
+        last = rows_->batch;
+    }
+    std::vector<std::pair<std::string, int64_t>> changed;
+    if (from < last)
+        graph_.scan("MATCH (v:Variant) WHERE v.carriers_batch > " + std::to_string(from) +
+                        " AND v.carriers_batch <= " + std::to_string(last) +
+                        " RETURN v.id, v.carriers",
+                    {}, [&](const store::RowView& r) { changed.emplace_back(r.text(0), r.integer(1)); });
+    const bool whole = graph_.last_batch() == last;
+    WriteLock write(rows_mutex_);
+    for (const auto& [key, n] : changed) {
+        const int64_t r = rows_->find(key);
+        if (r >= 0) rows_->sites.set_carriers(static_cast<size_t>(r), n);
+    }
+    rows_->carriers_batch = std::max(from, last);
+    rows_->order_sites();
+    // Rows that stop short of the graph's last batch (a model embedder's rows whose embeddings
+    // are not stored yet) are not the graph's whole.
+    if (whole) rows_->current_at = generation;
 }
 
 CatchUpReport VariantIndex::extend(bool rebuild) {
@@ -355,6 +399,10 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             if (rows_->batch >= last) return report;
             from = rows_->batch + 1;
         }
+    }
+    if (!fresh) {
+        WriteLock write(rows_mutex_);
+        rows_->current_at.reset();  // pages are appended to the live rows from here on
     }
     auto count_rows = [&](const std::string& where) {
         size_t n = 0;
@@ -409,6 +457,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
         // Room for the new rows at once, instead of doubling (and copying) column by column.
         const size_t total = rows.size() + new_rows;
         rows.attributes.reserve(total);
+        rows.sites.reserve(total);
         rows.key_ends.reserve(total);
         if (!rows.key_ends.empty())
             rows.key_bytes.reserve(rows.key_bytes.size() * total / rows.key_ends.size() + 64);
@@ -503,6 +552,8 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
         WriteLock write(rows_mutex_);
         if (fresh) {
             fresh->epoch = epoch;
+            // Every count was read after the batches it covers committed.
+            fresh->carriers_batch = fresh->batch;
             rows_ = std::move(fresh);
         }
         if (report.rows_added > 0 || report.rebuilt) rows_->generation += 1;
@@ -571,6 +622,45 @@ std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key
     one.push_back(std::move(*stored));
     vectors_of(one, v.data());
     return v;
+}
+
+std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Region& region,
+                                                                const std::string& vtype,
+                                                                size_t max_rows) const {
+    ReadLock read(rows_mutex_);
+    if (!rows_ || rows_->current_at != graph_.write_generation() || !rows_->sites.ordered())
+        return std::nullopt;
+    const Rows& rows = *rows_;
+    const auto& at = rows.attributes;
+    const SiteColumns& sites = rows.sites;
+    query::ResultTable table;
+    table.columns = {"key",   "chrom",  "pos", "ref", "alt",        "rsid",
+                     "vtype", "qual",   "filter", "af", "record_pos", "carriers"};
+    vcf::VariantClass wanted{};
+    if (!vtype.empty() && !vcf::parse_variant_class(vtype, wanted)) return table;  // none has it
+    const uint32_t chrom = at.chroms().find(region.chrom);
+    if (chrom == StringDictionary::kNotFound) return table;
+    auto text_or_null = [](std::string_view t) {
+        return t.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(t));
+    };
+    auto real_or_null = [](double x) {
+        return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x);
+    };
+    sites.overlapping(at, chrom, region.beg, region.end, [&](size_t r) {
+        if (!vtype.empty() && at.vclass()[r] != static_cast<uint8_t>(wanted)) return true;
+        ++table.total;
+        if (table.rows.size() < max_rows)
+            table.rows.push_back({std::string(rows.key_view(static_cast<int64_t>(r))),
+                                  region.chrom, at.pos()[r], std::string(sites.ref(r)),
+                                  std::string(sites.alt(r)), text_or_null(sites.rsid(r)),
+                                  std::string(vcf::to_string(static_cast<vcf::VariantClass>(
+                                      at.vclass()[r]))),
+                                  real_or_null(sites.qual(r)), text_or_null(sites.filter(r)),
+                                  real_or_null(sites.af(r)), sites.record_pos(r),
+                                  sites.carriers(r)});
+        return true;
+    });
+    return table;
 }
 
 size_t VariantIndex::size() const {

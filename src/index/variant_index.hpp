@@ -31,7 +31,9 @@
 #include "index/stored_variants.hpp"
 #include "index/variant_attributes.hpp"
 #include "index/vector_filter.hpp"
+#include "query/result_table.hpp"
 #include "store/graph_store.hpp"
+#include "vcf/region_list.hpp"
 
 namespace vcfagent::index {
 
@@ -112,6 +114,15 @@ class VariantIndex {
     // a model embedder, no stored embedding of it).
     std::optional<std::vector<float>> vector_of(const std::string& key);
 
+    // The variants overlapping `region` (of class `vtype` when not empty) as the graph's
+    // `variants_in_region` returns them (query::GraphQueries::region_variants: the same columns,
+    // values and order; the first `max_rows` rows, `total` counting all), read from the rows
+    // alone; nullopt unless the rows are the graph's whole at its current write generation
+    // (then the graph must answer).
+    std::optional<query::ResultTable> region_variants(const vcf::Region& region,
+                                                      const std::string& vtype,
+                                                      size_t max_rows) const;
+
     // Rows a search can find now.
     size_t size() const;
     int dimension() const;
@@ -130,6 +141,10 @@ class VariantIndex {
     // added); nullptr when they are not the graph's rows.
     std::unique_ptr<Rows> adopt(FedRows& fed) const;
     CatchUpReport extend(bool rebuild) REQUIRES(catch_up_mutex_);
+    // After extend: re-reads the carriers counts changed since the rows' carriers_batch, puts
+    // new rows in order, and marks the rows current at `generation` (read before extend read
+    // the graph) when they cover the graph's last batch.
+    void settle(uint64_t generation) REQUIRES(catch_up_mutex_);
     bool save(const Rows& rows) const;
     IndexKind target_kind(size_t rows) const;
     // Adds n vectors (their attribute rows appended by the caller) to rows.ann, assigning

@@ -281,6 +281,9 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             WriteLock gate(im.commit_gate);
             im.run(*im.writer, "COMMIT");
             committed = true;
+            // Counted once the rows are visible (and before readers pass the gate again): a
+            // copy that read the count before its rows holds the batch or is seen as stale.
+            im.write_generation.fetch_add(1);
             im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
             // Kuzu replays a committed COPY from its WAL by reading the staged file again, so
             // the batch is checkpointed while its staging files still exist (they are removed
@@ -289,6 +292,7 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             im.run(*im.writer, "CHECKPOINT");
         } catch (const std::exception& e) {
             im.writer->query("ROLLBACK");
+            im.write_generation.fetch_add(1);  // the COMMIT may have committed (see below)
             // Kuzu checkpoints inside COMMIT after the transaction is durable, so a COMMIT that
             // failed may have committed: the batch id it wrote to Meta tells.
             if (!committed) {

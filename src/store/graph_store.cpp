@@ -356,11 +356,13 @@ void rebuild_from_rows(const std::filesystem::path& dir, const kz::SystemConfig&
 }
 
 // Held by the methods whose writer-connection statements commit on their own: the writer's
-// mutex, then the commit gate (why: GraphStore::Impl::commit_gate).
+// mutex, then the commit gate (why: GraphStore::Impl::commit_gate). Releasing it counts a
+// committed write (GraphStore::write_generation).
 class SCOPED_CAPABILITY CommittingWrite {
   public:
-    CommittingWrite(Mutex& writer, WriterPreferringSharedMutex& gate) ACQUIRE(writer, gate)
-        : writer_(writer), gate_(gate) {
+    CommittingWrite(Mutex& writer, WriterPreferringSharedMutex& gate,
+                    std::atomic<uint64_t>& generation) ACQUIRE(writer, gate)
+        : writer_(writer), gate_(gate), generation_(generation) {
         writer_.lock();
         try {
             gate_.lock();
@@ -370,6 +372,7 @@ class SCOPED_CAPABILITY CommittingWrite {
         }
     }
     ~CommittingWrite() RELEASE() {
+        generation_.fetch_add(1);
         gate_.unlock();
         writer_.unlock();
     }
@@ -379,6 +382,7 @@ class SCOPED_CAPABILITY CommittingWrite {
   private:
     Mutex& writer_;
     WriterPreferringSharedMutex& gate_;
+    std::atomic<uint64_t>& generation_;
 };
 }  // namespace
 
@@ -732,7 +736,7 @@ const char* const kSetSource =
     "s.batches_committed = $bc, s.variants = $nv, s.edges = $ne, s.ingested_at = $at";
 
 void GraphStore::put_source(SourceRecord& source) {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate, impl_->write_generation);
     if (source.num <= 0) {
         auto r = impl_->run(*impl_->writer, "MATCH (s:Source) RETURN coalesce(max(s.num), 0)");
         source.num = r->getNext()->getValue(0)->getValue<int64_t>() + 1;
@@ -743,7 +747,7 @@ void GraphStore::put_source(SourceRecord& source) {
 void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids,
                                 const SourceRecord* source) {
     Impl& im = *impl_;
-    CommittingWrite lock(im.write_mutex, im.commit_gate);
+    CommittingWrite lock(im.write_mutex, im.commit_gate, im.write_generation);
     try {
         im.run(*im.writer, "BEGIN TRANSACTION");
         for (size_t i = 0; i < sample_ids.size(); ++i) {
@@ -764,7 +768,7 @@ void GraphStore::ensure_samples(const std::vector<std::string>& sample_ids,
 
 std::vector<std::string> GraphStore::put_pedigree(const std::vector<PedigreeMember>& members) {
     Impl& im = *impl_;
-    CommittingWrite lock(im.write_mutex, im.commit_gate);
+    CommittingWrite lock(im.write_mutex, im.commit_gate, im.write_generation);
     std::unordered_set<std::string> in_store;
     {
         auto r = im.run(*im.writer, "MATCH (s:Sample) RETURN s.id");
@@ -813,6 +817,10 @@ uint64_t GraphStore::last_batch() {
     return r->hasNext() ? std::stoull(r->getNext()->getValue(0)->getValue<std::string>()) : 0;
 }
 
+uint64_t GraphStore::write_generation() const {
+    return impl_->write_generation.load();
+}
+
 uint64_t GraphStore::variant_epoch() {
     const auto value = meta("variant_epoch");
     return value ? std::stoull(*value) : 0;
@@ -825,7 +833,7 @@ std::optional<std::string> GraphStore::meta(const std::string& key) {
 }
 
 void GraphStore::set_meta(const std::string& key, const std::string& value) {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate, impl_->write_generation);
     impl_->run(*impl_->writer, "MERGE (m:Meta {key: $k}) SET m.value = $v",
                {{"k", key}, {"v", value}});
 }
@@ -834,7 +842,7 @@ void GraphStore::write_embeddings(
     const std::vector<std::pair<std::string, std::string>>& embeddings) {
     if (embeddings.empty()) return;
     Impl& im = *impl_;
-    CommittingWrite lock(im.write_mutex, im.commit_gate);
+    CommittingWrite lock(im.write_mutex, im.commit_gate, im.write_generation);
     Impl::StagingDir dir(im.staging / ("embeddings-" + std::to_string(::getpid())));
     StagingFile file(dir.path / "embeddings.csv");
     for (const auto& [key, text] : embeddings) file.row({key, text});
@@ -851,7 +859,7 @@ void GraphStore::write_embeddings(
 }
 
 void GraphStore::clear_embeddings() {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate, impl_->write_generation);
     impl_->run(*impl_->writer, "MATCH (v:Variant) WHERE v.emb IS NOT NULL SET v.emb = NULL");
 }
 
@@ -883,7 +891,7 @@ bool GraphStore::source_rows_intact(const SourceRecord& source) {
 void GraphStore::undo_source(SourceRecord& source) {
     Impl& im = *impl_;
     MutexLock staging(im.stage_mutex);  // the load's offsets are read again at the end
-    CommittingWrite lock(im.write_mutex, im.commit_gate);
+    CommittingWrite lock(im.write_mutex, im.commit_gate, im.write_generation);
     try {
         im.run(*im.writer, "BEGIN TRANSACTION");
         im.run(*im.writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c",
@@ -910,7 +918,7 @@ void GraphStore::undo_source(SourceRecord& source) {
 }
 
 void GraphStore::delete_source_edges(const SourceRecord& source) {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate);
+    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate, impl_->write_generation);
     impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h",
                {{"n", source.num}});
     impl_->run(*impl_->writer, "MATCH (c:Calls) WHERE c.source = $n DETACH DELETE c",

@@ -135,6 +135,11 @@ class GraphStore {
     // The id of the last batch committed (BatchWriter::commit_batch; 0 when none). Batch ids grow
     // by one per committed batch; each Variant row records the id of the batch that added it.
     uint64_t last_batch();
+    // Counts the writes this process committed to the store (or tried to: a failed commit
+    // counts too), without a statement. A copy of rows read after it returned N holds every
+    // write committed before, and is current while it still returns N: no other process
+    // writes while this one has the store open.
+    uint64_t write_generation() const;
     // Bumped whenever Variant rows are deleted (undo_source): copies derived from the rows
     // (the variant index) compare it to know they must be rebuilt rather than extended.
     uint64_t variant_epoch();

@@ -2,6 +2,7 @@
 // Internal to src/store: the state a GraphStore shares between its reading and administrative
 // half (graph_store.cpp) and its batch writer (batch_writer.cpp), and the helpers both use.
 // Nothing outside src/store includes it.
+#include <atomic>
 #include <kuzu.hpp>
 
 #include <condition_variable>
@@ -57,6 +58,9 @@ struct GraphStore::Impl {
     // their whole statement and every statement that commits writes holds it exclusively;
     // a waiting writer goes ahead of newly arriving readers.
     WriterPreferringSharedMutex commit_gate;
+    // GraphStore::write_generation: bumped before the commit gate is released by a write that
+    // held it exclusively (lock-free: readers compare it without any lock).
+    std::atomic<uint64_t> write_generation{0};
     // Contig ranks, committed or registered by a batch not yet committed (`unwritten_contigs`
     // for the open batch, OpenBatch::new_contigs for a sealed one: each batch writes its own
     // Contig nodes). Every change holds stage_mutex as well as contig_mutex, so stage() reads

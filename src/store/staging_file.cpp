@@ -1,6 +1,7 @@
 #include "store/staging_file.hpp"
 
 #include <charconv>
+#include <limits>
 
 #include <algorithm>
 #include <cmath>
@@ -72,6 +73,15 @@ std::string StagingFile::number(float value) {
     char buf[32];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
     return ec == std::errc() ? std::string(buf, end) : std::string();
+}
+
+double StagingFile::as_stored(float value) {
+    const std::string text = number(value);
+    if (text.empty()) return std::numeric_limits<double>::quiet_NaN();
+    double out = 0;
+    // Correctly rounded, as Kuzu's CSV reader parses a DOUBLE.
+    std::from_chars(text.data(), text.data() + text.size(), out);
+    return out;
 }
 
 std::string StagingFile::int_list(std::span<const int32_t> values) {

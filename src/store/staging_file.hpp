@@ -30,6 +30,9 @@ class StagingFile {
     // Number text for a float column (QUAL, INFO/AF: single precision in htslib); empty (NULL)
     // for NaN.
     static std::string number(float value);
+    // The DOUBLE a column holds once number(value) is copied in (NaN for NULL): what a copy of
+    // the rows made without reading them back must use.
+    static double as_stored(float value);
     // Comma-separated integers ("12,-1,30"); empty (NULL) for an empty list.
     static std::string int_list(std::span<const int32_t> values);
 

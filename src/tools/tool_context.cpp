@@ -37,13 +37,13 @@ index::VariantIndex& ToolContext::variant_index() {
     return *index_;
 }
 
+index::VariantIndex* ToolContext::opened_index() {
+    MutexLock lock(open_mutex_);
+    return index_.get();
+}
+
 void ToolContext::refresh_index() {
-    index::VariantIndex* opened;
-    {
-        MutexLock lock(open_mutex_);
-        opened = index_.get();
-    }
-    if (opened) opened->catch_up();
+    if (index::VariantIndex* opened = opened_index()) opened->catch_up();
 }
 
 std::filesystem::path ToolContext::allowed_file(const std::string& path) const {

@@ -40,6 +40,9 @@ class ToolContext {
     // The variant index of the store, opened (loaded, caught up) on first use with the
     // store's embedder.
     index::VariantIndex& variant_index();
+    // The variant index if it is open already (nullptr otherwise: a one-off question does
+    // not open, and perhaps build, it).
+    index::VariantIndex* opened_index();
     // Brings an opened variant index up to date with the graph (after a load).
     void refresh_index();
 

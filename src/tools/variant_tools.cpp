@@ -1,5 +1,6 @@
 // The ready-made questions of `vcf-agent query` as tools: each handler calls GraphQueries, the
 // one place their Cypher lives.
+#include "index/variant_index.hpp"
 #include "tools/catalogue_parts.hpp"
 #include "tools/tool_args.hpp"
 
@@ -30,6 +31,13 @@ Tool variants_in_region() {
             "with class, QUAL, FILTER, INFO/AF and the number of samples carrying each.",
             object_schema({}, {"region"}, true), [](const json& args, ToolContext& context) {
                 auto f = variant_filter(args);
+                // An open variant index that is the graph's whole answers without a statement
+                // (filters by gene and impact are the graph's to apply).
+                if (f.gene.empty() && f.impact.empty())
+                    if (const auto* index = context.opened_index())
+                        if (auto table = index->region_variants(
+                                *f.region, f.vtype, read_limits(args, context).max_rows))
+                            return table_result(*table);
                 return table_result(queries(context, args).region_variants(*f.region, f));
             }};
 }

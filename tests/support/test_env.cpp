@@ -172,6 +172,21 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ec);
 }
 
+void write_more_carriers_chr22(const std::string& path) {
+    const std::string first = data_path("chr22.vcf.gz");
+    auto hom_ref_to = [](const char* gt) {
+        return std::string(" | awk -F'\\t' -v OFS='\\t' '{for (i = 10; i <= NF; i++) sub(/^0\\|0/, "
+                           "\"") +
+               gt + "\", $i); print}'";
+    };
+    const auto made = run_shell("(bcftools view -h " + first + " && bcftools view -H " + first +
+                                " | head -800" + hom_ref_to("0|1") + " && bcftools view -H " +
+                                first + " | sed -n '801,3000p' && bcftools view -H " + first +
+                                " | head -800" + hom_ref_to("1|1") + ") > " + path);
+    if (made.exit_code != 0 || run_shell("grep -vc '^#' " + path).out != "3800\n")
+        throw std::runtime_error("could not write " + path + ": " + made.err);
+}
+
 void write_file(const std::string& path, const std::string& content) {
     std::ofstream out(path, std::ios::binary);
     out << content;

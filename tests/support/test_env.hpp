@@ -47,6 +47,12 @@ class TempDir {
     std::filesystem::path path_;
 };
 
+// A copy of chr22.vcf.gz (the same samples) made to add CarriedBy edges to variants the
+// original added: its first 800 records with every hom-ref call made het, then records
+// 801-3000 unchanged, then the first 800 again with every hom-ref call made hom-alt (the same
+// variants added again by a later record of one load). Written as text VCF to `path`.
+void write_more_carriers_chr22(const std::string& path);
+
 void write_file(const std::string& path, const std::string& content);
 // Writes `data` BGZF-compressed to `path` (throws on failure).
 void bgzip_bytes(const std::string& data, const std::string& path);

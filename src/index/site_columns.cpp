@@ -1,0 +1,148 @@
+#include "index/site_columns.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "common/error.hpp"
+
+namespace vcfagent::index {
+
+void TextColumn::append(std::string_view s) {
+    bytes += s;
+    ends.push_back(bytes.size());
+}
+
+std::string_view TextColumn::at(size_t r) const {
+    const uint64_t begin = r == 0 ? 0 : ends[r - 1];
+    return std::string_view(bytes).substr(begin, ends[r] - begin);
+}
+
+void TextColumn::write(HashingWriter& w) const {
+    write_string(w, bytes);
+    write_array(w, ends.data(), ends.size());
+}
+
+void TextColumn::read(FileReader& r, uint64_t rows) {
+    bytes = read_string(r);
+    ends.clear();
+    read_array_append(r, ends, rows);
+    uint64_t last = 0;
+    for (const uint64_t e : ends) {
+        if (e < last || e > bytes.size())
+            throw StoreError(r.path().string() + ": a text column's offsets are out of order");
+        last = e;
+    }
+}
+
+void SiteColumns::append(const StoredVariant& sv) {
+    const auto& v = sv.variant;
+    ref_.append(v.ref);
+    alt_.append(v.alt);
+    rsid_.append(v.id);
+    filter_.push_back(filters_.intern(v.filter));
+    qual_.push_back(sv.qual);
+    af_.push_back(sv.af);
+    end_pos_.push_back(v.end);
+    record_pos_.push_back(v.record_pos);
+    carriers_.push_back(sv.carriers);
+}
+
+void SiteColumns::reserve(size_t rows) {
+    for (auto* t : {&ref_, &alt_, &rsid_}) t->ends.reserve(rows);
+    filter_.reserve(rows);
+    qual_.reserve(rows);
+    af_.reserve(rows);
+    end_pos_.reserve(rows);
+    record_pos_.reserve(rows);
+    carriers_.reserve(rows);
+}
+
+void SiteColumns::order(const AttributeColumns& attributes,
+                        const std::function<std::string_view(size_t)>& key_of) {
+    const size_t n = size();
+    if (ordered_ == n) return;
+    if (attributes.size() < n)
+        throw std::logic_error("site columns hold rows the attribute columns do not");
+    const auto& chrom = attributes.chrom();
+    const auto& pos = attributes.pos();
+    auto before = [&](uint32_t a, uint32_t b) {
+        return pos[a] != pos[b] ? pos[a] < pos[b] : key_of(a) < key_of(b);
+    };
+    // The new rows by contig, each run sorted, then merged behind the contig's ordered rows.
+    std::vector<std::vector<uint32_t>> added;
+    for (size_t r = ordered_; r < n; ++r) {
+        const uint32_t c = chrom[r];
+        if (c >= added.size()) added.resize(c + 1);
+        added[c].push_back(static_cast<uint32_t>(r));
+    }
+    if (by_chrom_.size() < added.size()) {
+        by_chrom_.resize(added.size());
+        max_span_.resize(added.size(), 0);
+    }
+    for (uint32_t c = 0; c < added.size(); ++c) {
+        auto& rows = added[c];
+        if (rows.empty()) continue;
+        std::sort(rows.begin(), rows.end(), before);
+        for (const uint32_t r : rows) max_span_[c] = std::max(max_span_[c], end_pos_[r] - pos[r]);
+        auto& all = by_chrom_[c];
+        const auto middle = static_cast<std::ptrdiff_t>(all.size());
+        all.insert(all.end(), rows.begin(), rows.end());
+        std::inplace_merge(all.begin(), all.begin() + middle, all.end(), before);
+    }
+    ordered_ = n;
+}
+
+void SiteColumns::overlapping(const AttributeColumns& attributes, uint32_t chrom, int64_t beg,
+                              int64_t end, const std::function<bool(size_t)>& visit) const {
+    if (chrom >= by_chrom_.size()) return;
+    const auto& rows = by_chrom_[chrom];
+    const auto& pos = attributes.pos();
+    // A row starting more than the contig's longest span before `beg` ends before it.
+    const int64_t first = beg - max_span_[chrom];
+    auto it = std::partition_point(rows.begin(), rows.end(),
+                                   [&](uint32_t r) { return pos[r] < first; });
+    for (; it != rows.end() && pos[*it] <= end; ++it)
+        if (end_pos_[*it] >= beg && !visit(*it)) return;
+}
+
+void SiteColumns::write(HashingWriter& w) const {
+    const size_t n = size();
+    ref_.write(w);
+    alt_.write(w);
+    rsid_.write(w);
+    filters_.write(w);
+    write_array(w, filter_.data(), n);
+    write_array(w, qual_.data(), n);
+    write_array(w, af_.data(), n);
+    write_array(w, end_pos_.data(), n);
+    write_array(w, record_pos_.data(), n);
+    write_array(w, carriers_.data(), n);
+}
+
+void SiteColumns::read(FileReader& r, uint64_t rows) {
+    *this = SiteColumns();
+    ref_.read(r, rows);
+    alt_.read(r, rows);
+    rsid_.read(r, rows);
+    filters_.read(r);
+    read_array_append(r, filter_, rows);
+    for (const uint32_t code : filter_)
+        if (code >= filters_.size())
+            throw StoreError(r.path().string() + ": a FILTER code is out of range");
+    read_array_append(r, qual_, rows);
+    read_array_append(r, af_, rows);
+    read_array_append(r, end_pos_, rows);
+    read_array_append(r, record_pos_, rows);
+    read_array_append(r, carriers_, rows);
+}
+
+size_t SiteColumns::memory_bytes() const {
+    size_t bytes = ref_.memory_bytes() + alt_.memory_bytes() + rsid_.memory_bytes() +
+                   filter_.capacity() * 4 + (qual_.capacity() + af_.capacity()) * 8 +
+                   (end_pos_.capacity() + record_pos_.capacity() + carriers_.capacity()) * 8;
+    for (uint32_t c = 0; c < filters_.size(); ++c) bytes += 2 * (filters_.name(c).size() + 48);
+    for (const auto& rows : by_chrom_) bytes += rows.capacity() * 4;
+    return bytes;
+}
+
+}  // namespace vcfagent::index

@@ -1,0 +1,78 @@
+#pragma once
+// The columns of a Variant row that a region lookup returns beside the variant index's
+// attribute columns and keys (alleles, ID, QUAL, FILTER, INFO/AF as stored, END, the record's
+// POS, the carriers count), and each contig's rows in position order: with them the variant
+// index answers `variants_in_region` as the graph does, without a statement. Row r is the
+// variant index's row r.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "index/index_io.hpp"
+#include "index/stored_variants.hpp"
+#include "index/variant_attributes.hpp"
+
+namespace vcfagent::index {
+
+// Strings of every row, concatenated; "" stands for NULL (Kuzu stores an empty CSV field as
+// NULL, so a stored string is never empty).
+struct TextColumn {
+    std::string bytes;
+    std::vector<uint64_t> ends;
+    void append(std::string_view s);
+    std::string_view at(size_t r) const;
+    void write(HashingWriter& w) const;
+    void read(FileReader& r, uint64_t rows);
+    size_t memory_bytes() const { return bytes.capacity() + ends.capacity() * sizeof(uint64_t); }
+};
+
+class SiteColumns {
+  public:
+    void append(const StoredVariant& sv);
+    size_t size() const { return carriers_.size(); }
+    void reserve(size_t rows);
+
+    std::string_view ref(size_t r) const { return ref_.at(r); }
+    std::string_view alt(size_t r) const { return alt_.at(r); }
+    std::string_view rsid(size_t r) const { return rsid_.at(r); }
+    std::string_view filter(size_t r) const { return filters_.name(filter_[r]); }
+    double qual(size_t r) const { return qual_[r]; }  // NaN: NULL
+    double af(size_t r) const { return af_[r]; }      // NaN: NULL
+    int64_t end_pos(size_t r) const { return end_pos_[r]; }
+    int64_t record_pos(size_t r) const { return record_pos_[r]; }
+    int64_t carriers(size_t r) const { return carriers_[r]; }
+    void set_carriers(size_t r, int64_t n) { carriers_[r] = n; }
+
+    // Puts the rows appended since the last call into their contigs' order (position, then
+    // key, as the graph's `ORDER BY v.locus, v.id` within a contig). `attributes` and `key_of`
+    // give every row's contig, position and key.
+    void order(const AttributeColumns& attributes,
+               const std::function<std::string_view(size_t)>& key_of);
+    // Every row is in its contig's order.
+    bool ordered() const { return ordered_ == size(); }
+    // The rows of contig code `chrom` whose record overlaps [beg, end] (as `bcftools view -r`:
+    // POS <= end and END >= beg), in order, until `visit` returns false.
+    void overlapping(const AttributeColumns& attributes, uint32_t chrom, int64_t beg, int64_t end,
+                     const std::function<bool(size_t)>& visit) const;
+
+    void write(HashingWriter& w) const;
+    // Replaces the contents with what write() wrote for `rows` rows, unordered.
+    void read(FileReader& r, uint64_t rows);
+    size_t memory_bytes() const;
+
+  private:
+    TextColumn ref_, alt_, rsid_;
+    StringDictionary filters_;
+    std::vector<uint32_t> filter_;
+    std::vector<double> qual_, af_;
+    std::vector<int64_t> end_pos_, record_pos_, carriers_;
+    // By contig code: its rows in order, and the longest END - POS among them (how far before a
+    // region a row overlapping it can start).
+    std::vector<std::vector<uint32_t>> by_chrom_;
+    std::vector<int64_t> max_span_;
+    size_t ordered_ = 0;
+};
+
+}  // namespace vcfagent::index
