@@ -16,6 +16,7 @@
 #define PT_GUARDED_BY(x) VA_THREAD_ANNOTATION(pt_guarded_by(x))
 #define ACQUIRED_AFTER(...) VA_THREAD_ANNOTATION(acquired_after(__VA_ARGS__))
 #define REQUIRES(...) VA_THREAD_ANNOTATION(requires_capability(__VA_ARGS__))
+#define REQUIRES_SHARED(...) VA_THREAD_ANNOTATION(requires_shared_capability(__VA_ARGS__))
 #define ACQUIRE(...) VA_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define ACQUIRE_SHARED(...) VA_THREAD_ANNOTATION(acquire_shared_capability(__VA_ARGS__))
 #define RELEASE(...) VA_THREAD_ANNOTATION(release_capability(__VA_ARGS__))

@@ -624,12 +624,20 @@ std::optional<std::vector<float>> VariantIndex::vector_of(const std::string& key
     return v;
 }
 
+bool VariantIndex::current() const {
+    ReadLock read(rows_mutex_);
+    return current_locked();
+}
+
+bool VariantIndex::current_locked() const {
+    return rows_ && rows_->current_at == graph_.write_generation() && rows_->sites.ordered();
+}
+
 std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Region& region,
                                                                 const std::string& vtype,
                                                                 size_t max_rows) const {
     ReadLock read(rows_mutex_);
-    if (!rows_ || rows_->current_at != graph_.write_generation() || !rows_->sites.ordered())
-        return std::nullopt;
+    if (!current_locked()) return std::nullopt;
     const Rows& rows = *rows_;
     const auto& at = rows.attributes;
     const SiteColumns& sites = rows.sites;

@@ -123,6 +123,8 @@ class VariantIndex {
                                                       const std::string& vtype,
                                                       size_t max_rows) const;
 
+    // The rows are the graph's whole now (region_variants answers).
+    bool current() const;
     // Rows a search can find now.
     size_t size() const;
     int dimension() const;
@@ -136,6 +138,7 @@ class VariantIndex {
 
   private:
     struct Rows;
+    bool current_locked() const REQUIRES_SHARED(rows_mutex_);
     std::unique_ptr<Rows> load_files(std::string& why_not) const;
     // The rows built from fed ones (trained on a sample of their vectors, which are then
     // added); nullptr when they are not the graph's rows.

@@ -21,6 +21,7 @@
 #include "index/variant_index.hpp"
 #include "server/admission.hpp"
 #include "server/beacon.hpp"
+#include "server/index_follower.hpp"
 #include "server/ingest_jobs.hpp"
 #include "server/openapi.hpp"
 #include "server/token_store.hpp"
@@ -119,6 +120,9 @@ struct ApiServer::Impl {
     std::unique_ptr<tools::ToolContext> context_holder;
     tools::ToolContext& context;
     std::unique_ptr<IngestJobs> jobs;  // declared after the stores: stopped before they close
+    // With ingest allowed and vectors on: the variant index caught up after every commit
+    // (started once the index is open; stopped before the jobs and the stores).
+    std::unique_ptr<IndexFollower> follower;
     const tools::ToolRegistry& registry = tools::ToolRegistry::catalogue();
     Admission admission;
     Metrics metrics;
@@ -265,12 +269,17 @@ struct ApiServer::Impl {
         auto reasons = metrics.evaluate_alerts();
         if (!std::filesystem::exists(std::filesystem::path(options.db) / "graph.kz"))
             reasons.push_back("store: no store at " + options.db);
-        return {{"status", reasons.empty() ? "ok" : "degraded"},
-                {"reasons", reasons},
-                {"version", kVersion},
-                {"flags",
-                 {{"agent", options.flags.agent && options.llm.has_value()},
-                  {"vectors", options.flags.vectors}}}};
+        json out = {{"status", reasons.empty() ? "ok" : "degraded"},
+                    {"reasons", reasons},
+                    {"version", kVersion},
+                    {"flags",
+                     {{"agent", options.flags.agent && options.llm.has_value()},
+                      {"vectors", options.flags.vectors}}}};
+        // Whether the variant index holds every committed batch (then it answers region
+        // lookups; until its catch-up after a commit, the graph does).
+        if (const auto* index = context.opened_index())
+            out["variant_index"] = {{"rows", index->size()}, {"current", index->current()}};
+        return out;
     }
 
     std::string store_gauges() {
@@ -519,6 +528,14 @@ ApiServer::ApiServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::
                              o.tokens_file + "`",
                          kExitUsage);
     impl_->context.graph();  // open now: a broken store fails the start, not the first request
+    if (o.flags.vectors) {
+        // Open (and if need be build) the variant index now: searches and region lookups are
+        // answered from it from the first request on.
+        impl_->context.variant_index();
+        if (impl_->graph)
+            impl_->follower = std::make_unique<IndexFollower>(
+                *impl_->graph, [this] { impl_->context.refresh_index(); });
+    }
     impl_->http.new_task_queue = [this] {
         return new CountingThreadPool(
             static_cast<size_t>(std::max(1, impl_->options.connection_threads)), impl_->metrics);

@@ -431,6 +431,25 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     EXPECT_EQ(o["sample_count"],
               bcftools_count("(bcftools query -l " + kChr22 + "; bcftools query -l " + data +
                              "/hapmap_exome_chr22.vcf.gz) | sort -u | wc -l"));
+    // The variant index catches up with the job's batches (the server's follower) and then
+    // answers region lookups itself: every variant of both files (both are chr22 only), with
+    // carriers, as bcftools splits them.
+    json health;
+    for (int i = 0; i < 200; ++i) {
+        health = body(reader->Get("/health"));
+        if (health["variant_index"]["current"] == true) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(health["variant_index"]["current"], true) << health.dump();
+    const auto whole = body(reader->Get("/v1/variants?region=22&limit=500"));
+    EXPECT_EQ(whole["total"],
+              bcftools_count("(bcftools norm -m -any " + kChr22 + "; bcftools norm -m -any " +
+                             data + "/hapmap_exome_chr22.vcf.gz) 2>/dev/null | grep -v '^#' | "
+                             "cut -f1,2,4,5 | sort -u | wc -l"));
+    ASSERT_EQ(whole["rows"].size(), 500u);
+    int64_t carried = 0;
+    for (const auto& row : whole["rows"]) carried += row["carriers"].get<int64_t>() > 0;
+    EXPECT_GT(carried, 0);
     EXPECT_EQ(reader->Get("/v1/jobs/0123abcd")->status, 404);
     // A write through Cypher is still refused on the writable store.
     r = reader->Post("/v1/cypher", json{{"query", "MATCH (v:Variant) DELETE v"}}.dump(),
