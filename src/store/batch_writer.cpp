@@ -159,8 +159,8 @@ StageResult BatchWriter::stage(const vcf::VariantBatch& chunk, size_t begin,
                               source_text});
             ++b.totals.new_edges;
         }
-        if (!is_new && b.totals.new_edges > edges_before && b.recount_keys.insert(v.key).second)
-            b.recount.row({v.key});
+        if (!is_new && b.totals.new_edges > edges_before)
+            b.added_edges[v.key] += b.totals.new_edges - edges_before;
         // One call vector per (variant, source): the first record that has the variant.
         if (!v.call_vector.empty() && !store_called.count(v.key) &&
             b.called_keys.insert(v.key).second) {
@@ -253,6 +253,7 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             b.carried_by.close();
             b.calls.close();
             b.called_in.close();
+            for (const auto& [key, n] : b.added_edges) b.recount.row({key, std::to_string(n)});
             b.recount.close();
             im.run(*im.writer, "BEGIN TRANSACTION");
             for (const auto& [name, rank] : b.new_contigs)
@@ -265,10 +266,11 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             if (b.carried_by.rows())
                 im.run(*im.writer, "COPY CarriedBy FROM " + b.carried_by.copy_source());
             if (b.recount.rows())
+                // Looked up by primary key, row by row (a pattern with the variant's edges
+                // here is planned as a join over every edge of the store).
                 im.run(*im.writer, "LOAD FROM " + b.recount.copy_source() +
-                                       " MATCH (v:Variant {id: column0})-[:CarriedBy]->(:Sample) "
-                                       "WITH v, count(*) AS n SET v.carriers = n, "
-                                       "v.carriers_batch = " +
+                                       " MATCH (v:Variant {id: column0}) SET v.carriers = "
+                                       "v.carriers + CAST(column1 AS INT64), v.carriers_batch = " +
                                        std::to_string(b.id));
             if (b.calls.rows()) {
                 im.run(*im.writer, "COPY Calls FROM " + b.calls.copy_source());

@@ -463,7 +463,9 @@ GraphStore::GraphStore(const std::filesystem::path& dir,
             // database opened with a pool of at least 1 GB, reopened as configured after.
             constexpr uint64_t kConversionPool = uint64_t{1} << 30;
             const bool converts_calls = version == "2" || version == "3";
-            const bool bigger_pool = converts_calls && config.bufferPoolSize < kConversionPool;
+            // (Counting every variant's carriers, for version 4 and before, is one such
+            // transaction too.)
+            const bool bigger_pool = config.bufferPoolSize < kConversionPool;
             auto reopen = [&](const kz::SystemConfig& with) {
                 impl_->lookup.reset();
                 impl_->writer.reset();
@@ -888,22 +890,32 @@ bool GraphStore::source_rows_intact(const SourceRecord& source) {
            e->getNext()->getValue(0)->getValue<int64_t>() == source.edges;
 }
 
+void GraphStore::Impl::remove_source_edges(int64_t source_num) {
+    const QueryParams n = {{"n", source_num}};
+    run(*writer,
+        "MATCH (v:Variant)-[c:CarriedBy]->(:Sample) WHERE c.source = $n WITH v, count(*) AS k SET "
+        "v.carriers = v.carriers - k",
+        n);
+    run(*writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c", n);
+    run(*writer, "MATCH (c:Calls) WHERE c.source = $n DETACH DELETE c", n);
+}
+
+void GraphStore::Impl::new_variant_epoch() {
+    run(*writer,
+        "MERGE (m:Meta {key: 'variant_epoch'}) SET m.value = CAST(CAST(coalesce(m.value, '0') AS "
+        "INT64) + 1 AS STRING)");
+}
+
 void GraphStore::undo_source(SourceRecord& source) {
     Impl& im = *impl_;
     MutexLock staging(im.stage_mutex);  // the load's offsets are read again at the end
     CommittingWrite lock(im.write_mutex, im.commit_gate, im.write_generation);
     try {
         im.run(*im.writer, "BEGIN TRANSACTION");
-        im.run(*im.writer, "MATCH ()-[c:CarriedBy]->() WHERE c.source = $n DELETE c",
-               {{"n", source.num}});
-        im.run(*im.writer, "MATCH (c:Calls) WHERE c.source = $n DETACH DELETE c",
-               {{"n", source.num}});
+        im.remove_source_edges(source.num);
         im.run(*im.writer, "MATCH (v:Variant) WHERE v.source = $n DETACH DELETE v",
                {{"n", source.num}});
-        // Derived copies of the Variant rows (the variant index) must start again.
-        im.run(*im.writer,
-               "MERGE (m:Meta {key: 'variant_epoch'}) SET m.value = CAST(CAST(coalesce(m.value, "
-               "'0') AS INT64) + 1 AS STRING)");
+        im.new_variant_epoch();
         source.records_committed = source.batches_committed = source.variants = source.edges = 0;
         source.status = "loading";
         im.run(*im.writer, kSetSource, source_params(source));
@@ -918,11 +930,17 @@ void GraphStore::undo_source(SourceRecord& source) {
 }
 
 void GraphStore::delete_source_edges(const SourceRecord& source) {
-    CommittingWrite lock(impl_->write_mutex, impl_->commit_gate, impl_->write_generation);
-    impl_->run(*impl_->writer, "MATCH ()-[h:CarriedBy]->() WHERE h.source = $n DELETE h",
-               {{"n", source.num}});
-    impl_->run(*impl_->writer, "MATCH (c:Calls) WHERE c.source = $n DETACH DELETE c",
-               {{"n", source.num}});
+    Impl& im = *impl_;
+    CommittingWrite lock(im.write_mutex, im.commit_gate, im.write_generation);
+    try {
+        im.run(*im.writer, "BEGIN TRANSACTION");
+        im.remove_source_edges(source.num);
+        im.new_variant_epoch();
+        im.run(*im.writer, "COMMIT");
+    } catch (...) {
+        im.writer->query("ROLLBACK");
+        throw;
+    }
 }
 
 std::vector<std::pair<std::string, int64_t>> GraphStore::table_counts() {

@@ -140,8 +140,9 @@ class GraphStore {
     // write committed before, and is current while it still returns N: no other process
     // writes while this one has the store open.
     uint64_t write_generation() const;
-    // Bumped whenever Variant rows are deleted (undo_source): copies derived from the rows
-    // (the variant index) compare it to know they must be rebuilt rather than extended.
+    // Bumped whenever Variant rows are deleted or lose edges outside a batch (undo_source,
+    // delete_source_edges): copies derived from the rows (the variant index) compare it to
+    // know they must be rebuilt rather than extended.
     uint64_t variant_epoch();
 
     // Store-wide settings kept in Meta (e.g. the embedder that defines the store's vectors).
@@ -161,7 +162,8 @@ class GraphStore {
     // its progress to zero, in one transaction: the roll-back of an interrupted load.
     void undo_source(SourceRecord& source);
 
-    // Removes the CarriedBy edges a source added (used by --force reloads).
+    // Removes the CarriedBy edges and call vectors a source added, in one transaction (used
+    // by --force reloads).
     void delete_source_edges(const SourceRecord& source);
 
     // Node and edge counts per table, in schema order.

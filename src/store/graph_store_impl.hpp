@@ -58,6 +58,12 @@ struct GraphStore::Impl {
     // their whole statement and every statement that commits writes holds it exclusively;
     // a waiting writer goes ahead of newly arriving readers.
     WriterPreferringSharedMutex commit_gate;
+    // Within the writer's open transaction: removes the CarriedBy edges and Calls rows a
+    // source added, the variants that keep their rows counting their carriers without them.
+    void remove_source_edges(int64_t source_num) REQUIRES(write_mutex);
+    // Within the writer's open transaction: copies derived from the Variant rows (the variant
+    // index) must start again, since rows or their counts changed outside any batch.
+    void new_variant_epoch() REQUIRES(write_mutex);
     // GraphStore::write_generation: bumped before the commit gate is released by a write that
     // held it exclusively (lock-free: readers compare it without any lock).
     std::atomic<uint64_t> write_generation{0};
@@ -110,11 +116,12 @@ struct GraphStore::Impl {
         uint64_t id;  // store-wide batch id, recorded on its Variant rows and in Meta
         StagingDir dir;
         StagingFile variants, genes, in_gene, carried_by, calls, called_in;
-        // Keys of variants this batch adds edges to after their row was staged (by an earlier
-        // batch, or an earlier record of this one): their Variant.carriers is counted again
-        // once the edges are in. A new row's count is its first record's carriers.
+        // Edges this batch adds to variants whose row was staged before (by an earlier batch,
+        // or an earlier record of this one), by key: added to their Variant.carriers once the
+        // edges are in (a new row's count is its first record's edges). Written to `recount`
+        // when the batch commits.
         StagingFile recount;
-        std::unordered_set<std::string> recount_keys;
+        std::unordered_map<std::string, int64_t> added_edges;
         int64_t next_calls_id = 0;  // the id of the next Calls row staged
         // Leaves the staged files on disk, for a batch committed but not checkpointed: Kuzu's
         // WAL may name them (its replay of a committed COPY reads the file again).
