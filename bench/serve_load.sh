@@ -119,7 +119,31 @@ if [ "$INGEST_RECORDS" -gt 0 ]; then
     -d "{\"path\": \"$(basename "$EXTRA")\"}" "$URL/v1/ingest" | json_field job)
   [ -n "$JOB" ] || die "the server did not accept the ingest job"
 fi
+metrics() { curl -s -H "Authorization: Bearer $TOKEN" "$URL/metrics" | grep '^vcf_agent_request_duration_seconds_bucket'; }
+metrics >"$WORKDIR/serve-metrics-before"
 run_load mix
+metrics >"$WORKDIR/serve-metrics-after"
+# The mix per endpoint, from the server's latency histograms (the difference over the run):
+# each percentile as the histogram bucket it falls in ("<= bound"), as Prometheus would.
+awk '
+  function key(line) { match(line, /endpoint="[^"]*"/); e = substr(line, RSTART + 10, RLENGTH - 11)
+                       match(line, /le="[^"]*"/); return e SUBSEP substr(line, RSTART + 4, RLENGTH - 5) }
+  FNR == NR { before[key($1)] = $2; next }
+  { k = key($1); split(k, p, SUBSEP); n = $2 - before[k]; count[p[1], p[2]] = n
+    if (!(p[1] in seen)) { seen[p[1]] = 1; order[++m] = p[1] } bounds[p[1]] = bounds[p[1]] " " p[2] }
+  END {
+    for (i = 1; i <= m; i++) {
+      e = order[i]; nb = split(bounds[e], b, " "); total = count[e, "+Inf"]
+      if (total < 10 || (e != "variants" && e != "search" && e != "tool_call")) continue
+      line = sprintf("mix %-10s %7d requests", e, total)
+      split("0.5 0.95 0.99", qs, " ")
+      for (j = 1; j <= 3; j++)
+        for (x = 1; x <= nb; x++)
+          if (count[e, b[x]] >= qs[j] * total) {
+            line = line sprintf("  p%g <= %s ms", qs[j] * 100, b[x] == "+Inf" ? "inf" : b[x] * 1000); break }
+      print line
+    }
+  }' "$WORKDIR/serve-metrics-before" "$WORKDIR/serve-metrics-after"
 if [ -n "$JOB" ]; then
   status=$(job_status)
   printf 'ingest job through POST /v1/ingest during the mix (%s records x %s samples): %s, %s records at its end\n' \
@@ -129,6 +153,10 @@ if [ -n "$JOB" ]; then
   done
   printf 'ingest job after the load: %s\n' "$(job_status)"
 fi
+# Who answered the region lookups (the variant index while current; the graph while the index
+# caught up with a commit).
+curl -s -H "Authorization: Bearer $TOKEN" "$URL/metrics" | grep '^vcf_agent_region_lookups_total' |
+  sed 's/^/region lookups: /'
 RSS=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status")
 printf '\nserver peak RSS: %s MB\n' "$RSS"
 

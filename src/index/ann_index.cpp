@@ -306,6 +306,27 @@ void AnnIndex::add(const float* x, int64_t n, int threads) {
     });
 }
 
+std::vector<int64_t> AnnIndex::assign(const float* x, int64_t n) const {
+    auto* plain_ivf = as_refine(index_.get()) ? nullptr : ivf();
+    if (!plain_ivf || n <= 0) return {};
+    std::vector<idx_t> lists(static_cast<size_t>(n));
+    faiss_call("add", [&] {
+        plain_ivf->quantizer->assign(n, x, lists.data());
+        return 0;
+    });
+    return {lists.begin(), lists.end()};
+}
+
+void AnnIndex::add_assigned(const float* x, int64_t n, const std::vector<int64_t>& lists) {
+    auto* plain_ivf = as_refine(index_.get()) ? nullptr : ivf();
+    if (!plain_ivf || lists.size() != static_cast<size_t>(n)) return add(x, n);
+    static_assert(sizeof(idx_t) == sizeof(int64_t));
+    faiss_call("add", [&] {
+        plain_ivf->add_core(n, x, nullptr, reinterpret_cast<const idx_t*>(lists.data()));
+        return 0;
+    });
+}
+
 faiss::IndexIVF* AnnIndex::ivf() const {
     if (auto* refine = as_refine(index_.get()))
         return dynamic_cast<faiss::IndexIVF*>(refine->base_index);

@@ -101,6 +101,12 @@ class AnnIndex {
     // many threads at once (one BLAS thread each: the caller holds the process to one), which
     // is most of an add; other kinds add on the calling thread.
     void add(const float* x, int64_t n, int threads = 1);
+    // The inverted-file list of each of n vectors: most of an add's work, reading only the
+    // trained quantiser, so it may run beside searches (outside the lock an add needs). Empty
+    // for the kinds without lists of their own to assign (add_assigned then adds as add does).
+    std::vector<int64_t> assign(const float* x, int64_t n) const;
+    // Adds n vectors whose lists assign() gave.
+    void add_assigned(const float* x, int64_t n, const std::vector<int64_t>& lists);
 
     // Up to k nearest rows accepted by sel (nullptr: all), ascending distance. `selectivity`
     // (accepted / size) widens the search so a selective filter still yields k results.

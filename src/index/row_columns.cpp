@@ -19,8 +19,9 @@ void RowColumns::append(const StoredVariant& sv) {
     sites.append(sv);
 }
 
-void RowColumns::order_sites() {
-    sites.order(attributes, [this](size_t r) { return key_view(static_cast<int64_t>(r)); });
+SiteColumns::Order RowColumns::next_site_order() const {
+    return sites.next_order(attributes,
+                            [this](size_t r) { return key_view(static_cast<int64_t>(r)); });
 }
 
 void RowColumns::index_keys() {

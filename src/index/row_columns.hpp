@@ -31,8 +31,10 @@ struct RowColumns {
     void append(const StoredVariant& sv);
     // Adds the rows whose keys were set without append() (read from a file) to the lookup.
     void index_keys();
-    // Puts the rows appended since the last call in their contigs' order (SiteColumns::order).
-    void order_sites();
+    // The site columns' order with the rows appended since it was set (SiteColumns::
+    // next_order; read-only), and setting it.
+    SiteColumns::Order next_site_order() const;
+    void order_sites() { sites.set_order(next_site_order()); }
     // Bytes held, for memory bounds and statistics.
     size_t memory_bytes() const;
 };

@@ -57,10 +57,12 @@ void SiteColumns::reserve(size_t rows) {
     carriers_.reserve(rows);
 }
 
-void SiteColumns::order(const AttributeColumns& attributes,
-                        const std::function<std::string_view(size_t)>& key_of) {
+SiteColumns::Order SiteColumns::next_order(
+    const AttributeColumns& attributes,
+    const std::function<std::string_view(size_t)>& key_of) const {
     const size_t n = size();
-    if (ordered_ == n) return;
+    Order next;
+    if (order_.rows == n) return order_;
     if (attributes.size() < n)
         throw std::logic_error("site columns hold rows the attribute columns do not");
     const auto& chrom = attributes.chrom();
@@ -70,35 +72,39 @@ void SiteColumns::order(const AttributeColumns& attributes,
     };
     // The new rows by contig, each run sorted, then merged behind the contig's ordered rows.
     std::vector<std::vector<uint32_t>> added;
-    for (size_t r = ordered_; r < n; ++r) {
+    for (size_t r = order_.rows; r < n; ++r) {
         const uint32_t c = chrom[r];
         if (c >= added.size()) added.resize(c + 1);
         added[c].push_back(static_cast<uint32_t>(r));
     }
-    if (by_chrom_.size() < added.size()) {
-        by_chrom_.resize(added.size());
-        max_span_.resize(added.size(), 0);
+    next.by_chrom = order_.by_chrom;
+    next.max_span = order_.max_span;
+    if (next.by_chrom.size() < added.size()) {
+        next.by_chrom.resize(added.size());
+        next.max_span.resize(added.size(), 0);
     }
     for (uint32_t c = 0; c < added.size(); ++c) {
         auto& rows = added[c];
         if (rows.empty()) continue;
         std::sort(rows.begin(), rows.end(), before);
-        for (const uint32_t r : rows) max_span_[c] = std::max(max_span_[c], end_pos_[r] - pos[r]);
-        auto& all = by_chrom_[c];
+        for (const uint32_t r : rows)
+            next.max_span[c] = std::max(next.max_span[c], end_pos_[r] - pos[r]);
+        auto& all = next.by_chrom[c];
         const auto middle = static_cast<std::ptrdiff_t>(all.size());
         all.insert(all.end(), rows.begin(), rows.end());
         std::inplace_merge(all.begin(), all.begin() + middle, all.end(), before);
     }
-    ordered_ = n;
+    next.rows = n;
+    return next;
 }
 
 void SiteColumns::overlapping(const AttributeColumns& attributes, uint32_t chrom, int64_t beg,
                               int64_t end, const std::function<bool(size_t)>& visit) const {
-    if (chrom >= by_chrom_.size()) return;
-    const auto& rows = by_chrom_[chrom];
+    if (chrom >= order_.by_chrom.size()) return;
+    const auto& rows = order_.by_chrom[chrom];
     const auto& pos = attributes.pos();
     // A row starting more than the contig's longest span before `beg` ends before it.
-    const int64_t first = beg - max_span_[chrom];
+    const int64_t first = beg - order_.max_span[chrom];
     auto it = std::partition_point(rows.begin(), rows.end(),
                                    [&](uint32_t r) { return pos[r] < first; });
     for (; it != rows.end() && pos[*it] <= end; ++it)
@@ -141,7 +147,7 @@ size_t SiteColumns::memory_bytes() const {
                    filter_.capacity() * 4 + (qual_.capacity() + af_.capacity()) * 8 +
                    (end_pos_.capacity() + record_pos_.capacity() + carriers_.capacity()) * 8;
     for (uint32_t c = 0; c < filters_.size(); ++c) bytes += 2 * (filters_.name(c).size() + 48);
-    for (const auto& rows : by_chrom_) bytes += rows.capacity() * 4;
+    for (const auto& rows : order_.by_chrom) bytes += rows.capacity() * 4;
     return bytes;
 }
 

@@ -45,13 +45,22 @@ class SiteColumns {
     int64_t carriers(size_t r) const { return carriers_[r]; }
     void set_carriers(size_t r, int64_t n) { carriers_[r] = n; }
 
-    // Puts the rows appended since the last call into their contigs' order (position, then
-    // key, as the graph's `ORDER BY v.locus, v.id` within a contig). `attributes` and `key_of`
-    // give every row's contig, position and key.
-    void order(const AttributeColumns& attributes,
-               const std::function<std::string_view(size_t)>& key_of);
+    // Each contig's rows in order (position, then key, as the graph's `ORDER BY v.locus, v.id`
+    // within a contig), and the longest END - POS among them (how far before a region a row
+    // overlapping it can start), for the first `rows` rows.
+    struct Order {
+        std::vector<std::vector<uint32_t>> by_chrom;  // by contig code
+        std::vector<int64_t> max_span;
+        size_t rows = 0;
+    };
+    // The order with the rows appended since the last set_order() put in (read-only: it may
+    // be made under a shared lock). `attributes` and `key_of` give every row's contig,
+    // position and key.
+    Order next_order(const AttributeColumns& attributes,
+                     const std::function<std::string_view(size_t)>& key_of) const;
+    void set_order(Order order) { order_ = std::move(order); }
     // Every row is in its contig's order.
-    bool ordered() const { return ordered_ == size(); }
+    bool ordered() const { return order_.rows == size(); }
     // The rows of contig code `chrom` whose record overlaps [beg, end] (as `bcftools view -r`:
     // POS <= end and END >= beg), in order, until `visit` returns false.
     void overlapping(const AttributeColumns& attributes, uint32_t chrom, int64_t beg, int64_t end,
@@ -68,11 +77,7 @@ class SiteColumns {
     std::vector<uint32_t> filter_;
     std::vector<double> qual_, af_;
     std::vector<int64_t> end_pos_, record_pos_, carriers_;
-    // By contig code: its rows in order, and the longest END - POS among them (how far before a
-    // region a row overlapping it can start).
-    std::vector<std::vector<uint32_t>> by_chrom_;
-    std::vector<int64_t> max_span_;
-    size_t ordered_ = 0;
+    Order order_;
 };
 
 }  // namespace vcfagent::index

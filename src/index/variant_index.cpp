@@ -367,13 +367,19 @@ void VariantIndex::settle(uint64_t generation) {
                         " RETURN v.id, v.carriers",
                     {}, [&](const store::RowView& r) { changed.emplace_back(r.text(0), r.integer(1)); });
     const bool whole = graph_.last_batch() == last;
+    // The new rows' order is made beside readers (only this catch-up changes the rows).
+    SiteColumns::Order order;
+    {
+        ReadLock read(rows_mutex_);
+        order = rows_->next_site_order();
+    }
     WriteLock write(rows_mutex_);
     for (const auto& [key, n] : changed) {
         const int64_t r = rows_->find(key);
         if (r >= 0) rows_->sites.set_carriers(static_cast<size_t>(r), n);
     }
     rows_->carriers_batch = std::max(from, last);
-    rows_->order_sites();
+    rows_->sites.set_order(std::move(order));
     // Rows that stop short of the graph's last batch (a model embedder's rows whose embeddings
     // are not stored yet) are not the graph's whole.
     if (whole) rows_->current_at = generation;
@@ -485,9 +491,17 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
             AddChunk c;
             std::vector<float> vectors;
             while (to_add.pop(c)) {
+                std::vector<int64_t> lists;
+                const auto n = static_cast<int64_t>(c.variants.size());
                 if (!c.page_end) {
                     vectors.resize(c.variants.size() * static_cast<size_t>(dim));
                     vectors_of(c.variants, vectors.data());
+                    if (!fresh) {
+                        // The vectors' lists are found beside searches (a shared lock), so the
+                        // exclusive one below is held only to append.
+                        ReadLock read(rows_mutex_);
+                        if (rows_->ann) lists = rows_->ann->assign(vectors.data(), n);
+                    }
                 }
                 change_rows([&](Rows& rows) {
                     if (c.page_end) {
@@ -497,7 +511,10 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
                     }
                     // The columns before the vectors: a search sees only rows with both.
                     for (const auto& sv : c.variants) rows.append(sv);
-                    add_vectors(rows, vectors.data(), static_cast<int64_t>(c.variants.size()));
+                    if (!lists.empty())
+                        rows.ann->add_assigned(vectors.data(), n, lists);
+                    else
+                        add_vectors(rows, vectors.data(), n);
                 });
             }
         } catch (...) {
@@ -637,7 +654,11 @@ std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Regio
                                                                 const std::string& vtype,
                                                                 size_t max_rows) const {
     ReadLock read(rows_mutex_);
-    if (!current_locked()) return std::nullopt;
+    if (!current_locked()) {
+        ++regions_declined_;
+        return std::nullopt;
+    }
+    ++regions_answered_;
     const Rows& rows = *rows_;
     const auto& at = rows.attributes;
     const SiteColumns& sites = rows.sites;
@@ -688,6 +709,8 @@ IndexStats VariantIndex::stats() const {
     s.dimension = identity_.dimension;
     s.embedder = identity_.to_string();
     s.from_load = from_load_;
+    s.regions_answered = regions_answered_.load();
+    s.regions_declined = regions_declined_.load();
     if (!rows_) return s;
     s.rows = rows_->size();
     s.batch = rows_->batch;

@@ -15,6 +15,7 @@
 // serialise among themselves. Several processes may open one store's index: each keeps its
 // own copy in memory, and only one at a time writes the files (an flock on DB/index/LOCK; the
 // others skip saving).
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -73,6 +74,8 @@ struct IndexStats {
     size_t memory_bytes = 0;
     std::string embedder;
     bool from_load = false;  // built from the rows a LoadFeed made (not read from the graph)
+    // Region lookups answered from the rows, and declined (the rows were not current).
+    uint64_t regions_answered = 0, regions_declined = 0;
 };
 
 struct CatchUpReport {
@@ -179,6 +182,8 @@ class VariantIndex {
     // Searches run at most hardware_slots() at a time, admitted in arrival order (see
     // fifo_admission.hpp for the p95 this buys under many concurrent clients).
     mutable FifoAdmission search_admission_{hardware_slots()};
+    // For stats(): region_variants calls answered and declined (lock-free counters).
+    mutable std::atomic<uint64_t> regions_answered_{0}, regions_declined_{0};
 };
 
 }  // namespace vcfagent::index

@@ -223,23 +223,19 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
     // The source whose call vectors hold every named sample, and each sample's column there.
     store::ReadLimits lookup_limits = limits_;
     lookup_limits.max_rows = std::numeric_limits<size_t>::max();
+    const auto catalogue = store_.sample_catalogue();
     std::map<int64_t, std::map<std::string, int64_t>> columns;  // source -> sample -> idx
-    if (!named.empty()) {
-        const auto t = store_.read(
-            "MATCH (s:Sample)-[m:SampleOf]->(src:Source) WHERE s.id IN $ids RETURN src.num, s.id, "
-            "m.idx",
-            {{"ids", named}}, lookup_limits);
-        for (const auto& r : t.rows)
-            columns[r[0].get<int64_t>()][r[1].get<std::string>()] = r[2].get<int64_t>();
+    for (const auto& sample : named) {
+        const auto it = catalogue->columns.find(sample);
+        if (it == catalogue->columns.end()) continue;
+        for (const auto& [num, idx] : it->second) columns[num][sample] = idx;
     }
     const std::set<std::string> distinct(named.begin(), named.end());
     std::optional<int64_t> source;
     for (const auto& [num, cols] : columns)
         if (cols.size() == distinct.size()) source = num;
-    // The store's sources, read once: how many there are, and the one when there is one.
-    const auto source_nums = store_.read("MATCH (s:Source) RETURN s.num");
-    const int64_t sources = static_cast<int64_t>(source_nums.rows.size());
-    if (named.empty() && sources == 1) source = source_nums.rows[0][0].get<int64_t>();
+    const int64_t sources = static_cast<int64_t>(catalogue->sources.size());
+    if (named.empty() && sources == 1) source = catalogue->sources[0];
     if (!source || (g.min_carriers > 0 && sources > 1)) {
         if (!distinct.empty() && columns.empty())
             throw StoreError("no call vectors for samples " +
@@ -247,10 +243,8 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
                              " (unknown samples, or loaded before call vectors were stored: "
                              "re-ingest with --force)");
         if (named.empty() && g.min_carriers > 0) {
-            // Carriers across every source: count the edges.
-            return {{},
-                    {"COUNT { MATCH (c:Sample)<-[:CarriedBy]-(v) } >= " +
-                     std::to_string(g.min_carriers)}};
+            // Carriers across every source: the variant's count of its edges.
+            return {{}, {"v.carriers >= " + std::to_string(g.min_carriers)}};
         }
         throw StoreError("samples " + join({distinct.begin(), distinct.end()}, ", ") +
                          " are not all in one loaded file: a genotype filter compares calls of "

@@ -103,7 +103,8 @@ struct ApiServer::Impl {
           jobs(graph ? std::make_unique<IngestJobs>(*graph, options.max_queued_ingests,
                                                     [this] { context.refresh_index(); })
                      : nullptr),
-          admission(options.max_running, options.max_waiting, options.max_wait) {
+          admission(options.max_running, options.max_waiting, options.max_wait),
+          lookup_admission(options.max_running, options.max_waiting, options.max_wait) {
         metrics.set_thresholds(options.alerts);
     }
 
@@ -125,6 +126,10 @@ struct ApiServer::Impl {
     std::unique_ptr<IndexFollower> follower;
     const tools::ToolRegistry& registry = tools::ToolRegistry::catalogue();
     Admission admission;
+    // Region lookups and searches, which the variant index answers from memory (the graph only
+    // while the index catches up with a commit), take slots of their own: they never queue
+    // behind statements that wait at the graph's commit gate while a batch commits.
+    Admission lookup_admission;
     Metrics metrics;
     httplib::Server http;
 
@@ -173,15 +178,19 @@ struct ApiServer::Impl {
 
     // Wraps a handler: access check, admission, errors as JSON, metrics under `name`.
     using Handler = std::function<json(const httplib::Request&, httplib::Response&)>;
-    httplib::Server::Handler endpoint(const std::string& name, Access access, Handler handler) {
-        return [this, name, access, handler](const httplib::Request& req, httplib::Response& res) {
+    enum class Slots { Graph, Lookup };
+    httplib::Server::Handler endpoint(const std::string& name, Access access, Handler handler,
+                                      Slots slots = Slots::Graph) {
+        Admission& gate = slots == Slots::Lookup ? lookup_admission : admission;
+        return [this, name, access, handler, &gate](const httplib::Request& req,
+                                                    httplib::Response& res) {
             const auto start = std::chrono::steady_clock::now();
             ++metrics.in_flight;
             bool admitted = false;
             try {
                 authorize(req, access);
                 if (access != Access::Public) {
-                    admitted = admission.enter();
+                    admitted = gate.enter();
                     if (!admitted) {
                         ++metrics.rejected_overload;
                         throw ApiError{503, "overloaded",
@@ -195,7 +204,7 @@ struct ApiServer::Impl {
             } catch (const std::exception& e) {
                 send_error(res, {500, "internal", e.what()});
             }
-            if (admitted) admission.leave();
+            if (admitted) gate.leave();
             --metrics.in_flight;
             metrics.observe(name, res.status, seconds_since(start));
         };
@@ -298,11 +307,21 @@ struct ApiServer::Impl {
         try {
             for (const auto& [table, n] : context.graph().table_counts())
                 out += "vcf_agent_graph_rows{table=\"" + table + "\"} " + std::to_string(n) + "\n";
-            if (options.flags.vectors)
+            if (options.flags.vectors) {
+                const auto stats = context.variant_index().stats();
                 out +=
                     "# HELP vcf_agent_vector_rows Rows of the variant index.\n"
                     "# TYPE vcf_agent_vector_rows gauge\nvcf_agent_vector_rows " +
-                    std::to_string(context.variant_index().size()) + "\n";
+                    std::to_string(context.variant_index().size()) +
+                    "\n# HELP vcf_agent_region_lookups_total Region lookups (without gene or impact "
+                    "filters) by who answered: the variant index (current), or the graph (the "
+                    "index was catching up).\n"
+                    "# TYPE vcf_agent_region_lookups_total counter\n"
+                    "vcf_agent_region_lookups_total{answered_by=\"index\"} " +
+                    std::to_string(stats.regions_answered) +
+                    "\nvcf_agent_region_lookups_total{answered_by=\"graph\"} " +
+                    std::to_string(stats.regions_declined) + "\n";
+            }
         } catch (const std::exception& e) {
             spdlog::warn("metrics: store sizes unavailable: {}", e.what());
         }
@@ -402,7 +421,8 @@ struct ApiServer::Impl {
                                                                         {"impact", "string"},
                                                                         {"variant_class", "string"},
                                                                         {"limit", "integer"}}));
-                 }));
+                 },
+                          Slots::Lookup));
         http.Get("/v1/search",
                  endpoint("search", Access::Reader, [this](const httplib::Request& req, auto&) {
                      json args = query_args(req, {{"k", "integer"},
@@ -417,7 +437,8 @@ struct ApiServer::Impl {
                          throw ApiError{400, "bad_argument", "give like=<variant key>"};
                      args["variant"] = req.get_param_value("like");
                      return tool("similar_variants", args);
-                 }));
+                 },
+                          Slots::Lookup));
         http.Post("/v1/cypher",
                   endpoint("cypher", Access::Reader, [this](const httplib::Request& req, auto&) {
                       return tool("cypher", body_json(req));

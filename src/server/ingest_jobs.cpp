@@ -1,5 +1,9 @@
 #include "server/ingest_jobs.hpp"
 
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "common/elapsed.hpp"
 #include "ingest/ingest_job.hpp"
 #include "server/token_store.hpp"
@@ -94,6 +98,10 @@ void IngestJobs::stop() {
 }
 
 void IngestJobs::run() {
+    // Jobs yield the processor to requests: a lower priority for this thread and the threads
+    // the load starts from it (they inherit it). Kuzu's own worker threads keep theirs.
+    if (setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kJobNiceness) != 0)
+        spdlog::warn("ingest jobs run at the requests' priority (setpriority failed)");
     for (;;) {
         std::shared_ptr<Job> job;
         {

@@ -281,11 +281,13 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
                    {{"b", std::to_string(b.id)}});
             if (before_commit) before_commit();
             WriteLock gate(im.commit_gate);
+            // Counted as the gate opens (this guard ends before `gate`), however the scope is
+            // left: no reader sees the batch before then, so a copy that read the count
+            // before its rows holds the batch or is seen as stale, and one current at the
+            // count before may answer until then.
+            GenerationOnExit counted(im.write_generation);
             im.run(*im.writer, "COMMIT");
             committed = true;
-            // Counted once the rows are visible (and before readers pass the gate again): a
-            // copy that read the count before its rows holds the batch or is seen as stale.
-            im.write_generation.fetch_add(1);
             im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
             // Kuzu replays a committed COPY from its WAL by reading the staged file again, so
             // the batch is checkpointed while its staging files still exist (they are removed
@@ -294,7 +296,6 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             im.run(*im.writer, "CHECKPOINT");
         } catch (const std::exception& e) {
             im.writer->query("ROLLBACK");
-            im.write_generation.fetch_add(1);  // the COMMIT may have committed (see below)
             // Kuzu checkpoints inside COMMIT after the transaction is durable, so a COMMIT that
             // failed may have committed: the batch id it wrote to Meta tells.
             if (!committed) {

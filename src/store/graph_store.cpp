@@ -372,7 +372,7 @@ class SCOPED_CAPABILITY CommittingWrite {
         }
     }
     ~CommittingWrite() RELEASE() {
-        generation_.fetch_add(1);
+        generation_.fetch_add(1);  // as the gate opens (why: GenerationOnExit)
         gate_.unlock();
         writer_.unlock();
     }
@@ -821,6 +821,21 @@ uint64_t GraphStore::last_batch() {
 
 uint64_t GraphStore::write_generation() const {
     return impl_->write_generation.load();
+}
+
+std::shared_ptr<const SampleCatalogue> GraphStore::sample_catalogue() {
+    const uint64_t generation = write_generation();
+    {
+        MutexLock lock(impl_->catalogue_mutex);
+        if (impl_->catalogue && impl_->catalogue_generation == generation) return impl_->catalogue;
+    }
+    // Read without the lock (readers asking meanwhile read it too): what is read after the
+    // generation was taken holds every write before it.
+    auto fresh = std::make_shared<const SampleCatalogue>(read_sample_catalogue(*this));
+    MutexLock lock(impl_->catalogue_mutex);
+    impl_->catalogue = fresh;
+    impl_->catalogue_generation = generation;
+    return fresh;
 }
 
 uint64_t GraphStore::variant_epoch() {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "query/result_table.hpp"
+#include "store/sample_catalogue.hpp"
 #include "vcf/pedigree.hpp"
 #include "vcf/variant_batches.hpp"
 
@@ -140,6 +141,9 @@ class GraphStore {
     // write committed before, and is current while it still returns N: no other process
     // writes while this one has the store open.
     uint64_t write_generation() const;
+    // The samples and sources (store/sample_catalogue.hpp) as of the current write generation:
+    // read from the graph once per generation, shared by the readers after.
+    std::shared_ptr<const SampleCatalogue> sample_catalogue();
     // Bumped whenever Variant rows are deleted or lose edges outside a batch (undo_source,
     // delete_source_edges): copies derived from the rows (the variant index) compare it to
     // know they must be rebuilt rather than extended.

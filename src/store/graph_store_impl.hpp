@@ -36,6 +36,19 @@ std::unordered_map<std::string, std::unique_ptr<kc::Value>> to_kuzu_params(
 QueryParams source_params(const SourceRecord& s);
 extern const char* const kSetSource;
 
+// Bumps a store's write generation when it goes out of scope: declared after the commit
+// gate's lock, it counts the write just before the gate opens.
+class GenerationOnExit {
+  public:
+    explicit GenerationOnExit(std::atomic<uint64_t>& generation) : generation_(generation) {}
+    ~GenerationOnExit() { generation_.fetch_add(1); }
+    GenerationOnExit(const GenerationOnExit&) = delete;
+    GenerationOnExit& operator=(const GenerationOnExit&) = delete;
+
+  private:
+    std::atomic<uint64_t>& generation_;
+};
+
 struct GraphStore::Impl {
     std::unique_ptr<kz::Database> db;
     // Connections for read statements (scan, read, read_only_query), reused with their
@@ -64,8 +77,9 @@ struct GraphStore::Impl {
     // Within the writer's open transaction: copies derived from the Variant rows (the variant
     // index) must start again, since rows or their counts changed outside any batch.
     void new_variant_epoch() REQUIRES(write_mutex);
-    // GraphStore::write_generation: bumped before the commit gate is released by a write that
-    // held it exclusively (lock-free: readers compare it without any lock).
+    // GraphStore::write_generation: bumped just before the commit gate is released by a write
+    // that held it exclusively (GenerationOnExit; lock-free: readers compare it without any
+    // lock).
     std::atomic<uint64_t> write_generation{0};
     // Contig ranks, committed or registered by a batch not yet committed (`unwritten_contigs`
     // for the open batch, OpenBatch::new_contigs for a sealed one: each batch writes its own
@@ -79,6 +93,11 @@ struct GraphStore::Impl {
     std::unordered_set<std::string> genes GUARDED_BY(stage_mutex);
     // Longest variant span per contig for region scans (GraphStore::max_variant_span), and a
     // counter every write bumps so a scan that raced a commit caches nothing.
+    // GraphStore::sample_catalogue: the last one read and the write generation read before
+    // reading it (valid while the store's generation is still that).
+    Mutex catalogue_mutex;
+    std::shared_ptr<const SampleCatalogue> catalogue GUARDED_BY(catalogue_mutex);
+    uint64_t catalogue_generation GUARDED_BY(catalogue_mutex) = 0;
     Mutex span_mutex;
     std::unordered_map<std::string, int64_t> max_span GUARDED_BY(span_mutex);
     uint64_t span_generation GUARDED_BY(span_mutex) = 0;

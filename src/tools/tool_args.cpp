@@ -96,13 +96,10 @@ nlohmann::json table_result(const query::ResultTable& table) {
 
 void require_samples(ToolContext& context, const std::vector<std::string>& samples) {
     if (samples.empty()) return;
-    auto found =
-        context.graph().read("MATCH (s:Sample) WHERE s.id IN $ids RETURN s.id", {{"ids", samples}});
-    std::set<std::string> known;
-    for (const auto& row : found.rows) known.insert(row[0].get<std::string>());
+    const auto catalogue = context.graph().sample_catalogue();
     std::string missing;
     for (const auto& s : samples)
-        if (!known.count(s)) missing += (missing.empty() ? "" : ", ") + s;
+        if (!catalogue->has(s)) missing += (missing.empty() ? "" : ", ") + s;
     if (!missing.empty())
         throw ToolError("the store has no sample named " + missing +
                         " (sample names are case-sensitive; store_overview lists them)");
