@@ -21,8 +21,8 @@ void KeyLookup::insert(std::string_view key, uint64_t row) {
     // Rows are kept in 32 bits, and a table of more than 2^32 slots could not be addressed by
     // a tag.
     if (row >= (kRowBits >> 1)) throw std::length_error("the variant index holds 2^31 - 1 rows");
-    // At most half full, so a probe ends at an empty slot after a few steps.
-    if (2 * (used_ + 1) > slots_.size()) grow();
+    // At most three quarters full, so a probe ends at an empty slot after a few steps.
+    if (4 * (used_ + 1) > 3 * slots_.size()) grow();
     const uint32_t tag = tag_of(key);
     const size_t mask = slots_.size() - 1;
     size_t at = tag & mask;

@@ -1,19 +1,36 @@
 #include "index/site_columns.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <string>
 #include <stdexcept>
 
 #include "common/error.hpp"
 
 namespace vcfagent::index {
 
+namespace {
+
+// `value` in T, or std::length_error naming `what`.
+template <typename T>
+T narrow(int64_t value, const char* what) {
+    if (value < std::numeric_limits<T>::min() || value > std::numeric_limits<T>::max())
+        throw std::length_error(std::string("the variant index keeps ") + what +
+                                " in 32 bits; a row has " + std::to_string(value));
+    return static_cast<T>(value);
+}
+
+}  // namespace
+
 void TextColumn::append(std::string_view s) {
+    if (bytes.size() + s.size() > std::numeric_limits<uint32_t>::max())
+        throw std::length_error("a text column of the variant index holds 4 GB");
     bytes += s;
-    ends.push_back(bytes.size());
+    ends.push_back(static_cast<uint32_t>(bytes.size()));
 }
 
 std::string_view TextColumn::at(size_t r) const {
-    const uint64_t begin = r == 0 ? 0 : ends[r - 1];
+    const uint32_t begin = r == 0 ? 0 : ends[r - 1];
     return std::string_view(bytes).substr(begin, ends[r] - begin);
 }
 
@@ -26,8 +43,8 @@ void TextColumn::read(FileReader& r, uint64_t rows) {
     bytes = read_string(r);
     ends.clear();
     read_array_append(r, ends, rows);
-    uint64_t last = 0;
-    for (const uint64_t e : ends) {
+    uint32_t last = 0;
+    for (const uint32_t e : ends) {
         if (e < last || e > bytes.size())
             throw StoreError(r.path().string() + ": a text column's offsets are out of order");
         last = e;
@@ -42,9 +59,13 @@ void SiteColumns::append(const StoredVariant& sv) {
     filter_.push_back(filters_.intern(v.filter));
     qual_.push_back(sv.qual);
     af_.push_back(sv.af);
-    end_pos_.push_back(v.end);
-    record_pos_.push_back(v.record_pos);
-    carriers_.push_back(sv.carriers);
+    span_.push_back(narrow<int32_t>(v.end - v.pos, "END - POS"));
+    trimmed_.push_back(narrow<int32_t>(v.pos - v.record_pos, "POS - the record's POS"));
+    carriers_.push_back(narrow<uint32_t>(sv.carriers, "carriers"));
+}
+
+void SiteColumns::set_carriers(size_t r, int64_t n) {
+    carriers_[r] = narrow<uint32_t>(n, "carriers");
 }
 
 void SiteColumns::reserve(size_t rows) {
@@ -52,8 +73,8 @@ void SiteColumns::reserve(size_t rows) {
     filter_.reserve(rows);
     qual_.reserve(rows);
     af_.reserve(rows);
-    end_pos_.reserve(rows);
-    record_pos_.reserve(rows);
+    span_.reserve(rows);
+    trimmed_.reserve(rows);
     carriers_.reserve(rows);
 }
 
@@ -88,7 +109,7 @@ SiteColumns::Order SiteColumns::next_order(
         if (rows.empty()) continue;
         std::sort(rows.begin(), rows.end(), before);
         for (const uint32_t r : rows)
-            next.max_span[c] = std::max(next.max_span[c], end_pos_[r] - pos[r]);
+            next.max_span[c] = std::max<int64_t>(next.max_span[c], span_[r]);
         auto& all = next.by_chrom[c];
         const auto middle = static_cast<std::ptrdiff_t>(all.size());
         all.insert(all.end(), rows.begin(), rows.end());
@@ -108,7 +129,7 @@ void SiteColumns::overlapping(const AttributeColumns& attributes, uint32_t chrom
     auto it = std::partition_point(rows.begin(), rows.end(),
                                    [&](uint32_t r) { return pos[r] < first; });
     for (; it != rows.end() && pos[*it] <= end; ++it)
-        if (end_pos_[*it] >= beg && !visit(*it)) return;
+        if (end_pos(*it, pos[*it]) >= beg && !visit(*it)) return;
 }
 
 void SiteColumns::write(HashingWriter& w) const {
@@ -120,8 +141,8 @@ void SiteColumns::write(HashingWriter& w) const {
     write_array(w, filter_.data(), n);
     write_array(w, qual_.data(), n);
     write_array(w, af_.data(), n);
-    write_array(w, end_pos_.data(), n);
-    write_array(w, record_pos_.data(), n);
+    write_array(w, span_.data(), n);
+    write_array(w, trimmed_.data(), n);
     write_array(w, carriers_.data(), n);
 }
 
@@ -137,15 +158,15 @@ void SiteColumns::read(FileReader& r, uint64_t rows) {
             throw StoreError(r.path().string() + ": a FILTER code is out of range");
     read_array_append(r, qual_, rows);
     read_array_append(r, af_, rows);
-    read_array_append(r, end_pos_, rows);
-    read_array_append(r, record_pos_, rows);
+    read_array_append(r, span_, rows);
+    read_array_append(r, trimmed_, rows);
     read_array_append(r, carriers_, rows);
 }
 
 size_t SiteColumns::memory_bytes() const {
     size_t bytes = ref_.memory_bytes() + alt_.memory_bytes() + rsid_.memory_bytes() +
                    filter_.capacity() * 4 + (qual_.capacity() + af_.capacity()) * 8 +
-                   (end_pos_.capacity() + record_pos_.capacity() + carriers_.capacity()) * 8;
+                   (span_.capacity() + trimmed_.capacity() + carriers_.capacity()) * 4;
     for (uint32_t c = 0; c < filters_.size(); ++c) bytes += 2 * (filters_.name(c).size() + 48);
     for (const auto& rows : order_.by_chrom) bytes += rows.capacity() * 4;
     return bytes;

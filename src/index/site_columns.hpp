@@ -16,16 +16,16 @@
 
 namespace vcfagent::index {
 
-// Strings of every row, concatenated; "" stands for NULL (Kuzu stores an empty CSV field as
-// NULL, so a stored string is never empty).
+// Strings of every row, concatenated (at most 4 GB of them); "" stands for NULL (Kuzu stores an
+// empty CSV field as NULL, so a stored string is never empty).
 struct TextColumn {
     std::string bytes;
-    std::vector<uint64_t> ends;
+    std::vector<uint32_t> ends;
     void append(std::string_view s);
     std::string_view at(size_t r) const;
     void write(HashingWriter& w) const;
     void read(FileReader& r, uint64_t rows);
-    size_t memory_bytes() const { return bytes.capacity() + ends.capacity() * sizeof(uint64_t); }
+    size_t memory_bytes() const { return bytes.capacity() + ends.capacity() * sizeof(uint32_t); }
 };
 
 class SiteColumns {
@@ -40,10 +40,11 @@ class SiteColumns {
     std::string_view filter(size_t r) const { return filters_.name(filter_[r]); }
     double qual(size_t r) const { return qual_[r]; }  // NaN: NULL
     double af(size_t r) const { return af_[r]; }      // NaN: NULL
-    int64_t end_pos(size_t r) const { return end_pos_[r]; }
-    int64_t record_pos(size_t r) const { return record_pos_[r]; }
+    // END and the record's POS from the row's position (`pos`, the attribute column).
+    int64_t end_pos(size_t r, int64_t pos) const { return pos + span_[r]; }
+    int64_t record_pos(size_t r, int64_t pos) const { return pos - trimmed_[r]; }
     int64_t carriers(size_t r) const { return carriers_[r]; }
-    void set_carriers(size_t r, int64_t n) { carriers_[r] = n; }
+    void set_carriers(size_t r, int64_t n);
 
     // Each contig's rows in order (position, then key, as the graph's `ORDER BY v.locus, v.id`
     // within a contig), and the longest END - POS among them (how far before a region a row
@@ -76,7 +77,10 @@ class SiteColumns {
     StringDictionary filters_;
     std::vector<uint32_t> filter_;
     std::vector<double> qual_, af_;
-    std::vector<int64_t> end_pos_, record_pos_, carriers_;
+    // END - POS and POS - the record's POS (trimming only moves POS forward), and the carriers
+    // count: 32 bits each (a contig and a sample count fit), checked on append.
+    std::vector<int32_t> span_, trimmed_;
+    std::vector<uint32_t> carriers_;
     Order order_;
 };
 

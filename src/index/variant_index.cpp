@@ -30,7 +30,7 @@ namespace vcfagent::index {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr int kFormat = 2;
+constexpr int kFormat = 3;
 constexpr const char* kStamp = "stamp.json";
 constexpr const char* kRowsMagic = "VCFAGENT-INDEX-ROWS";
 // Rows read from the graph per page: a page is whole batches, so the span of batches grows
@@ -685,7 +685,7 @@ std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Regio
                                   std::string(vcf::to_string(static_cast<vcf::VariantClass>(
                                       at.vclass()[r]))),
                                   real_or_null(sites.qual(r)), text_or_null(sites.filter(r)),
-                                  real_or_null(sites.af(r)), sites.record_pos(r),
+                                  real_or_null(sites.af(r)), sites.record_pos(r, at.pos()[r]),
                                   sites.carriers(r)});
         return true;
     });
