@@ -31,6 +31,7 @@ LoadFeed::LoadFeed(store::GraphStore& graph, embed::Embedder& embedder, size_t m
     rows_->epoch = graph.variant_epoch();
     rows_->vectors =
         std::make_unique<VectorSpill>(VariantIndex::dir_of(graph.dir()), rows_->identity.dimension);
+    rows_->sites_parked = std::make_unique<SpillFile>(VariantIndex::dir_of(graph.dir()), "row");
     thread_ = std::thread([this] { run(); });
 }
 
@@ -64,6 +65,7 @@ void LoadFeed::run() {
             stored_vectors(embedder_, rows.identity, stored, vectors.data());
             rows.vectors->append(vectors.data(), stored.size());
             for (const auto& sv : stored) rows.append(sv);
+            rows.sites.park(*rows.sites_parked);
             if (max_memory_bytes_ > 0 && rows.memory_bytes() > max_memory_bytes_)
                 throw StoreError("the rows passed the " +
                                  std::to_string((max_memory_bytes_ + (1u << 20) - 1) >> 20) +

@@ -5,7 +5,8 @@
 // while through the load itself a core is partly idle. A LoadFeed takes each chunk the load has
 // staged (IngestOptions::staged_chunks) and, on a thread of its own, turns the variants that
 // became new rows into index rows as the graph will return them (stored_form): the filter
-// columns and keys into memory, the vectors into a VectorSpill. The index built after the load
+// columns, keys and the site columns' text into memory, the vectors and the site columns'
+// fixed-width part into unnamed files. The index built after the load
 // (VariantIndex's `fed` argument) trains on a sample of the spill and adds from it, without
 // reading the graph.
 //
@@ -34,6 +35,8 @@ struct FedRows : RowColumns {
     embed::EmbedderInfo identity;
     uint64_t epoch = 0;
     std::unique_ptr<VectorSpill> vectors;
+    // The site columns' fixed-width part, parked while the load runs (SiteColumns::park).
+    std::unique_ptr<SpillFile> sites_parked;
 };
 
 class LoadFeed {

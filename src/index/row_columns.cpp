@@ -15,7 +15,6 @@ void RowColumns::append(const StoredVariant& sv) {
     attributes.append(sv.variant, sv.source);
     key_bytes += sv.variant.key;
     key_ends.push_back(key_bytes.size());
-    lookup.insert(sv.variant.key, key_ends.size() - 1);
     sites.append(sv);
 }
 

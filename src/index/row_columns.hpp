@@ -19,7 +19,7 @@ struct RowColumns {
     AttributeColumns attributes;
     std::string key_bytes;           // every key, concatenated
     std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
-    KeyLookup lookup;                // every row's key; see index_keys()
+    KeyLookup lookup;                // the rows' keys once index_keys() has run
     SiteColumns sites;               // what a region lookup returns besides; see order_sites()
 
     size_t size() const { return key_ends.size(); }
@@ -29,7 +29,8 @@ struct RowColumns {
     int64_t find(std::string_view key) const;
     // Appends one row.
     void append(const StoredVariant& sv);
-    // Adds the rows whose keys were set without append() (read from a file) to the lookup.
+    // Adds the rows appended (or read) since the last call to the lookup: rows that only wait
+    // for an index (a load's fed rows) need none.
     void index_keys();
     // The site columns' order with the rows appended since it was set (SiteColumns::
     // next_order; read-only), and setting it.

@@ -132,6 +132,58 @@ void SiteColumns::overlapping(const AttributeColumns& attributes, uint32_t chrom
         if (end_pos(*it, pos[*it]) >= beg && !visit(*it)) return;
 }
 
+// Each park writes, for its n rows, the FILTER codes, QUAL, AF, spans, trims and carriers in
+// that order; unpark reads them back chunk by chunk in the same order.
+void SiteColumns::park(SpillFile& spill) {
+    const size_t n = filter_.size();
+    if (n == 0) return;
+    auto out = [&](auto& column) {
+        spill.append(column.data(), column.size() * sizeof(column[0]));
+        column.clear();
+        column.shrink_to_fit();
+    };
+    out(filter_);
+    out(qual_);
+    out(af_);
+    out(span_);
+    out(trimmed_);
+    out(carriers_);
+    parked_chunks_.push_back(static_cast<uint32_t>(n));
+    parked_rows_ += n;
+}
+
+void SiteColumns::unpark(const SpillFile& spill) {
+    if (parked_rows_ == 0) return;
+    // Parked rows come first; rows appended since the last park follow them.
+    auto make_room = [&](auto& column) {
+        column.insert(column.begin(), parked_rows_, {});
+    };
+    make_room(filter_);
+    make_room(qual_);
+    make_room(af_);
+    make_room(span_);
+    make_room(trimmed_);
+    make_room(carriers_);
+    uint64_t at = 0;
+    size_t row = 0;
+    for (const uint32_t n : parked_chunks_) {
+        auto in = [&](auto& column) {
+            const size_t bytes = n * sizeof(column[0]);
+            spill.read(at, column.data() + row, bytes);
+            at += bytes;
+        };
+        in(filter_);
+        in(qual_);
+        in(af_);
+        in(span_);
+        in(trimmed_);
+        in(carriers_);
+        row += n;
+    }
+    parked_rows_ = 0;
+    parked_chunks_.clear();
+}
+
 void SiteColumns::write(HashingWriter& w) const {
     const size_t n = size();
     ref_.write(w);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "index/index_io.hpp"
+#include "index/spill_file.hpp"
 #include "index/stored_variants.hpp"
 #include "index/variant_attributes.hpp"
 
@@ -23,6 +24,13 @@ struct TextColumn {
     std::vector<uint32_t> ends;
     void append(std::string_view s);
     std::string_view at(size_t r) const;
+    // While the rows wait for an index to take them (a load's fed rows, beside the load's own
+    // memory): park() moves the fixed-width columns of the rows appended since the last call
+    // to `spill`, keeping the text columns and the FILTER dictionary; unpark() brings every
+    // parked row back (rows are read only while none is parked).
+    void park(SpillFile& spill);
+    void unpark(const SpillFile& spill);
+
     void write(HashingWriter& w) const;
     void read(FileReader& r, uint64_t rows);
     size_t memory_bytes() const { return bytes.capacity() + ends.capacity() * sizeof(uint32_t); }
@@ -31,7 +39,7 @@ struct TextColumn {
 class SiteColumns {
   public:
     void append(const StoredVariant& sv);
-    size_t size() const { return carriers_.size(); }
+    size_t size() const { return rsid_.ends.size(); }
     void reserve(size_t rows);
 
     std::string_view ref(size_t r) const { return ref_.at(r); }
@@ -67,6 +75,13 @@ class SiteColumns {
     void overlapping(const AttributeColumns& attributes, uint32_t chrom, int64_t beg, int64_t end,
                      const std::function<bool(size_t)>& visit) const;
 
+    // While the rows wait for an index to take them (a load's fed rows, beside the load's own
+    // memory): park() moves the fixed-width columns of the rows appended since the last call
+    // to `spill`, keeping the text columns and the FILTER dictionary; unpark() brings every
+    // parked row back (rows are read only while none is parked).
+    void park(SpillFile& spill);
+    void unpark(const SpillFile& spill);
+
     void write(HashingWriter& w) const;
     // Replaces the contents with what write() wrote for `rows` rows, unordered.
     void read(FileReader& r, uint64_t rows);
@@ -82,6 +97,10 @@ class SiteColumns {
     std::vector<int32_t> span_, trimmed_;
     std::vector<uint32_t> carriers_;
     Order order_;
+    // Rows [0, parked_rows_) have their fixed-width columns in a spill, in chunks of these
+    // sizes (see park()).
+    size_t parked_rows_ = 0;
+    std::vector<uint32_t> parked_chunks_;
 };
 
 }  // namespace vcfagent::index

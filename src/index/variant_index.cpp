@@ -133,7 +133,7 @@ VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embe
 std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
     const size_t n = fed.size();
     if (fed.identity != identity_ || fed.epoch != graph_.variant_epoch() ||
-        fed.attributes.size() != n || fed.vectors->rows() != n)
+        fed.attributes.size() != n || fed.vectors->rows() != n || !fed.sites_parked)
         return nullptr;
     size_t stored = 0;
     graph_.scan("MATCH (v:Variant) RETURN count(*)", {},
@@ -151,7 +151,9 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
     rows->batch = graph_.last_batch();
     rows->epoch = fed.epoch;
     const VectorSpill& spill = *fed.vectors;
-    static_cast<RowColumns&>(*rows) = std::move(fed);  // the columns; the spill stays in fed
+    static_cast<RowColumns&>(*rows) = std::move(fed);  // the columns; the spills stay in fed
+    rows->sites.unpark(*fed.sites_parked);
+    rows->index_keys();
     const int dim = identity_.dimension;
     const IndexKind want = target_kind(n);
     if (is_ivf(want) && n >= static_cast<size_t>(kMinIvfRows)) {
@@ -511,6 +513,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
                     }
                     // The columns before the vectors: a search sees only rows with both.
                     for (const auto& sv : c.variants) rows.append(sv);
+                    rows.index_keys();
                     if (!lists.empty())
                         rows.ann->add_assigned(vectors.data(), n, lists);
                     else

@@ -1,12 +1,11 @@
 #pragma once
-// Vectors held on disk instead of in memory while an index waits for all of them: an unnamed
-// temporary file (O_TMPFILE) in the index directory, so nothing is left behind by a process
-// that dies, and no other process (or a save's clean-up of stray files) can see or remove it.
-// Written with pwrite and read with pread: its pages stay in the page cache, outside the
-// process's resident set.
+// Vectors held on disk instead of in memory while an index waits for all of them (a SpillFile
+// of rows of `dim` floats).
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+
+#include "index/spill_file.hpp"
 
 namespace vcfagent::index {
 
@@ -14,31 +13,32 @@ class VectorSpill {
   public:
     // An empty spill of `dim`-float vectors in `dir` (created when missing); throws StoreError
     // when the file cannot be made.
-    VectorSpill(const std::filesystem::path& dir, int dim);
-    ~VectorSpill();
-    VectorSpill(const VectorSpill&) = delete;
-    VectorSpill& operator=(const VectorSpill&) = delete;
+    VectorSpill(const std::filesystem::path& dir, int dim) : file_(dir, "vector"), dim_(dim) {}
 
     // Appends n vectors (row-major); throws StoreError when the disk refuses them.
-    void append(const float* x, size_t n);
+    void append(const float* x, size_t n) {
+        file_.append(x, n * row_bytes());
+        rows_ += n;
+    }
     // Copies rows [first, first + n) into out.
-    void read(size_t first, size_t n, float* out) const;
+    void read(size_t first, size_t n, float* out) const {
+        file_.read(first * row_bytes(), out, n * row_bytes());
+    }
     // Forgets every vector (the file shrinks to nothing).
-    void clear();
+    void clear() {
+        file_.clear();
+        rows_ = 0;
+    }
 
     size_t rows() const { return rows_; }
     int dim() const { return dim_; }
 
   private:
-    // Moves rows [first, first + n) between `rows` and the file with pread or pwrite, retrying
-    // short and interrupted transfers; `what` names the direction in errors.
-    template <class Io>
-    void transfer(Io io, float* rows, size_t first, size_t n, const char* what) const;
+    size_t row_bytes() const { return sizeof(float) * static_cast<size_t>(dim_); }
 
-    int fd_ = -1;
+    SpillFile file_;
     int dim_ = 0;
     size_t rows_ = 0;
-    std::filesystem::path dir_;
 };
 
 }  // namespace vcfagent::index
