@@ -94,8 +94,9 @@ TEST(CarriersCount, EqualsTheEdgesAndBcftoolsAfterLoadsThatAddEdgesToExistingVar
         ++after_reload;
         EXPECT_EQ(r.integer(1), r.integer(3)) << r.text(0);
         const auto it = expected.find(r.text(0));
-        if (it != expected.end())
+        if (it != expected.end()) {
             EXPECT_EQ(r.integer(1), static_cast<int64_t>(it->second.size())) << r.text(0);
+        }
     });
     EXPECT_EQ(after_reload, 10376u);
 }

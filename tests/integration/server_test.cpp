@@ -400,6 +400,9 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     ServerProcess s({"--db", store, "--tokens", tokens(), "--data-dir", data, "--allow-ingest"});
     auto reader = client(s, *reader_);
     auto writer = client(s, *writer_);
+    const int64_t chr22_variants =
+        body(reader->Get("/v1/variants?region=22&limit=1"))["total"].get<int64_t>();
+    EXPECT_GT(chr22_variants, 10000);
     const json job_request = {{"path", "hapmap_exome_chr22.vcf.gz"}};
     auto r = reader->Post("/v1/ingest", job_request.dump(), "application/json");
     EXPECT_EQ(r->status, 403) << "readers do not ingest";
@@ -411,8 +414,16 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     json status;
     int reads = 0;
     for (int i = 0; i < 600; ++i) {
-        // Readers keep being answered while the job runs.
+        // Readers keep being answered while the job runs (region lookups and searches also
+        // while the variant index catches up with its commits).
         auto q = reader->Post("/v1/tools/variant_stats", "{}", "application/json");
+        ASSERT_TRUE(q);
+        EXPECT_EQ(q->status, 200) << q->body;
+        q = reader->Get("/v1/variants?region=22&limit=5");
+        ASSERT_TRUE(q);
+        ASSERT_EQ(q->status, 200) << q->body;
+        EXPECT_GE(body(q)["total"].get<int64_t>(), chr22_variants);
+        q = reader->Get("/v1/search?like=22:50300078:A:G&k=3");
         ASSERT_TRUE(q);
         EXPECT_EQ(q->status, 200) << q->body;
         ++reads;
