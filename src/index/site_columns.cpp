@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <limits>
-#include <string>
 #include <stdexcept>
+#include <string>
 
 #include "common/error.hpp"
 
@@ -126,8 +126,8 @@ void SiteColumns::overlapping(const AttributeColumns& attributes, uint32_t chrom
     const auto& pos = attributes.pos();
     // A row starting more than the contig's longest span before `beg` ends before it.
     const int64_t first = beg - order_.max_span[chrom];
-    auto it = std::partition_point(rows.begin(), rows.end(),
-                                   [&](uint32_t r) { return pos[r] < first; });
+    auto it =
+        std::partition_point(rows.begin(), rows.end(), [&](uint32_t r) { return pos[r] < first; });
     for (; it != rows.end() && pos[*it] <= end; ++it)
         if (end_pos(*it, pos[*it]) >= beg && !visit(*it)) return;
 }
@@ -155,9 +155,7 @@ void SiteColumns::park(SpillFile& spill) {
 void SiteColumns::unpark(const SpillFile& spill) {
     if (parked_rows_ == 0) return;
     // Parked rows come first; rows appended since the last park follow them.
-    auto make_room = [&](auto& column) {
-        column.insert(column.begin(), parked_rows_, {});
-    };
+    auto make_room = [&](auto& column) { column.insert(column.begin(), parked_rows_, {}); };
     make_room(filter_);
     make_room(qual_);
     make_room(af_);

@@ -58,14 +58,15 @@ void SpillFile::append(const void* bytes, size_t n) {
 }
 
 void SpillFile::read(uint64_t at, void* out, size_t n) const {
-    if (at + n > size_) throw StoreError("reading past the end of the temporary " + what_ + " file");
+    if (at + n > size_)
+        throw StoreError("reading past the end of the temporary " + what_ + " file");
     transfer(::pread, static_cast<char*>(out), at, n, "reading");
 }
 
 void SpillFile::clear() {
     if (::ftruncate(fd_, 0) != 0)
-        throw StoreError("truncating the temporary " + what_ + " file in " + dir_.string() +
-                         ": " + reason());
+        throw StoreError("truncating the temporary " + what_ + " file in " + dir_.string() + ": " +
+                         reason());
     size_ = 0;
 }
 

@@ -247,10 +247,13 @@ bool VariantIndex::save(const Rows& rows) const {
     FileLock lock(dir_ / "LOCK");
     if (!lock.held()) return false;  // another process is writing them
     const std::string gen = std::to_string(rows.generation);
-    nlohmann::json stamp = {
-        {"format", kFormat},   {"embedder", identity_.to_string()}, {"batch", rows.batch},
-        {"epoch", rows.epoch}, {"generation", rows.generation},     {"rows", rows.size()},
-        {"carriers_batch", rows.carriers_batch}};
+    nlohmann::json stamp = {{"format", kFormat},
+                            {"embedder", identity_.to_string()},
+                            {"batch", rows.batch},
+                            {"epoch", rows.epoch},
+                            {"generation", rows.generation},
+                            {"rows", rows.size()},
+                            {"carriers_batch", rows.carriers_batch}};
     const std::string rows_name = "rows-" + gen + ".bin";
     fs::remove(dir_ / rows_name, ec);
     {
@@ -364,10 +367,10 @@ void VariantIndex::settle(uint64_t generation) {
     }
     std::vector<std::pair<std::string, int64_t>> changed;
     if (from < last)
-        graph_.scan("MATCH (v:Variant) WHERE v.carriers_batch > " + std::to_string(from) +
-                        " AND v.carriers_batch <= " + std::to_string(last) +
-                        " RETURN v.id, v.carriers",
-                    {}, [&](const store::RowView& r) { changed.emplace_back(r.text(0), r.integer(1)); });
+        graph_.scan(
+            "MATCH (v:Variant) WHERE v.carriers_batch > " + std::to_string(from) +
+                " AND v.carriers_batch <= " + std::to_string(last) + " RETURN v.id, v.carriers",
+            {}, [&](const store::RowView& r) { changed.emplace_back(r.text(0), r.integer(1)); });
     const bool whole = graph_.last_batch() == last;
     // The new rows' order is made beside readers (only this catch-up changes the rows).
     SiteColumns::Order order;
@@ -666,8 +669,8 @@ std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Regio
     const auto& at = rows.attributes;
     const SiteColumns& sites = rows.sites;
     query::ResultTable table;
-    table.columns = {"key",   "chrom",  "pos", "ref", "alt",        "rsid",
-                     "vtype", "qual",   "filter", "af", "record_pos", "carriers"};
+    table.columns = {"key",   "chrom", "pos",    "ref", "alt",        "rsid",
+                     "vtype", "qual",  "filter", "af",  "record_pos", "carriers"};
     vcf::VariantClass wanted{};
     if (!vtype.empty() && !vcf::parse_variant_class(vtype, wanted)) return table;  // none has it
     const uint32_t chrom = at.chroms().find(region.chrom);
@@ -682,14 +685,12 @@ std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Regio
         if (!vtype.empty() && at.vclass()[r] != static_cast<uint8_t>(wanted)) return true;
         ++table.total;
         if (table.rows.size() < max_rows)
-            table.rows.push_back({std::string(rows.key_view(static_cast<int64_t>(r))),
-                                  region.chrom, at.pos()[r], std::string(sites.ref(r)),
-                                  std::string(sites.alt(r)), text_or_null(sites.rsid(r)),
-                                  std::string(vcf::to_string(static_cast<vcf::VariantClass>(
-                                      at.vclass()[r]))),
-                                  real_or_null(sites.qual(r)), text_or_null(sites.filter(r)),
-                                  real_or_null(sites.af(r)), sites.record_pos(r, at.pos()[r]),
-                                  sites.carriers(r)});
+            table.rows.push_back(
+                {std::string(rows.key_view(static_cast<int64_t>(r))), region.chrom, at.pos()[r],
+                 std::string(sites.ref(r)), std::string(sites.alt(r)), text_or_null(sites.rsid(r)),
+                 std::string(vcf::to_string(static_cast<vcf::VariantClass>(at.vclass()[r]))),
+                 real_or_null(sites.qual(r)), text_or_null(sites.filter(r)),
+                 real_or_null(sites.af(r)), sites.record_pos(r, at.pos()[r]), sites.carriers(r)});
         return true;
     });
     return table;

@@ -313,7 +313,8 @@ struct ApiServer::Impl {
                     "# HELP vcf_agent_vector_rows Rows of the variant index.\n"
                     "# TYPE vcf_agent_vector_rows gauge\nvcf_agent_vector_rows " +
                     std::to_string(context.variant_index().size()) +
-                    "\n# HELP vcf_agent_region_lookups_total Region lookups (without gene or impact "
+                    "\n# HELP vcf_agent_region_lookups_total Region lookups (without gene or "
+                    "impact "
                     "filters) by who answered: the variant index (current), or the graph (the "
                     "index was catching up).\n"
                     "# TYPE vcf_agent_region_lookups_total counter\n"
@@ -414,31 +415,35 @@ struct ApiServer::Impl {
                   endpoint("tool_call", Access::Reader, [this](const httplib::Request& req, auto&) {
                       return tool(req.matches[1], body_json(req));
                   }));
-        http.Get("/v1/variants",
-                 endpoint("variants", Access::Reader, [this](const httplib::Request& req, auto&) {
-                     return tool("variants_in_region", query_args(req, {{"region", "string"},
-                                                                        {"gene", "string"},
-                                                                        {"impact", "string"},
-                                                                        {"variant_class", "string"},
-                                                                        {"limit", "integer"}}));
-                 },
-                          Slots::Lookup));
+        http.Get("/v1/variants", endpoint(
+                                     "variants", Access::Reader,
+                                     [this](const httplib::Request& req, auto&) {
+                                         return tool("variants_in_region",
+                                                     query_args(req, {{"region", "string"},
+                                                                      {"gene", "string"},
+                                                                      {"impact", "string"},
+                                                                      {"variant_class", "string"},
+                                                                      {"limit", "integer"}}));
+                                     },
+                                     Slots::Lookup));
         http.Get("/v1/search",
-                 endpoint("search", Access::Reader, [this](const httplib::Request& req, auto&) {
-                     json args = query_args(req, {{"k", "integer"},
-                                                  {"chroms", "list"},
-                                                  {"classes", "list"},
-                                                  {"genes", "list"},
-                                                  {"impacts", "list"},
-                                                  {"region", "string"},
-                                                  {"min_af", "number"},
-                                                  {"max_af", "number"}});
-                     if (!req.has_param("like"))
-                         throw ApiError{400, "bad_argument", "give like=<variant key>"};
-                     args["variant"] = req.get_param_value("like");
-                     return tool("similar_variants", args);
-                 },
-                          Slots::Lookup));
+                 endpoint(
+                     "search", Access::Reader,
+                     [this](const httplib::Request& req, auto&) {
+                         json args = query_args(req, {{"k", "integer"},
+                                                      {"chroms", "list"},
+                                                      {"classes", "list"},
+                                                      {"genes", "list"},
+                                                      {"impacts", "list"},
+                                                      {"region", "string"},
+                                                      {"min_af", "number"},
+                                                      {"max_af", "number"}});
+                         if (!req.has_param("like"))
+                             throw ApiError{400, "bad_argument", "give like=<variant key>"};
+                         args["variant"] = req.get_param_value("like");
+                         return tool("similar_variants", args);
+                     },
+                     Slots::Lookup));
         http.Post("/v1/cypher",
                   endpoint("cypher", Access::Reader, [this](const httplib::Request& req, auto&) {
                       return tool("cypher", body_json(req));

@@ -122,13 +122,27 @@ StageResult BatchWriter::stage(const vcf::VariantBatch& chunk, size_t begin,
         if (is_new) {
             b.min_locus = std::min(b.min_locus, locus);
             b.max_locus = std::max(b.max_locus, locus);
-            b.variants.row({v.key, v.chrom, std::to_string(v.pos), v.ref, v.alt, v.id,
-                            StagingFile::number(v.qual), v.filter,
-                            std::string(vcf::to_string(v.vclass)), StagingFile::number(v.af),
-                            std::to_string(v.end), v.svtype, v.svlen ? std::to_string(v.svlen) : "",
-                            std::to_string(v.n_alts), std::to_string(v.record_pos),
-                            std::to_string(locus), source_text, batch_text, "",
-                            std::to_string(v.calls.size()), "0"});
+            b.variants.row({v.key,
+                            v.chrom,
+                            std::to_string(v.pos),
+                            v.ref,
+                            v.alt,
+                            v.id,
+                            StagingFile::number(v.qual),
+                            v.filter,
+                            std::string(vcf::to_string(v.vclass)),
+                            StagingFile::number(v.af),
+                            std::to_string(v.end),
+                            v.svtype,
+                            v.svlen ? std::to_string(v.svlen) : "",
+                            std::to_string(v.n_alts),
+                            std::to_string(v.record_pos),
+                            std::to_string(locus),
+                            source_text,
+                            batch_text,
+                            "",
+                            std::to_string(v.calls.size()),
+                            "0"});
             ++result.new_variants;
             result.new_at.push_back(i);
             for (const vcf::Annotation* link : gene_links(v)) {

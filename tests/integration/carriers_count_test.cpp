@@ -21,9 +21,10 @@ namespace {
 // key -> the samples whose GT holds allele 1, over biallelic SNVs (whose key is the record's own
 // CHROM:POS:REF:ALT), from `bcftools query` on each file.
 void carriers_by_bcftools(const std::string& file, std::map<std::string, std::set<int>>& out) {
-    const auto r = run_shell("bcftools query -i 'TYPE=\"snp\" && N_ALT=1' -f "
-                             "'%CHROM:%POS:%REF:%ALT[\\t%GT]\\n' " +
-                             file);
+    const auto r = run_shell(
+        "bcftools query -i 'TYPE=\"snp\" && N_ALT=1' -f "
+        "'%CHROM:%POS:%REF:%ALT[\\t%GT]\\n' " +
+        file);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::istringstream lines(r.out);
     std::string line;
@@ -64,19 +65,19 @@ TEST(CarriersCount, EqualsTheEdgesAndBcftoolsAfterLoadsThatAddEdgesToExistingVar
             {}, row);
     };
     each_count([&](const store::RowView& r) {
-            ++rows;
-            const std::string key = r.text(0);
-            EXPECT_EQ(r.integer(1), r.integer(3)) << key;
-            if (r.integer(2) > 0) {
-                ++recounted;
-                EXPECT_GT(static_cast<uint64_t>(r.integer(2)), after_first) << key;
-            }
-            const auto it = expected.find(key);
-            if (it == expected.end()) return;
-            ++compared;
-            EXPECT_EQ(r.integer(1), static_cast<int64_t>(it->second.size())) << key;
-            raised += r.integer(2) > 0;
-        });
+        ++rows;
+        const std::string key = r.text(0);
+        EXPECT_EQ(r.integer(1), r.integer(3)) << key;
+        if (r.integer(2) > 0) {
+            ++recounted;
+            EXPECT_GT(static_cast<uint64_t>(r.integer(2)), after_first) << key;
+        }
+        const auto it = expected.find(key);
+        if (it == expected.end()) return;
+        ++compared;
+        EXPECT_EQ(r.integer(1), static_cast<int64_t>(it->second.size())) << key;
+        raised += r.integer(2) > 0;
+    });
     EXPECT_EQ(rows, 10376u);  // the second file adds no variant
     EXPECT_GT(compared, 9000u);
     // The first 800 records' variants that had a hom-ref call got edges from the second file

@@ -453,10 +453,11 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     }
     ASSERT_EQ(health["variant_index"]["current"], true) << health.dump();
     const auto whole = body(reader->Get("/v1/variants?region=22&limit=500"));
-    EXPECT_EQ(whole["total"],
-              bcftools_count("(bcftools norm -m -any " + kChr22 + "; bcftools norm -m -any " +
-                             data + "/hapmap_exome_chr22.vcf.gz) 2>/dev/null | grep -v '^#' | "
-                             "cut -f1,2,4,5 | sort -u | wc -l"));
+    EXPECT_EQ(
+        whole["total"],
+        bcftools_count("(bcftools norm -m -any " + kChr22 + "; bcftools norm -m -any " + data +
+                       "/hapmap_exome_chr22.vcf.gz) 2>/dev/null | grep -v '^#' | "
+                       "cut -f1,2,4,5 | sort -u | wc -l"));
     ASSERT_EQ(whole["rows"].size(), 500u);
     int64_t carried = 0;
     for (const auto& row : whole["rows"]) carried += row["carriers"].get<int64_t>() > 0;

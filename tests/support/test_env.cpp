@@ -175,8 +175,9 @@ TempDir::~TempDir() {
 void write_more_carriers_chr22(const std::string& path) {
     const std::string first = data_path("chr22.vcf.gz");
     auto hom_ref_to = [](const char* gt) {
-        return std::string(" | awk -F'\\t' -v OFS='\\t' '{for (i = 10; i <= NF; i++) sub(/^0\\|0/, "
-                           "\"") +
+        return std::string(
+                   " | awk -F'\\t' -v OFS='\\t' '{for (i = 10; i <= NF; i++) sub(/^0\\|0/, "
+                   "\"") +
                gt + "\", $i); print}'";
     };
     const auto made = run_shell("(bcftools view -h " + first + " && bcftools view -H " + first +
