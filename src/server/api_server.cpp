@@ -104,7 +104,7 @@ struct ApiServer::Impl {
                                                     [this] { context.refresh_index(); })
                      : nullptr),
           admission(options.max_running, options.max_waiting, options.max_wait),
-          lookup_admission(options.max_running, options.max_waiting, options.max_wait) {
+          lookup_admission(2 * options.max_running, options.max_waiting, options.max_wait) {
         metrics.set_thresholds(options.alerts);
     }
 
@@ -128,7 +128,9 @@ struct ApiServer::Impl {
     Admission admission;
     // Region lookups and searches, which the variant index answers from memory (the graph only
     // while the index catches up with a commit), take slots of their own: they never queue
-    // behind statements that wait at the graph's commit gate while a batch commits.
+    // behind statements that wait at the graph's commit gate while a batch commits. Twice
+    // --max-running of them: each holds its slot for well under a millisecond, unless its
+    // thread is preempted (beside an ingest job), and then the queue behind it stalls.
     Admission lookup_admission;
     Metrics metrics;
     httplib::Server http;
