@@ -2,19 +2,13 @@
 
 namespace vcfagent::index {
 
-std::string_view RowColumns::key_view(int64_t r) const {
-    const uint64_t begin = r == 0 ? 0 : key_ends[r - 1];
-    return std::string_view(key_bytes).substr(begin, key_ends[r] - begin);
-}
-
 int64_t RowColumns::find(std::string_view key) const {
     return lookup.find(key, [this](uint64_t r) { return key_view(static_cast<int64_t>(r)); });
 }
 
 void RowColumns::append(const StoredVariant& sv) {
     attributes.append(sv.variant, sv.source);
-    key_bytes += sv.variant.key;
-    key_ends.push_back(key_bytes.size());
+    keys.append(sv.variant.key);
     sites.append(sv);
 }
 
@@ -29,8 +23,8 @@ void RowColumns::index_keys() {
 }
 
 size_t RowColumns::memory_bytes() const {
-    return attributes.memory_bytes() + key_bytes.capacity() +
-           key_ends.capacity() * sizeof(uint64_t) + lookup.memory_bytes() + sites.memory_bytes();
+    return attributes.memory_bytes() + keys.memory_bytes() + lookup.memory_bytes() +
+           sites.memory_bytes();
 }
 
 }  // namespace vcfagent::index

@@ -11,20 +11,20 @@
 #include "index/key_lookup.hpp"
 #include "index/site_columns.hpp"
 #include "index/stored_variants.hpp"
+#include "index/text_column.hpp"
 #include "index/variant_attributes.hpp"
 
 namespace vcfagent::index {
 
 struct RowColumns {
     AttributeColumns attributes;
-    std::string key_bytes;           // every key, concatenated
-    std::vector<uint64_t> key_ends;  // end of row r's key in key_bytes
-    KeyLookup lookup;                // the rows' keys once index_keys() has run
-    SiteColumns sites;               // what a region lookup returns besides; see order_sites()
+    TextColumn<uint64_t> keys;  // row r's key
+    KeyLookup lookup;           // the rows' keys once index_keys() has run
+    SiteColumns sites;          // what a region lookup returns besides; see order_sites()
 
-    size_t size() const { return key_ends.size(); }
+    size_t size() const { return keys.size(); }
     std::string key(int64_t r) const { return std::string(key_view(r)); }
-    std::string_view key_view(int64_t r) const;
+    std::string_view key_view(int64_t r) const { return keys.at(static_cast<size_t>(r)); }
     // The row with `key`, or -1.
     int64_t find(std::string_view key) const;
     // Appends one row.

@@ -22,35 +22,6 @@ T narrow(int64_t value, const char* what) {
 
 }  // namespace
 
-void TextColumn::append(std::string_view s) {
-    if (bytes.size() + s.size() > std::numeric_limits<uint32_t>::max())
-        throw std::length_error("a text column of the variant index holds 4 GB");
-    bytes += s;
-    ends.push_back(static_cast<uint32_t>(bytes.size()));
-}
-
-std::string_view TextColumn::at(size_t r) const {
-    const uint32_t begin = r == 0 ? 0 : ends[r - 1];
-    return std::string_view(bytes).substr(begin, ends[r] - begin);
-}
-
-void TextColumn::write(HashingWriter& w) const {
-    write_string(w, bytes);
-    write_array(w, ends.data(), ends.size());
-}
-
-void TextColumn::read(FileReader& r, uint64_t rows) {
-    bytes = read_string(r);
-    ends.clear();
-    read_array_append(r, ends, rows);
-    uint32_t last = 0;
-    for (const uint32_t e : ends) {
-        if (e < last || e > bytes.size())
-            throw StoreError(r.path().string() + ": a text column's offsets are out of order");
-        last = e;
-    }
-}
-
 void SiteColumns::append(const StoredVariant& sv) {
     const auto& v = sv.variant;
     ref_.append(v.ref);
@@ -69,7 +40,7 @@ void SiteColumns::set_carriers(size_t r, int64_t n) {
 }
 
 void SiteColumns::reserve(size_t rows) {
-    for (auto* t : {&ref_, &alt_, &rsid_}) t->ends.reserve(rows);
+    for (auto* t : {&ref_, &alt_, &rsid_}) t->ends.reserve(rows);  // bytes: mostly a few each
     filter_.reserve(rows);
     qual_.reserve(rows);
     af_.reserve(rows);

@@ -13,28 +13,10 @@
 #include "index/index_io.hpp"
 #include "index/spill_file.hpp"
 #include "index/stored_variants.hpp"
+#include "index/text_column.hpp"
 #include "index/variant_attributes.hpp"
 
 namespace vcfagent::index {
-
-// Strings of every row, concatenated (at most 4 GB of them); "" stands for NULL (Kuzu stores an
-// empty CSV field as NULL, so a stored string is never empty).
-struct TextColumn {
-    std::string bytes;
-    std::vector<uint32_t> ends;
-    void append(std::string_view s);
-    std::string_view at(size_t r) const;
-    // While the rows wait for an index to take them (a load's fed rows, beside the load's own
-    // memory): park() moves the fixed-width columns of the rows appended since the last call
-    // to `spill`, keeping the text columns and the FILTER dictionary; unpark() brings every
-    // parked row back (rows are read only while none is parked).
-    void park(SpillFile& spill);
-    void unpark(const SpillFile& spill);
-
-    void write(HashingWriter& w) const;
-    void read(FileReader& r, uint64_t rows);
-    size_t memory_bytes() const { return bytes.capacity() + ends.capacity() * sizeof(uint32_t); }
-};
 
 class SiteColumns {
   public:
@@ -88,7 +70,9 @@ class SiteColumns {
     size_t memory_bytes() const;
 
   private:
-    TextColumn ref_, alt_, rsid_;
+    // "" stands for NULL (Kuzu stores an empty CSV field as NULL, so a stored string is never
+    // empty).
+    TextColumn<uint32_t> ref_, alt_, rsid_;
     StringDictionary filters_;
     std::vector<uint32_t> filter_;
     std::vector<double> qual_, af_;

@@ -213,10 +213,8 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
             FileReader r(path);
             read_header(r, kRowsMagic, kFormat);
             rows->attributes.read(r);
-            rows->key_bytes = read_string(r);
-            read_array_append(r, rows->key_ends, count);
-            if (rows->attributes.size() != count ||
-                (count && rows->key_ends.back() != rows->key_bytes.size()))
+            rows->keys.read(r, count);
+            if (rows->attributes.size() != count)
                 throw StoreError(path.string() + ": row counts disagree");
             rows->sites.read(r, count);
             r.expect_end();
@@ -260,8 +258,7 @@ bool VariantIndex::save(const Rows& rows) const {
         HashingWriter w(dir_ / rows_name);
         write_header(w, kRowsMagic, kFormat);
         rows.attributes.write(w);
-        write_string(w, rows.key_bytes);
-        write_array(w, rows.key_ends.data(), rows.key_ends.size());
+        rows.keys.write(w);
         rows.sites.write(w);
         stamp["rows_file"] = digest_json(rows_name, w.finish());
     }
@@ -469,11 +466,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
         const size_t total = rows.size() + new_rows;
         rows.attributes.reserve(total);
         rows.sites.reserve(total);
-        rows.key_ends.reserve(total);
-        if (!rows.key_ends.empty())
-            rows.key_bytes.reserve(rows.key_bytes.size() * total / rows.key_ends.size() + 64);
-        else
-            rows.key_bytes.reserve(new_rows * 16);
+        rows.keys.reserve(total, 16);
     });
     const int dim = identity_.dimension;
     // Reading (Kuzu scans, on this thread) and adding (embedding, the attribute columns, then
