@@ -1,5 +1,6 @@
 #include "index/load_feed.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "common/error.hpp"
@@ -26,6 +27,8 @@ LoadFeed::LoadFeed(store::GraphStore& graph, embed::Embedder& embedder, size_t m
       max_memory_bytes_(max_memory_bytes),
       queue_(kQueuedChunks),
       rows_(std::make_unique<FedRows>()) {
+    // Codes past half the rows' budget are given up (the index reads them from the graph).
+    if (max_memory_bytes_ > 0) rows_->calls = CallColumns(max_memory_bytes_ / 2);
     const auto recorded = recorded_embedder(graph);
     rows_->identity = recorded ? *recorded : embedder_.info();
     rows_->epoch = graph.variant_epoch();
@@ -42,7 +45,11 @@ LoadFeed::~LoadFeed() {
 
 void LoadFeed::add(std::unique_ptr<vcf::VariantBatch> chunk, std::vector<size_t> new_at,
                    uint32_t source) {
-    if (new_at.empty()) return;
+    // A chunk without new rows still matters when it holds call vectors (see calls_whole).
+    if (new_at.empty() &&
+        std::none_of(chunk->variants.begin(), chunk->variants.end(),
+                     [](const vcf::Variant& v) { return !v.call_vector.empty(); }))
+        return;
     // False once the thread has failed: the chunk is dropped, finish() reports the error.
     (void)queue_.push({std::move(chunk), std::move(new_at), source});
 }
@@ -58,8 +65,20 @@ void LoadFeed::run() {
         Staged s;
         while (queue_.pop(s)) {
             stored.clear();
-            for (size_t at : s.new_at)
-                stored.push_back(stored_form(s.chunk->variants[at], s.source));
+            const auto& variants = s.chunk->variants;
+            for (size_t at : s.new_at) {
+                rows.calls.add_vector(static_cast<uint32_t>(rows.size() + stored.size()), s.source,
+                                      variants[at].call_vector.gt);
+                stored.push_back(stored_form(variants[at], s.source));
+            }
+            if (s.new_at.size() < variants.size())
+                for (size_t at = 0, next = 0; at < variants.size(); ++at) {
+                    if (next < s.new_at.size() && s.new_at[next] == at) {
+                        ++next;
+                        continue;
+                    }
+                    if (!variants[at].call_vector.empty()) rows.calls_whole = false;
+                }
             s.chunk.reset();  // its memory goes back before the next chunk is read
             vectors.resize(stored.size() * static_cast<size_t>(dim));
             stored_vectors(embedder_, rows.identity, stored, vectors.data());

@@ -37,6 +37,10 @@ struct FedRows : RowColumns {
     std::unique_ptr<VectorSpill> vectors;
     // The site columns' fixed-width part, parked while the load runs (SiteColumns::park).
     std::unique_ptr<SpillFile> sites_parked;
+    // `calls` hold the call vectors of every Calls row the loads made: false when a record
+    // repeated a variant already loaded (its vector is another Calls row of the variant, which
+    // the feed does not see) or the codes passed their budget.
+    bool calls_whole = true;
 };
 
 class LoadFeed {

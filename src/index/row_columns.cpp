@@ -24,7 +24,7 @@ void RowColumns::index_keys() {
 
 size_t RowColumns::memory_bytes() const {
     return attributes.memory_bytes() + keys.memory_bytes() + lookup.memory_bytes() +
-           sites.memory_bytes();
+           sites.memory_bytes() + calls.memory_bytes();
 }
 
 }  // namespace vcfagent::index

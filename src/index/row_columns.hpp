@@ -2,12 +2,14 @@
 // What the variant index keeps in memory for each row beside its vector: the filter columns a
 // search evaluates, the key a hit is reported by (with a lookup from key to row, so a search
 // "like" a stored variant finds its row without the graph), and the site columns a region
-// lookup returns. Row r of all is the ANN index's row r.
+// lookup returns, and the genotype codes a genotype filter compares. Row r of all is the ANN
+// index's row r.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "index/call_columns.hpp"
 #include "index/key_lookup.hpp"
 #include "index/site_columns.hpp"
 #include "index/stored_variants.hpp"
@@ -21,6 +23,7 @@ struct RowColumns {
     TextColumn<uint64_t> keys;  // row r's key
     KeyLookup lookup;           // the rows' keys once index_keys() has run
     SiteColumns sites;          // what a region lookup returns besides; see order_sites()
+    CallColumns calls;          // the call vectors' codes a genotype filter reads
 
     size_t size() const { return keys.size(); }
     std::string key(int64_t r) const { return std::string(key_view(r)); }

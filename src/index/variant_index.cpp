@@ -24,13 +24,14 @@
 #include "index/store_embedder.hpp"
 #include "index/stored_variants.hpp"
 #include "index/stored_vectors.hpp"
+#include "store/call_rows.hpp"
 
 namespace vcfagent::index {
 
 namespace fs = std::filesystem;
 
 namespace {
-constexpr int kFormat = 3;
+constexpr int kFormat = 4;
 constexpr const char* kStamp = "stamp.json";
 constexpr const char* kRowsMagic = "VCFAGENT-INDEX-ROWS";
 // Rows read from the graph per page: a page is whole batches, so the span of batches grows
@@ -151,7 +152,18 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
     rows->batch = graph_.last_batch();
     rows->epoch = fed.epoch;
     const VectorSpill& spill = *fed.vectors;
+    const bool calls_whole = fed.calls_whole && !fed.calls.abandoned();
     static_cast<RowColumns&>(*rows) = std::move(fed);  // the columns; the spills stay in fed
+    // The fed codes stand for every Calls row there is, or are read from the graph (settle).
+    CallColumns calls(options_.max_call_bytes);
+    if (calls_whole) {
+        calls.merge(std::move(rows->calls));
+        graph_.scan("MATCH (c:Calls) RETURN max(c.id)", {}, [&](const store::RowView& r) {
+            if (!r.is_null(0)) calls.covered = r.integer(0);
+        });
+    }
+    rows->calls = std::move(calls);
+    rows->calls.settle();
     rows->sites.unpark(*fed.sites_parked);
     rows->index_keys();
     const int dim = identity_.dimension;
@@ -181,6 +193,12 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
 
 VariantIndex::~VariantIndex() = default;
 
+std::unique_ptr<VariantIndex::Rows> VariantIndex::empty_rows() const {
+    auto rows = std::make_unique<Rows>();
+    rows->calls = CallColumns(options_.max_call_bytes);
+    return rows;
+}
+
 IndexKind VariantIndex::target_kind(size_t rows) const {
     if (options_.kind != IndexKind::Auto) return options_.kind;
     return rows < options_.flat_max_rows ? IndexKind::Flat : IndexKind::IvfSq8;
@@ -200,7 +218,7 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
             why_not = "the index files were made with " + stamp.at("embedder").get<std::string>();
             return nullptr;
         }
-        auto rows = std::make_unique<Rows>();
+        auto rows = empty_rows();
         rows->batch = stamp.at("batch").get<uint64_t>();
         rows->epoch = stamp.at("epoch").get<uint64_t>();
         rows->generation = stamp.at("generation").get<uint64_t>();
@@ -217,6 +235,7 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::load_files(std::string& why_no
             if (rows->attributes.size() != count)
                 throw StoreError(path.string() + ": row counts disagree");
             rows->sites.read(r, count);
+            rows->calls.read(r);
             r.expect_end();
             rows->index_keys();
             rows->order_sites();
@@ -260,6 +279,7 @@ bool VariantIndex::save(const Rows& rows) const {
         rows.attributes.write(w);
         rows.keys.write(w);
         rows.sites.write(w);
+        rows.calls.write(w);
         stamp["rows_file"] = digest_json(rows_name, w.finish());
     }
     if (rows.ann) {
@@ -328,6 +348,7 @@ void VariantIndex::vectors_of(std::vector<StoredVariant>& chunk, float* out) con
 }
 
 CatchUpReport VariantIndex::catch_up() {
+    const auto t0 = std::chrono::steady_clock::now();
     MutexLock serial(catch_up_mutex_);
     // Beside a graph writer, idle OpenMP/BLAS workers spin between FAISS calls and took a
     // quarter of the cycles on 2 cores (perf): such catch-ups run on one thread. Only this
@@ -348,19 +369,33 @@ CatchUpReport VariantIndex::catch_up() {
                    rows_->ann->kind() != options_.kind && rows_->size() >= options_.flat_max_rows);
     }
     auto report = extend(rebuild);
-    settle(generation);
+    const bool settled_changes = settle(generation);
+    if (options_.persist && (report.rows_added > 0 || report.rebuilt || settled_changes)) {
+        try {
+            ReadLock read(rows_mutex_);
+            report.saved = save(*rows_);
+        } catch (const std::exception& e) {
+            open_note_ = std::string("could not save the index files: ") + e.what();
+        }
+    }
+    report.seconds += seconds_since(t0);
     return report;
 }
 
-void VariantIndex::settle(uint64_t generation) {
+bool VariantIndex::settle(uint64_t generation) {
     // Counts changed since the rows' carriers_batch (edges added to variants the rows hold)
-    // are read again; the graph is read before rows_mutex_ is taken (the lock order).
+    // are read again, and the Calls rows committed since the codes' `covered`; the graph is
+    // read before rows_mutex_ is taken (the lock order).
     uint64_t from, last;
+    int64_t calls_from;
+    bool calls_kept;
     {
         WritersExcluded stable(rows_mutex_, catch_up_mutex_);
-        if (!rows_) return;
+        if (!rows_) return false;
         from = rows_->carriers_batch;
         last = rows_->batch;
+        calls_from = rows_->calls.covered;
+        calls_kept = !rows_->calls.abandoned();
     }
     std::vector<std::pair<std::string, int64_t>> changed;
     if (from < last)
@@ -368,7 +403,30 @@ void VariantIndex::settle(uint64_t generation) {
             "MATCH (v:Variant) WHERE v.carriers_batch > " + std::to_string(from) +
                 " AND v.carriers_batch <= " + std::to_string(last) + " RETURN v.id, v.carriers",
             {}, [&](const store::RowView& r) { changed.emplace_back(r.text(0), r.integer(1)); });
-    const bool whole = graph_.last_batch() == last;
+    // The codes are read beside readers: only this catch-up changes the rows, so it reads
+    // them without the lock (WritersExcluded).
+    CallColumns new_calls(options_.max_call_bytes);
+    bool calls_whole = true;
+    if (calls_kept) {
+        WritersExcluded stable(rows_mutex_, catch_up_mutex_);
+        const Rows& rows = *rows_;
+        new_calls.covered = calls_from;
+        graph_.scan("MATCH (v:Variant)-[:CalledIn]->(c:Calls) WHERE c.id > " +
+                        std::to_string(calls_from) + " RETURN v.id, c.id, c.source, c.first, c.gt",
+                    {}, [&](const store::RowView& r) {
+                        const int64_t row = rows.find(r.text(0));
+                        // A variant committed since the rows were read: its codes (and every
+                        // later Calls row's) wait for the next catch-up.
+                        if (row < 0) calls_whole = false;
+                        if (!calls_whole) return;
+                        new_calls.add(static_cast<uint32_t>(row),
+                                      static_cast<uint32_t>(r.integer(2)),
+                                      static_cast<uint32_t>(r.integer(3)), r.text(4));
+                        new_calls.covered = std::max(new_calls.covered, r.integer(1));
+                    });
+        new_calls.settle();
+    }
+    const bool whole = graph_.last_batch() == last && calls_whole;
     // The new rows' order is made beside readers (only this catch-up changes the rows).
     SiteColumns::Order order;
     {
@@ -382,13 +440,18 @@ void VariantIndex::settle(uint64_t generation) {
     }
     rows_->carriers_batch = std::max(from, last);
     rows_->sites.set_order(std::move(order));
+    const bool new_codes = calls_whole && new_calls.covered > calls_from;
+    if (new_codes) {
+        rows_->calls.merge(std::move(new_calls));
+        rows_->calls.settle();
+    }
     // Rows that stop short of the graph's last batch (a model embedder's rows whose embeddings
     // are not stored yet) are not the graph's whole.
     if (whole) rows_->current_at = generation;
+    return !changed.empty() || new_codes;
 }
 
 CatchUpReport VariantIndex::extend(bool rebuild) {
-    const auto t0 = std::chrono::steady_clock::now();
     CatchUpReport report;
     report.rebuilt = rebuild;
     const uint64_t last = graph_.last_batch();
@@ -400,7 +463,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
     {
         WritersExcluded stable(rows_mutex_, catch_up_mutex_);
         if (rebuild || !rows_) {
-            fresh = std::make_unique<Rows>();
+            fresh = empty_rows();
             fresh->generation = rows_ ? rows_->generation + 1 : 1;
             from = 0;
         } else {
@@ -429,7 +492,7 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
         if (ann && ann->trained_rows() > 0 &&
             rows_->size() + new_rows > static_cast<size_t>(options_.retrain_growth) *
                                            static_cast<size_t>(ann->trained_rows())) {
-            fresh = std::make_unique<Rows>();
+            fresh = empty_rows();
             fresh->generation = rows_->generation + 1;
             from = 0;
             report.rebuilt = true;
@@ -574,15 +637,6 @@ CatchUpReport VariantIndex::extend(bool rebuild) {
         }
         if (report.rows_added > 0 || report.rebuilt) rows_->generation += 1;
     }
-    if (options_.persist && (report.rows_added > 0 || report.rebuilt)) {
-        try {
-            ReadLock read(rows_mutex_);
-            report.saved = save(*rows_);
-        } catch (const std::exception& e) {
-            open_note_ = std::string("could not save the index files: ") + e.what();
-        }
-    }
-    report.seconds = seconds_since(t0);
     return report;
 }
 
@@ -649,6 +703,39 @@ bool VariantIndex::current_locked() const {
     return rows_ && rows_->current_at == graph_.write_generation() && rows_->sites.ordered();
 }
 
+namespace {
+// The columns of query::GraphQueries' kVariantColumns.
+const std::vector<std::string> kVariantColumns = {"key",  "chrom", "pos",  "ref",    "alt",
+                                                  "rsid", "vtype", "qual", "filter", "af"};
+}  // namespace
+
+std::vector<nlohmann::json> VariantIndex::site_row(const Rows& rows, size_t r,
+                                                   const std::string& chrom,
+                                                   bool record_pos) const {
+    const auto& at = rows.attributes;
+    const SiteColumns& sites = rows.sites;
+    auto text_or_null = [](std::string_view t) {
+        return t.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(t));
+    };
+    auto real_or_null = [](double x) {
+        return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x);
+    };
+    std::vector<nlohmann::json> row = {
+        std::string(rows.key_view(static_cast<int64_t>(r))),
+        chrom,
+        at.pos()[r],
+        std::string(sites.ref(r)),
+        std::string(sites.alt(r)),
+        text_or_null(sites.rsid(r)),
+        std::string(vcf::to_string(static_cast<vcf::VariantClass>(at.vclass()[r]))),
+        real_or_null(sites.qual(r)),
+        text_or_null(sites.filter(r)),
+        real_or_null(sites.af(r))};
+    if (record_pos) row.emplace_back(sites.record_pos(r, at.pos()[r]));
+    row.emplace_back(sites.carriers(r));
+    return row;
+}
+
 std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Region& region,
                                                                 const std::string& vtype,
                                                                 size_t max_rows) const {
@@ -660,32 +747,90 @@ std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Regio
     ++regions_answered_;
     const Rows& rows = *rows_;
     const auto& at = rows.attributes;
-    const SiteColumns& sites = rows.sites;
     query::ResultTable table;
-    table.columns = {"key",   "chrom", "pos",    "ref", "alt",        "rsid",
-                     "vtype", "qual",  "filter", "af",  "record_pos", "carriers"};
+    table.columns = kVariantColumns;
+    table.columns.insert(table.columns.end(), {"record_pos", "carriers"});
     vcf::VariantClass wanted{};
     if (!vtype.empty() && !vcf::parse_variant_class(vtype, wanted)) return table;  // none has it
     const uint32_t chrom = at.chroms().find(region.chrom);
     if (chrom == StringDictionary::kNotFound) return table;
-    auto text_or_null = [](std::string_view t) {
-        return t.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(t));
-    };
-    auto real_or_null = [](double x) {
-        return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x);
-    };
-    sites.overlapping(at, chrom, region.beg, region.end, [&](size_t r) {
+    rows.sites.overlapping(at, chrom, region.beg, region.end, [&](size_t r) {
         if (!vtype.empty() && at.vclass()[r] != static_cast<uint8_t>(wanted)) return true;
         ++table.total;
         if (table.rows.size() < max_rows)
-            table.rows.push_back(
-                {std::string(rows.key_view(static_cast<int64_t>(r))), region.chrom, at.pos()[r],
-                 std::string(sites.ref(r)), std::string(sites.alt(r)), text_or_null(sites.rsid(r)),
-                 std::string(vcf::to_string(static_cast<vcf::VariantClass>(at.vclass()[r]))),
-                 real_or_null(sites.qual(r)), text_or_null(sites.filter(r)),
-                 real_or_null(sites.af(r)), sites.record_pos(r, at.pos()[r]), sites.carriers(r)});
+            table.rows.push_back(site_row(rows, r, region.chrom, true));
         return true;
     });
+    return table;
+}
+
+std::optional<query::ResultTable> VariantIndex::genotype_filter(
+    const query::GenotypeCalls& calls, const std::optional<vcf::Region>& region,
+    const std::string& vtype, size_t max_rows) const {
+    // The contigs' ranks (the graph's order of contigs) are read before rows_mutex_ (the lock
+    // order: the graph's locks first).
+    std::vector<std::pair<int64_t, std::string>> contigs;  // (rank, name)
+    {
+        ReadLock read(rows_mutex_);
+        if (rows_)
+            for (uint32_t c = 0; c < rows_->attributes.chroms().size(); ++c)
+                contigs.emplace_back(0, rows_->attributes.chroms().name(c));
+    }
+    for (auto& [rank, name] : contigs) rank = graph_.contig_rank(name);
+    std::sort(contigs.begin(), contigs.end());
+    ReadLock read(rows_mutex_);
+    // (A contig added since the ranks were read: the next call has its rank.)
+    if (!current_locked() || rows_->attributes.chroms().size() != contigs.size() ||
+        (calls.source && !rows_->calls.usable(static_cast<uint32_t>(*calls.source)))) {
+        ++genotypes_declined_;
+        return std::nullopt;
+    }
+    ++genotypes_answered_;
+    const Rows& rows = *rows_;
+    const auto& at = rows.attributes;
+    const CallColumns& codes = rows.calls;
+    query::ResultTable table;
+    table.columns = kVariantColumns;
+    table.columns.push_back("carriers");
+    vcf::VariantClass wanted{};
+    if (!vtype.empty() && !vcf::parse_variant_class(vtype, wanted)) return table;  // none has it
+    // The parts of the file's vectors the conditions read (part 0 when none is named: a
+    // variant passes only with a vector of the file).
+    std::map<uint32_t, const uint8_t*> parts;
+    if (calls.source) {
+        parts[0] = nullptr;
+        for (const auto& [sample, col] : calls.columns)
+            parts[static_cast<uint32_t>(store::calls_row_first(col))] = nullptr;
+    }
+    const auto source = static_cast<uint32_t>(calls.source.value_or(0));
+    auto passes = [&](size_t r) {
+        if (!vtype.empty() && at.vclass()[r] != static_cast<uint8_t>(wanted)) return false;
+        if (!calls.source) return rows.sites.carriers(r) >= calls.min_carriers;
+        const auto row = static_cast<uint32_t>(r);
+        for (auto& [first, packed] : parts)
+            if (!(packed = codes.part(source, first, row))) return false;
+        return query::calls_pass(
+            calls,
+            [&](int64_t col) {
+                const int64_t first = store::calls_row_first(col);
+                return CallColumns::code(parts.at(static_cast<uint32_t>(first)),
+                                         static_cast<uint32_t>(col - first));
+            },
+            calls.min_carriers > 0 ? codes.carriers(source, row) : 0);
+    };
+    for (const auto& contig : contigs) {
+        const std::string& name = contig.second;
+        if (region && name != region->chrom) continue;
+        const uint32_t chrom = at.chroms().find(name);
+        const int64_t beg = region ? region->beg : std::numeric_limits<int64_t>::min() / 2;
+        const int64_t end = region ? region->end : std::numeric_limits<int64_t>::max() / 2;
+        rows.sites.overlapping(at, chrom, beg, end, [&](size_t r) {
+            if (!passes(r)) return true;
+            ++table.total;
+            if (table.rows.size() < max_rows) table.rows.push_back(site_row(rows, r, name, false));
+            return true;
+        });
+    }
     return table;
 }
 
@@ -708,7 +853,11 @@ IndexStats VariantIndex::stats() const {
     s.from_load = from_load_;
     s.regions_answered = regions_answered_.load();
     s.regions_declined = regions_declined_.load();
+    s.genotypes_answered = genotypes_answered_.load();
+    s.genotypes_declined = genotypes_declined_.load();
     if (!rows_) return s;
+    s.call_bytes = rows_->calls.memory_bytes();
+    s.calls_abandoned = rows_->calls.abandoned();
     s.rows = rows_->size();
     s.batch = rows_->batch;
     s.memory_bytes = rows_->memory_bytes();

@@ -15,6 +15,9 @@
 // serialise among themselves. Several processes may open one store's index: each keeps its
 // own copy in memory, and only one at a time writes the files (an flock on DB/index/LOCK; the
 // others skip saving).
+//
+// Beside the vectors, the rows answer region lookups and genotype filters (site and call
+// columns) while they are the graph's whole at its current write generation.
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -32,6 +35,7 @@
 #include "index/stored_variants.hpp"
 #include "index/variant_attributes.hpp"
 #include "index/vector_filter.hpp"
+#include "query/genotype_filter.hpp"
 #include "query/result_table.hpp"
 #include "store/graph_store.hpp"
 #include "vcf/region_list.hpp"
@@ -54,6 +58,9 @@ struct IndexOptions {
     // rows it was trained for.
     int retrain_growth = 10;
     bool persist = true;  // write the files after a catch-up (false: memory only)
+    // Bytes the call vectors' codes may take (CallColumns); past them genotype filters are
+    // the graph's to answer.
+    size_t max_call_bytes = CallColumns::kDefaultBudgetBytes;
     // Threads FAISS and BLAS may use for a catch-up: 1 beside a graph writer (the server, a
     // concurrent ingest); 0 (all) when the index is all that runs (after a load, `embed`).
     int build_threads = 1;
@@ -76,6 +83,11 @@ struct IndexStats {
     bool from_load = false;  // built from the rows a LoadFeed made (not read from the graph)
     // Region lookups answered from the rows, and declined (the rows were not current).
     uint64_t regions_answered = 0, regions_declined = 0;
+    // Genotype filters answered from the call columns, and declined (not current, or the
+    // codes not kept for the filter's file).
+    uint64_t genotypes_answered = 0, genotypes_declined = 0;
+    size_t call_bytes = 0;  // the codes' share of memory_bytes
+    bool calls_abandoned = false;
 };
 
 struct CatchUpReport {
@@ -126,6 +138,17 @@ class VariantIndex {
                                                       const std::string& vtype,
                                                       size_t max_rows) const;
 
+    // The variants passing genotype filter `calls` (query::genotype_calls), within `region`
+    // when set and of class `vtype` when not empty, as the graph's `genotype_filter` returns
+    // them (query::GraphQueries::genotype_filter without DP/GQ thresholds or gene/impact
+    // filters: the same columns, values and order; the first `max_rows` rows, `total`
+    // counting all), read from the rows alone; nullopt unless the rows are the graph's whole
+    // and the codes of the filter's file are kept (then the graph must answer).
+    std::optional<query::ResultTable> genotype_filter(const query::GenotypeCalls& calls,
+                                                      const std::optional<vcf::Region>& region,
+                                                      const std::string& vtype,
+                                                      size_t max_rows) const;
+
     // The rows are the graph's whole now (region_variants answers).
     bool current() const;
     // Rows a search can find now.
@@ -150,7 +173,15 @@ class VariantIndex {
     // After extend: re-reads the carriers counts changed since the rows' carriers_batch, puts
     // new rows in order, and marks the rows current at `generation` (read before extend read
     // the graph) when they cover the graph's last batch.
-    void settle(uint64_t generation) REQUIRES(catch_up_mutex_);
+    // Also reads the codes of the Calls rows committed since the rows' codes were read.
+    // True when counts or codes changed (the files are saved again).
+    bool settle(uint64_t generation) REQUIRES(catch_up_mutex_);
+    // Empty rows, their codes bounded by the options.
+    std::unique_ptr<Rows> empty_rows() const;
+    // Row r as the graph's queries over variants return it: kVariantColumns' values, then
+    // the record's POS when `record_pos`, then the carriers count.
+    std::vector<nlohmann::json> site_row(const Rows& rows, size_t r, const std::string& chrom,
+                                         bool record_pos) const;
     bool save(const Rows& rows) const;
     IndexKind target_kind(size_t rows) const;
     // Adds n vectors (their attribute rows appended by the caller) to rows.ann, assigning
@@ -184,6 +215,7 @@ class VariantIndex {
     mutable FifoAdmission search_admission_{hardware_slots()};
     // For stats(): region_variants calls answered and declined (lock-free counters).
     mutable std::atomic<uint64_t> regions_answered_{0}, regions_declined_{0};
+    mutable std::atomic<uint64_t> genotypes_answered_{0}, genotypes_declined_{0};
 };
 
 }  // namespace vcfagent::index

@@ -156,112 +156,27 @@ ResultTable GraphQueries::shared_variants(const std::string& a, const std::strin
         f);
 }
 
-GenotypeGroup parse_genotype_group(const std::string& text) {
-    const auto c1 = text.find(':');
-    const auto c2 = c1 == std::string::npos ? c1 : text.find(':', c1 + 1);
-    if (c2 == std::string::npos)
-        throw std::invalid_argument("'" + text +
-                                    "': expected QUANTIFIER:GENOTYPE:SAMPLE[,SAMPLE...]");
-    GenotypeGroup g;
-    const std::string q = text.substr(0, c1);
-    g.genotype = text.substr(c1 + 1, c2 - c1 - 1);
-    if (q == "all") {
-        g.quantifier = GenotypeGroup::Quantifier::All;
-    } else if (q == "any") {
-        g.quantifier = GenotypeGroup::Quantifier::Any;
-    } else if (q == "none") {
-        g.quantifier = GenotypeGroup::Quantifier::None;
-    } else if (!q.empty() && q.find_first_not_of("0123456789") == std::string::npos &&
-               q.size() < 10) {
-        g.quantifier = GenotypeGroup::Quantifier::AtLeast;
-        g.at_least = std::stoll(q);
-    } else {
-        throw std::invalid_argument("'" + text + "': the quantifier is all, any, none or a number");
-    }
-    static const char* const kGenotypes[] = {"het", "hom_alt", "hom_ref", "carrier", "missing"};
-    if (std::find_if(std::begin(kGenotypes), std::end(kGenotypes),
-                     [&](const char* k) { return g.genotype == k; }) == std::end(kGenotypes))
-        throw std::invalid_argument("'" + text +
-                                    "': the genotype is het, hom_alt, hom_ref, carrier or missing");
-    std::string rest = text.substr(c2 + 1);
-    for (size_t at = 0; at <= rest.size();) {
-        const auto comma = rest.find(',', at);
-        const std::string s =
-            rest.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-        if (!s.empty()) g.samples.push_back(s);
-        if (comma == std::string::npos) break;
-        at = comma + 1;
-    }
-    if (g.samples.empty()) throw std::invalid_argument("'" + text + "': no samples");
-    return g;
-}
-
 ResultTable GraphQueries::genotype_filter(const GenotypeFilter& g, const VariantFilter& f) {
     const GenotypeConditions c = genotype_conditions(g);
     return run(c.match(), c.where, {}, std::string(kVariantColumns) + ", " + kCarriersColumn, f);
 }
 
 GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
-    // Every condition as a group; the lists are "all of them".
-    std::vector<GenotypeGroup> groups = g.groups;
-    auto all_of = [&](const std::vector<std::string>& samples, const char* genotype) {
-        if (samples.empty()) return;
-        GenotypeGroup group;
-        group.genotype = genotype;
-        group.samples = samples;
-        groups.push_back(std::move(group));
-    };
-    all_of(g.het, "het");
-    all_of(g.hom_alt, "hom_alt");
-    all_of(g.hom_ref, "hom_ref");
-    all_of(g.non_carrier, "hom_ref");
-    all_of(g.carrier, "carrier");
-    std::vector<std::string> named;
-    for (const auto& group : groups)
-        named.insert(named.end(), group.samples.begin(), group.samples.end());
-
-    // The source whose call vectors hold every named sample, and each sample's column there.
+    const GenotypeCalls calls = genotype_calls(*store_.sample_catalogue(), g);
+    if (!calls.source)  // carriers across every source: the variant's count of its edges
+        return {{}, {"v.carriers >= " + std::to_string(calls.min_carriers)}};
+    const int64_t source = *calls.source;
+    const auto& cols = calls.columns;
     store::ReadLimits lookup_limits = limits_;
     lookup_limits.max_rows = std::numeric_limits<size_t>::max();
-    const auto catalogue = store_.sample_catalogue();
-    std::map<int64_t, std::map<std::string, int64_t>> columns;  // source -> sample -> idx
-    for (const auto& sample : named) {
-        const auto it = catalogue->columns.find(sample);
-        if (it == catalogue->columns.end()) continue;
-        for (const auto& [num, idx] : it->second) columns[num][sample] = idx;
-    }
-    const std::set<std::string> distinct(named.begin(), named.end());
-    std::optional<int64_t> source;
-    for (const auto& [num, cols] : columns)
-        if (cols.size() == distinct.size()) source = num;
-    const int64_t sources = static_cast<int64_t>(catalogue->sources.size());
-    if (named.empty() && sources == 1) source = catalogue->sources[0];
-    if (!source || (g.min_carriers > 0 && sources > 1)) {
-        if (!distinct.empty() && columns.empty())
-            throw StoreError("no call vectors for samples " +
-                             join({distinct.begin(), distinct.end()}, ", ") +
-                             " (unknown samples, or loaded before call vectors were stored: "
-                             "re-ingest with --force)");
-        if (named.empty() && g.min_carriers > 0) {
-            // Carriers across every source: the variant's count of its edges.
-            return {{}, {"v.carriers >= " + std::to_string(g.min_carriers)}};
-        }
-        throw StoreError("samples " + join({distinct.begin(), distinct.end()}, ", ") +
-                         " are not all in one loaded file: a genotype filter compares calls of "
-                         "one file's samples" +
-                         std::string(g.min_carriers > 0 && sources > 1
-                                         ? " (and --min-carriers counts one file's samples)"
-                                         : ""));
-    }
-    const auto& cols = columns[*source];
 
     if (g.min_dp >= 0 || g.min_gq >= 0) {
         // A threshold on a field the file lacks would drop every variant silently.
         const auto t = store_.read(
             "MATCH (c:Calls) WHERE c.source = $n RETURN c.dp IS NOT NULL, c.gq IS NOT NULL LIMIT 1",
-            {{"n", *source}}, lookup_limits);
+            {{"n", source}}, lookup_limits);
         const auto path = store_.read("MATCH (s:Source) WHERE s.num = $n RETURN s.path",
-                                      {{"n", *source}}, lookup_limits);
+                                      {{"n", source}}, lookup_limits);
         if (!t.rows.empty() && !path.rows.empty()) {
             for (const auto& [name, threshold, present] :
                  {std::tuple{"DP", g.min_dp, t.rows[0][0].get<bool>()},
@@ -304,12 +219,12 @@ GenotypeConditions GraphQueries::genotype_conditions(const GenotypeFilter& g) {
     for (const int64_t first : rows) {
         const std::string row = store::calls_row_variable(first);
         out.patterns.push_back("(v)-[:CalledIn]->(" + row + ":Calls)");
-        out.where.push_back(row + ".source = " + std::to_string(*source) + " AND " + row +
+        out.where.push_back(row + ".source = " + std::to_string(source) + " AND " + row +
                             ".first = " + std::to_string(first));
     }
     std::vector<std::string>& where = out.where;
 
-    for (const auto& group : groups) {
+    for (const auto& group : calls.groups) {
         std::vector<std::string> each;
         for (const auto& s : group.samples) each.push_back(matches(s, group.genotype));
         using Q = GenotypeGroup::Quantifier;

@@ -6,47 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "query/genotype_filter.hpp"
 #include "query/result_table.hpp"
+#include "query/variant_filter.hpp"
 #include "store/graph_store.hpp"
 #include "vcf/region_list.hpp"
 
 namespace vcfagent::query {
-
-// Filters that narrow any of the queries below.
-struct VariantFilter {
-    std::optional<vcf::Region> region;
-    std::string gene;      // variant has an InGene edge to this gene
-    std::string impact;    // ...with this impact (HIGH/MODERATE/LOW/MODIFIER)
-    std::string vtype;     // variant class name (SNV, DEL, ...)
-    std::string ref, alt;  // exact alleles (as stored: split and trimmed)
-    // INFO/AF range (inclusive); a variant without AF fails any bound, as in bcftools -i.
-    std::optional<double> min_af, max_af;
-    size_t limit = 0;  // 0 = no limit
-};
-
-// A condition on a group of samples, GEMINI's --gt-filter quantifiers: all / any / none of
-// them, or at least N, have the genotype (het, hom_alt, hom_ref, carrier or missing).
-struct GenotypeGroup {
-    enum class Quantifier { All, Any, None, AtLeast };
-    Quantifier quantifier = Quantifier::All;
-    int64_t at_least = 1;
-    std::string genotype;
-    std::vector<std::string> samples;
-};
-// "all:het:A,B", "any:carrier:A,B", "none:hom_alt:C", "2:carrier:A,B,C" (at least 2).
-// Throws std::invalid_argument naming what is wrong.
-GenotypeGroup parse_genotype_group(const std::string& text);
-
-// A GEMINI-style genotype filter: every listed sample must match its genotype class, every
-// group its quantifier. Hom-ref means a called REF/REF genotype (a missing call is not
-// hom-ref), read from the call vectors. DP/GQ thresholds apply to every call a condition
-// names: a call below them does not match.
-struct GenotypeFilter {
-    std::vector<std::string> het, hom_alt, hom_ref, carrier, non_carrier;
-    std::vector<GenotypeGroup> groups;
-    int64_t min_carriers = 0;      // at least this many samples carry the variant
-    int min_dp = -1, min_gq = -1;  // -1: no threshold
-};
 
 // A genotype filter as Cypher: `patterns` joining the variant `v` to the Calls rows it reads
 // (`(v)-[:CalledIn]->(g<first>:Calls)`, rows of the one source holding every named sample; see

@@ -323,7 +323,16 @@ struct ApiServer::Impl {
                     "vcf_agent_region_lookups_total{answered_by=\"index\"} " +
                     std::to_string(stats.regions_answered) +
                     "\nvcf_agent_region_lookups_total{answered_by=\"graph\"} " +
-                    std::to_string(stats.regions_declined) + "\n";
+                    std::to_string(stats.regions_declined) +
+                    "\n# HELP vcf_agent_genotype_filters_total Genotype filters (without DP/GQ "
+                    "thresholds, gene or impact filters) by who answered: the variant index's "
+                    "call columns, or the graph (the index was catching up, or keeps no codes "
+                    "of the filter's file).\n"
+                    "# TYPE vcf_agent_genotype_filters_total counter\n"
+                    "vcf_agent_genotype_filters_total{answered_by=\"index\"} " +
+                    std::to_string(stats.genotypes_answered) +
+                    "\nvcf_agent_genotype_filters_total{answered_by=\"graph\"} " +
+                    std::to_string(stats.genotypes_declined) + "\n";
             }
         } catch (const std::exception& e) {
             spdlog::warn("metrics: store sizes unavailable: {}", e.what());

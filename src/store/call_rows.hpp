@@ -27,7 +27,9 @@ constexpr int64_t calls_row_first(int64_t col) {
 // The Cypher variable naming the Calls row that starts at `first` in statements that join
 // several rows of one variant: g0, g128, ...
 inline std::string calls_row_variable(int64_t first) {
-    return "g" + std::to_string(first);
+    std::string name = "g";  // (appended: GCC 12's -Wrestrict misfires on "g" + to_string)
+    name += std::to_string(first);
+    return name;
 }
 
 // Stages one variant's call vector as Calls rows (ids from `next_id` on, advanced) and their

@@ -131,36 +131,44 @@ Tool genotype_filter() {
     for (const char* k :
          {"het", "hom_alt", "hom_ref", "carrier", "non_carrier", "min_carriers", "groups"})
         schema["anyOf"].push_back({{"required", {k}}});
-    return {
-        "genotype_filter",
-        "GEMINI-style genotype filter: variants where every listed sample has the given "
-        "genotype class (e.g. het in A, hom_ref in B), optionally carried by at least "
-        "min_carriers samples. All conditions must hold.",
-        std::move(schema), [](const json& args, ToolContext& context) {
-            query::GenotypeFilter g;
-            g.het = string_list(args, "het");
-            g.hom_alt = string_list(args, "hom_alt");
-            g.hom_ref = string_list(args, "hom_ref");
-            g.carrier = string_list(args, "carrier");
-            g.non_carrier = string_list(args, "non_carrier");
-            g.min_carriers = args.value("min_carriers", int64_t{0});
-            g.min_dp = args.value("min_dp", -1);
-            g.min_gq = args.value("min_gq", -1);
-            std::vector<std::string> all;
-            for (const auto& text : string_list(args, "groups")) {
-                try {
-                    g.groups.push_back(query::parse_genotype_group(text));
-                } catch (const std::invalid_argument& e) {
-                    throw ToolError(std::string("groups: ") + e.what());
+    return {"genotype_filter",
+            "GEMINI-style genotype filter: variants where every listed sample has the given "
+            "genotype class (e.g. het in A, hom_ref in B), optionally carried by at least "
+            "min_carriers samples. All conditions must hold.",
+            std::move(schema), [](const json& args, ToolContext& context) {
+                query::GenotypeFilter g;
+                g.het = string_list(args, "het");
+                g.hom_alt = string_list(args, "hom_alt");
+                g.hom_ref = string_list(args, "hom_ref");
+                g.carrier = string_list(args, "carrier");
+                g.non_carrier = string_list(args, "non_carrier");
+                g.min_carriers = args.value("min_carriers", int64_t{0});
+                g.min_dp = args.value("min_dp", -1);
+                g.min_gq = args.value("min_gq", -1);
+                std::vector<std::string> all;
+                for (const auto& text : string_list(args, "groups")) {
+                    try {
+                        g.groups.push_back(query::parse_genotype_group(text));
+                    } catch (const std::invalid_argument& e) {
+                        throw ToolError(std::string("groups: ") + e.what());
+                    }
+                    all.insert(all.end(), g.groups.back().samples.begin(),
+                               g.groups.back().samples.end());
                 }
-                all.insert(all.end(), g.groups.back().samples.begin(),
-                           g.groups.back().samples.end());
-            }
-            for (auto* list : {&g.het, &g.hom_alt, &g.hom_ref, &g.carrier, &g.non_carrier})
-                all.insert(all.end(), list->begin(), list->end());
-            require_samples(context, all);
-            return table_result(queries(context, args).genotype_filter(g, variant_filter(args)));
-        }};
+                for (auto* list : {&g.het, &g.hom_alt, &g.hom_ref, &g.carrier, &g.non_carrier})
+                    all.insert(all.end(), list->begin(), list->end());
+                require_samples(context, all);
+                const auto f = variant_filter(args);
+                // An open variant index that is the graph's whole answers from its call columns
+                // (thresholds on DP/GQ, and filters by gene and impact, are the graph's to apply).
+                if (f.gene.empty() && f.impact.empty() && g.min_dp < 0 && g.min_gq < 0)
+                    if (const auto* index = context.opened_index())
+                        if (auto table = index->genotype_filter(
+                                query::genotype_calls(*context.graph().sample_catalogue(), g),
+                                f.region, f.vtype, read_limits(args, context).max_rows))
+                            return table_result(*table);
+                return table_result(queries(context, args).genotype_filter(g, f));
+            }};
 }
 
 }  // namespace

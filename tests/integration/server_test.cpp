@@ -403,6 +403,14 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     const int64_t chr22_variants =
         body(reader->Get("/v1/variants?region=22&limit=1"))["total"].get<int64_t>();
     EXPECT_GT(chr22_variants, 10000);
+    // Genotype filters, as bcftools counts them on the records split as the store splits them.
+    auto het_count = [&](const std::string& file) {
+        return bcftools_count("bcftools norm -m -any " + file +
+                              " 2>/dev/null | bcftools view -H -i 'GT[0]=\"het\"' | wc -l");
+    };
+    const int64_t chr22_het = het_count(kChr22);
+    EXPECT_GT(chr22_het, 100);
+    const std::string chr22_filter = json{{"het", {"HG00096"}}, {"limit", 5}}.dump();
     const json job_request = {{"path", "hapmap_exome_chr22.vcf.gz"}};
     auto r = reader->Post("/v1/ingest", job_request.dump(), "application/json");
     EXPECT_EQ(r->status, 403) << "readers do not ingest";
@@ -426,6 +434,10 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
         q = reader->Get("/v1/search?like=22:50300078:A:G&k=3");
         ASSERT_TRUE(q);
         EXPECT_EQ(q->status, 200) << q->body;
+        q = reader->Post("/v1/tools/genotype_filter", chr22_filter, "application/json");
+        ASSERT_TRUE(q);
+        ASSERT_EQ(q->status, 200) << q->body;
+        EXPECT_EQ(body(q)["total"].get<int64_t>(), chr22_het);
         ++reads;
         status = body(reader->Get(url.c_str()));
         if (status["status"] == "done" || status["status"] == "failed") break;
@@ -462,6 +474,23 @@ TEST_F(ServerTest, IngestJobsLoadWhileReadersAreServed) {
     int64_t carried = 0;
     for (const auto& row : whole["rows"]) carried += row["carriers"].get<int64_t>() > 0;
     EXPECT_GT(carried, 0);
+    // Genotype filters on either file's samples, from the index's call columns now.
+    auto g = reader->Post("/v1/tools/genotype_filter", chr22_filter, "application/json");
+    EXPECT_EQ(body(g)["total"].get<int64_t>(), chr22_het);
+    const std::string hapmap = data + "/hapmap_exome_chr22.vcf.gz";
+    const std::string first_hapmap_sample =
+        run_shell("bcftools query -l " + hapmap + " | head -1").out;
+    g = reader->Post("/v1/tools/genotype_filter",
+                     json{{"het", {first_hapmap_sample.substr(0, first_hapmap_sample.size() - 1)}},
+                          {"region", "22"}}
+                         .dump(),
+                     "application/json");
+    ASSERT_EQ(g->status, 200) << g->body;
+    EXPECT_EQ(body(g)["total"].get<int64_t>(), het_count(hapmap));
+    const std::string metrics = reader->Get("/metrics")->body;
+    const auto by_index = metrics.find("vcf_agent_genotype_filters_total{answered_by=\"index\"} ");
+    ASSERT_NE(by_index, std::string::npos) << metrics;
+    EXPECT_GT(std::stoll(metrics.substr(by_index + 54)), 0) << metrics.substr(by_index, 80);
     EXPECT_EQ(reader->Get("/v1/jobs/0123abcd")->status, 404);
     // A write through Cypher is still refused on the writable store.
     r = reader->Post("/v1/cypher", json{{"query", "MATCH (v:Variant) DELETE v"}}.dump(),
