@@ -20,6 +20,7 @@
 #include "embed/httplib_include.hpp"
 #include "index/variant_index.hpp"
 #include "server/admission.hpp"
+#include "server/background_priority.hpp"
 #include "server/beacon.hpp"
 #include "server/index_follower.hpp"
 #include "server/ingest_jobs.hpp"
@@ -90,6 +91,27 @@ enum class Access { Public, Reader, Writer };
 
 }  // namespace
 
+namespace {
+// The store a server with ingest jobs writes to, opened on a thread of background priority:
+// Kuzu's worker threads, which run every statement's work (a job's COPY and checkpoint
+// included), start as the store opens and inherit that priority, so the requests the variant
+// index answers from memory go before the graph's work.
+std::unique_ptr<store::GraphStore> open_writable_store(const std::string& db) {
+    std::unique_ptr<store::GraphStore> graph;
+    std::exception_ptr error;
+    std::thread([&] {
+        run_in_background("the graph's worker threads");
+        try {
+            graph = std::make_unique<store::GraphStore>(db);
+        } catch (...) {
+            error = std::current_exception();
+        }
+    }).join();
+    if (error) std::rethrow_exception(error);
+    return graph;
+}
+}  // namespace
+
 struct ApiServer::Impl {
     // The listening socket, as cpp-httplib made it (set while binding; bind() widens its
     // backlog).
@@ -97,7 +119,7 @@ struct ApiServer::Impl {
     explicit Impl(ServerOptions o)
         : options(std::move(o)),
           tokens(TokenStore::load(options.tokens_file)),
-          graph(options.allow_ingest ? std::make_unique<store::GraphStore>(options.db) : nullptr),
+          graph(options.allow_ingest ? open_writable_store(options.db) : nullptr),
           context_holder(make_context()),
           context(*context_holder),
           jobs(graph ? std::make_unique<IngestJobs>(*graph, options.max_queued_ingests,

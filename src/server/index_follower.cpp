@@ -5,6 +5,8 @@
 #include <chrono>
 #include <exception>
 
+#include "server/background_priority.hpp"
+
 namespace vcfagent::server {
 
 namespace {
@@ -26,6 +28,9 @@ IndexFollower::~IndexFollower() {
 }
 
 void IndexFollower::run() {
+    // A catch-up is background work like the job whose commits it follows: beside requests
+    // at their priority, its appends and saves stretched the lookups' tail (p99).
+    run_in_background("the variant index's catch-ups");
     uint64_t seen = graph_.write_generation();
     bool failed = false;  // logged once per run of failures
     for (;;) {

@@ -1,11 +1,10 @@
 #include "server/ingest_jobs.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include "common/elapsed.hpp"
 #include "ingest/ingest_job.hpp"
+#include "server/background_priority.hpp"
 #include "server/token_store.hpp"
 
 namespace vcfagent::server {
@@ -98,10 +97,7 @@ void IngestJobs::stop() {
 }
 
 void IngestJobs::run() {
-    // Jobs yield the processor to requests: a lower priority for this thread and the threads
-    // the load starts from it (they inherit it). Kuzu's own worker threads keep theirs.
-    if (setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kJobNiceness) != 0)
-        spdlog::warn("ingest jobs run at the requests' priority (setpriority failed)");
+    run_in_background("ingest jobs");
     for (;;) {
         std::shared_ptr<Job> job;
         {

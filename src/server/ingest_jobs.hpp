@@ -19,9 +19,6 @@
 
 namespace vcfagent::server {
 
-// The niceness the job thread runs at (higher runs later): requests before ingest.
-inline constexpr int kJobNiceness = 10;
-
 class IngestJobs {
   public:
     // `max_queued`: jobs waiting beyond the running one; submit() refuses more. `after_job`
