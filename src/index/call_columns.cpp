@@ -157,6 +157,41 @@ int64_t CallColumns::carriers(uint32_t source, uint32_t row) const {
     return n;
 }
 
+void CallColumns::park(SpillFile& spill) {
+    std::vector<std::pair<PartKey, uint64_t>> chunk;
+    for (auto& [key, p] : parts_) {
+        if (p.packed.empty()) continue;
+        spill.append(p.packed.data(), p.packed.size());
+        chunk.emplace_back(key, p.packed.size());
+        p.parked += static_cast<uint32_t>(p.packed.size() / p.stride());
+        p.packed.clear();
+        p.packed.shrink_to_fit();
+    }
+    if (!chunk.empty()) parked_chunks_.push_back(std::move(chunk));
+}
+
+void CallColumns::unpark(const SpillFile& spill) {
+    if (parked_chunks_.empty()) return;
+    // Parked codes come first in each part; codes added since the last park follow them.
+    std::map<PartKey, std::vector<uint8_t>> back;
+    uint64_t at = 0;
+    for (const auto& chunk : parked_chunks_)
+        for (const auto& [key, bytes] : chunk) {
+            auto& out = back[key];
+            const size_t old = out.size();
+            out.resize(old + bytes);
+            spill.read(at, out.data() + old, bytes);
+            at += bytes;
+        }
+    for (auto& [key, codes] : back) {
+        Part& p = parts_.at(key);
+        codes.insert(codes.end(), p.packed.begin(), p.packed.end());
+        p.packed = std::move(codes);
+        p.parked = 0;
+    }
+    parked_chunks_.clear();
+}
+
 size_t CallColumns::memory_bytes() const {
     size_t bytes = 0;
     for (const auto& [key, p] : parts_)

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "index/index_io.hpp"
+#include "index/spill_file.hpp"
 
 namespace vcfagent::index {
 
@@ -55,6 +56,12 @@ class CallColumns {
     // The highest Calls.id whose codes are here, with every lower one's (-1: none).
     int64_t covered = -1;
 
+    // While the codes wait for an index to take them (a load's fed rows, beside the load's own
+    // memory): park() moves the codes added since the last call to `spill`, keeping the runs;
+    // unpark() brings every parked code back (codes are read only while none is parked).
+    void park(SpillFile& spill);
+    void unpark(const SpillFile& spill);
+
     size_t memory_bytes() const;
     void write(HashingWriter& w) const;
     // Replaces the contents (and the budget stays) with what write() wrote; settled.
@@ -68,10 +75,11 @@ class CallColumns {
     struct Part {
         uint32_t length = 0;          // columns in every vector's part
         std::vector<Run> runs;        // by row once settled
-        std::vector<uint8_t> packed;  // (length + 3) / 4 bytes per slot
+        std::vector<uint8_t> packed;  // (length + 3) / 4 bytes per slot after the parked ones
+        uint32_t parked = 0;          // slots [0, parked) are in a spill (see park())
         bool sorted = true;
         uint32_t stride() const { return (length + 3) / 4; }
-        uint32_t slots() const { return static_cast<uint32_t>(packed.size() / stride()); }
+        uint32_t slots() const { return parked + static_cast<uint32_t>(packed.size() / stride()); }
     };
     using PartKey = std::pair<uint32_t, uint32_t>;  // (source, first)
     size_t budget_;
@@ -79,6 +87,8 @@ class CallColumns {
     bool abandoned_ = false;
     std::map<PartKey, Part> parts_;
     std::set<uint32_t> ambiguous_;
+    // Each park() call's parts and bytes moved, in the order written to the spill.
+    std::vector<std::vector<std::pair<PartKey, uint64_t>>> parked_chunks_;
 };
 
 }  // namespace vcfagent::index

@@ -35,6 +35,8 @@ LoadFeed::LoadFeed(store::GraphStore& graph, embed::Embedder& embedder, size_t m
     rows_->vectors =
         std::make_unique<VectorSpill>(VariantIndex::dir_of(graph.dir()), rows_->identity.dimension);
     rows_->sites_parked = std::make_unique<SpillFile>(VariantIndex::dir_of(graph.dir()), "row");
+    rows_->calls_parked =
+        std::make_unique<SpillFile>(VariantIndex::dir_of(graph.dir()), "genotype code");
     thread_ = std::thread([this] { run(); });
 }
 
@@ -85,6 +87,7 @@ void LoadFeed::run() {
             rows.vectors->append(vectors.data(), stored.size());
             for (const auto& sv : stored) rows.append(sv);
             rows.sites.park(*rows.sites_parked);
+            rows.calls.park(*rows.calls_parked);
             if (max_memory_bytes_ > 0 && rows.memory_bytes() > max_memory_bytes_)
                 throw StoreError("the rows passed the " +
                                  std::to_string((max_memory_bytes_ + (1u << 20) - 1) >> 20) +

@@ -5,8 +5,8 @@
 // while through the load itself a core is partly idle. A LoadFeed takes each chunk the load has
 // staged (IngestOptions::staged_chunks) and, on a thread of its own, turns the variants that
 // became new rows into index rows as the graph will return them (stored_form): the filter
-// columns, keys and the site columns' text into memory, the vectors and the site columns'
-// fixed-width part into unnamed files. The index built after the load
+// columns, keys and the site columns' text into memory, the vectors, the site columns'
+// fixed-width part and the call vectors' codes into unnamed files. The index built after the load
 // (VariantIndex's `fed` argument) trains on a sample of the spill and adds from it, without
 // reading the graph.
 //
@@ -41,6 +41,8 @@ struct FedRows : RowColumns {
     // repeated a variant already loaded (its vector is another Calls row of the variant, which
     // the feed does not see) or the codes passed their budget.
     bool calls_whole = true;
+    // The codes of `calls`, parked while the load runs (CallColumns::park).
+    std::unique_ptr<SpillFile> calls_parked;
 };
 
 class LoadFeed {

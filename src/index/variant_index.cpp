@@ -39,6 +39,9 @@ constexpr const char* kRowsMagic = "VCFAGENT-INDEX-ROWS";
 constexpr size_t kPageRows = 65536;
 // Variants embedded and added at a time within a page: bounds the rows held in memory.
 constexpr size_t kChunkRows = 8192;
+// Calls rows read per statement when the codes catch up (a row holds at most
+// kSamplesPerCallsRow codes): bounds the result Kuzu holds in its buffer pool.
+constexpr int64_t kCallsRowsPerRead = 32768;
 // Rows an IVF quantiser is trained on (about: a sample of every M-th position).
 constexpr size_t kTrainSampleRows = 65536;
 
@@ -152,11 +155,12 @@ std::unique_ptr<VariantIndex::Rows> VariantIndex::adopt(FedRows& fed) const {
     rows->batch = graph_.last_batch();
     rows->epoch = fed.epoch;
     const VectorSpill& spill = *fed.vectors;
-    const bool calls_whole = fed.calls_whole && !fed.calls.abandoned();
+    const bool calls_whole = fed.calls_whole && !fed.calls.abandoned() && fed.calls_parked;
     static_cast<RowColumns&>(*rows) = std::move(fed);  // the columns; the spills stay in fed
     // The fed codes stand for every Calls row there is, or are read from the graph (settle).
     CallColumns calls(options_.max_call_bytes);
     if (calls_whole) {
+        rows->calls.unpark(*fed.calls_parked);
         calls.merge(std::move(rows->calls));
         graph_.scan("MATCH (c:Calls) RETURN max(c.id)", {}, [&](const store::RowView& r) {
             if (!r.is_null(0)) calls.covered = r.integer(0);
@@ -411,19 +415,30 @@ bool VariantIndex::settle(uint64_t generation) {
         WritersExcluded stable(rows_mutex_, catch_up_mutex_);
         const Rows& rows = *rows_;
         new_calls.covered = calls_from;
-        graph_.scan("MATCH (v:Variant)-[:CalledIn]->(c:Calls) WHERE c.id > " +
-                        std::to_string(calls_from) + " RETURN v.id, c.id, c.source, c.first, c.gt",
-                    {}, [&](const store::RowView& r) {
-                        const int64_t row = rows.find(r.text(0));
-                        // A variant committed since the rows were read: its codes (and every
-                        // later Calls row's) wait for the next catch-up.
-                        if (row < 0) calls_whole = false;
-                        if (!calls_whole) return;
-                        new_calls.add(static_cast<uint32_t>(row),
-                                      static_cast<uint32_t>(r.integer(2)),
-                                      static_cast<uint32_t>(r.integer(3)), r.text(4));
-                        new_calls.covered = std::max(new_calls.covered, r.integer(1));
-                    });
+        int64_t last_id = calls_from;
+        graph_.scan("MATCH (c:Calls) RETURN max(c.id)", {}, [&](const store::RowView& r) {
+            if (!r.is_null(0)) last_id = r.integer(0);
+        });
+        // Kuzu holds a statement's whole result in its buffer pool: the Calls rows are read
+        // a window of ids at a time (Calls ids rise with every row a batch stages).
+        for (int64_t lo = calls_from; lo < last_id && calls_whole && !new_calls.abandoned();
+             lo += kCallsRowsPerRead) {
+            const int64_t hi = std::min(last_id, lo + kCallsRowsPerRead);
+            graph_.scan("MATCH (v:Variant)-[:CalledIn]->(c:Calls) WHERE c.id > " +
+                            std::to_string(lo) + " AND c.id <= " + std::to_string(hi) +
+                            " RETURN v.id, c.id, c.source, c.first, c.gt",
+                        {}, [&](const store::RowView& r) {
+                            const int64_t row = rows.find(r.text(0));
+                            // A variant committed since the rows were read: its codes (and
+                            // every later Calls row's) wait for the next catch-up.
+                            if (row < 0) calls_whole = false;
+                            if (!calls_whole) return;
+                            new_calls.add(static_cast<uint32_t>(row),
+                                          static_cast<uint32_t>(r.integer(2)),
+                                          static_cast<uint32_t>(r.integer(3)), r.text(4));
+                        });
+            new_calls.covered = hi;
+        }
         new_calls.settle();
     }
     const bool whole = graph_.last_batch() == last && calls_whole;

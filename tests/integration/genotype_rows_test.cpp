@@ -17,24 +17,13 @@
 #include "embed/embedder.hpp"
 #include "index/load_feed.hpp"
 #include "index/variant_index.hpp"
-#include "ingest/ingest_job.hpp"
 #include "query/graph_queries.hpp"
 #include "store/graph_store.hpp"
+#include "support/fed_load.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
 namespace {
-
-void load(store::GraphStore& graph, const std::string& file, index::LoadFeed* feed = nullptr) {
-    ingest::IngestOptions opt;
-    opt.batch_records = 1500;
-    if (feed)
-        opt.staged_chunks = [feed](std::unique_ptr<vcf::VariantBatch> chunk,
-                                   std::vector<size_t> new_at, uint32_t source) {
-            feed->add(std::move(chunk), std::move(new_at), source);
-        };
-    ingest::ingest_file(graph, file, opt, {});
-}
 
 // chr22.vcf.gz's samples with other calls: its first 2,000 records with 0|0 and 1|1 swapped in
 // every call (calls of a second file for variants the first added), then records 2,001-3,000
@@ -159,16 +148,16 @@ size_t expect_graph_answers(store::GraphStore& graph, const index::VariantIndex&
 TEST(GenotypeRows, AnswerAsTheGraphAfterRebuildCatchUpAndReopening) {
     TempDir tmp;
     store::GraphStore graph(tmp.file("db"));
-    load(graph, data_path("chr22.vcf.gz"));
-    load(graph, data_path("hapmap_exome_chr22.vcf.gz"));
-    load(graph, data_path("structural.vcf"));
+    load_with_feed(graph, data_path("chr22.vcf.gz"));
+    load_with_feed(graph, data_path("hapmap_exome_chr22.vcf.gz"));
+    load_with_feed(graph, data_path("structural.vcf"));
     const std::string swapped = tmp.file("swapped.vcf");
     write_swapped_chr22(swapped);
     {
         index::VariantIndex variant_index(graph, embed::make_embedder({}));
         EXPECT_GT(expect_graph_answers(graph, variant_index), 1000u);
         // A commit: no answer until the catch-up after it.
-        load(graph, swapped);
+        load_with_feed(graph, swapped);
         query::GenotypeFilter g;
         g.min_carriers = 1;
         EXPECT_FALSE(variant_index.genotype_filter(
@@ -176,7 +165,7 @@ TEST(GenotypeRows, AnswerAsTheGraphAfterRebuildCatchUpAndReopening) {
         variant_index.catch_up();
         // chr22's samples are read from the swapped file now: calls added to old rows.
         EXPECT_GT(expect_graph_answers(graph, variant_index), 1000u);
-        load(graph, data_path("test.snpeff.vcf"));
+        load_with_feed(graph, data_path("test.snpeff.vcf"));
         variant_index.catch_up();
         EXPECT_GT(expect_graph_answers(graph, variant_index), 1000u);
         EXPECT_GT(variant_index.stats().genotypes_answered, 500u);
@@ -195,9 +184,9 @@ TEST(GenotypeRows, AnswerAsTheGraphWhenMadeDuringTheFirstLoads) {
     auto embedder = embed::make_embedder({});
     ASSERT_TRUE(index::LoadFeed::worth_feeding(graph, *embedder));
     index::LoadFeed feed(graph, *embedder);
-    load(graph, data_path("chr22.vcf.gz"), &feed);
-    load(graph, swapped, &feed);  // calls for fed rows of the first file
-    load(graph, data_path("hapmap_exome_chr22.vcf.gz"), &feed);
+    load_with_feed(graph, data_path("chr22.vcf.gz"), &feed);
+    load_with_feed(graph, swapped, &feed);  // calls for fed rows of the first file
+    load_with_feed(graph, data_path("hapmap_exome_chr22.vcf.gz"), &feed);
     auto fed = feed.finish();
     ASSERT_TRUE(fed) << feed.error();
     EXPECT_FALSE(fed->calls_whole);  // the later files' calls for old rows were not fed
@@ -211,8 +200,8 @@ TEST(GenotypeRows, FedCodesStandForTheGraphsWhenEveryRowWasNew) {
     store::GraphStore graph(tmp.file("db"));
     auto embedder = embed::make_embedder({});
     index::LoadFeed feed(graph, *embedder);
-    load(graph, data_path("chr22.vcf.gz"), &feed);
-    load(graph, data_path("structural.vcf"), &feed);
+    load_with_feed(graph, data_path("chr22.vcf.gz"), &feed);
+    load_with_feed(graph, data_path("structural.vcf"), &feed);
     auto fed = feed.finish();
     ASSERT_TRUE(fed) << feed.error();
     EXPECT_TRUE(fed->calls_whole);
@@ -228,7 +217,7 @@ TEST(GenotypeRows, VectorsWiderThanOneCallsRowAnswerAsTheGraph) {
                                    "--seed", "5", "--chroms", "chr1,chr2", "-o", vcf});
     ASSERT_EQ(made.exit_code, 0) << made.err;
     store::GraphStore graph(tmp.file("db"));
-    load(graph, vcf);
+    load_with_feed(graph, vcf);
     index::VariantIndex variant_index(graph, embed::make_embedder({}));
     EXPECT_GT(expect_graph_answers(graph, variant_index), 500u);
 }
@@ -236,11 +225,11 @@ TEST(GenotypeRows, VectorsWiderThanOneCallsRowAnswerAsTheGraph) {
 TEST(GenotypeRows, ARepeatedRecordKeepsTheFirstVectorAndNoAnswerPastTheBudget) {
     TempDir tmp;
     store::GraphStore graph(tmp.file("db"));
-    load(graph, data_path("hapmap_exome_chr22.vcf.gz"));
-    load(graph, data_path("chr22.vcf.gz"));
+    load_with_feed(graph, data_path("hapmap_exome_chr22.vcf.gz"));
+    load_with_feed(graph, data_path("chr22.vcf.gz"));
     const std::string more = tmp.file("more.vcf");
     write_more_carriers_chr22(more);  // repeats 800 records in one file
-    load(graph, more);
+    load_with_feed(graph, more);
     {
         // chr22's samples read the repeating file: its first record's vector, as the graph.
         index::VariantIndex variant_index(graph, embed::make_embedder({}));

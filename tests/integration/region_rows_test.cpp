@@ -13,24 +13,13 @@
 #include "embed/embedder.hpp"
 #include "index/load_feed.hpp"
 #include "index/variant_index.hpp"
-#include "ingest/ingest_job.hpp"
 #include "query/graph_queries.hpp"
 #include "store/graph_store.hpp"
+#include "support/fed_load.hpp"
 #include "support/test_env.hpp"
 
 namespace vcfagent::test {
 namespace {
-
-void load(store::GraphStore& graph, const std::string& file, index::LoadFeed* feed = nullptr) {
-    ingest::IngestOptions opt;
-    opt.batch_records = 1500;
-    if (feed)
-        opt.staged_chunks = [feed](std::unique_ptr<vcf::VariantBatch> chunk,
-                                   std::vector<size_t> new_at, uint32_t source) {
-            feed->add(std::move(chunk), std::move(new_at), source);
-        };
-    ingest::ingest_file(graph, file, opt, {});
-}
 
 // Compares the index's answer with the graph's over regions of chr22's span (from a few bases
 // to the whole contig, some with a class filter) and the structural file's contigs; returns
@@ -75,21 +64,21 @@ size_t expect_graph_answers(store::GraphStore& graph, const index::VariantIndex&
 TEST(RegionRows, AnswerAsTheGraphAfterRebuildCatchUpAndReopening) {
     TempDir tmp;
     store::GraphStore graph(tmp.file("db"));
-    load(graph, data_path("chr22.vcf.gz"));
-    load(graph, data_path("structural.vcf"));
+    load_with_feed(graph, data_path("chr22.vcf.gz"));
+    load_with_feed(graph, data_path("structural.vcf"));
     const std::string more = tmp.file("more.vcf");
     write_more_carriers_chr22(more);
     {
         index::VariantIndex variant_index(graph, embed::make_embedder({}));
         EXPECT_GT(expect_graph_answers(graph, variant_index), 1000u);
         // A commit: not the graph's whole until the catch-up after it.
-        load(graph, more);
+        load_with_feed(graph, more);
         vcf::Region r;
         r.chrom = "22";
         EXPECT_FALSE(variant_index.region_variants(r, "", 10));
         variant_index.catch_up();
         EXPECT_GT(expect_graph_answers(graph, variant_index), 1000u);
-        load(graph, data_path("test.snpeff.vcf"));
+        load_with_feed(graph, data_path("test.snpeff.vcf"));
         variant_index.catch_up();
         EXPECT_GT(expect_graph_answers(graph, variant_index), 1000u);
     }
@@ -107,9 +96,9 @@ TEST(RegionRows, AnswerAsTheGraphWhenMadeDuringTheFirstLoads) {
     auto embedder = embed::make_embedder({});
     ASSERT_TRUE(index::LoadFeed::worth_feeding(graph, *embedder));
     index::LoadFeed feed(graph, *embedder);
-    load(graph, data_path("chr22.vcf.gz"), &feed);
-    load(graph, more, &feed);  // carriers added to fed rows by the graph only
-    load(graph, data_path("structural.vcf"), &feed);
+    load_with_feed(graph, data_path("chr22.vcf.gz"), &feed);
+    load_with_feed(graph, more, &feed);  // carriers added to fed rows by the graph only
+    load_with_feed(graph, data_path("structural.vcf"), &feed);
     auto fed = feed.finish();
     ASSERT_TRUE(fed) << feed.error();
     index::VariantIndex variant_index(graph, embed::make_embedder({}), {}, std::move(fed));

@@ -2,7 +2,7 @@
 // any order, vectors split into parts as the store splits them, across a merge and a write and
 // read of the files), rows without a vector have none, carriers count '1' and '2' over all
 // parts, a row given two vectors of one file makes that file unusable, and codes past the
-// budget are given up whole.
+// budget are given up whole, and codes parked in a spill come back in place.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -74,6 +74,28 @@ TEST(CallColumns, CodesReadBackInAnyRowOrderAcrossPartsMergesAndFiles) {
     r.expect_end();
     EXPECT_EQ(read.covered, 77);
     expect_all(read);
+}
+
+TEST(CallColumns, ParkedCodesComeBackInPlace) {
+    std::mt19937_64 rng(5);
+    TempDir tmp;
+    index::SpillFile spill(tmp.path(), "test");
+    CallColumns calls;
+    std::map<std::pair<uint32_t, uint32_t>, std::string> added;  // (source, row) -> vector
+    uint32_t row = 0;
+    for (int chunk = 0; chunk < 5; ++chunk) {
+        for (int i = 0; i < 300; ++i, ++row) {
+            const uint32_t source = 1 + row % 2;
+            const auto gt = random_vector(rng, source == 1 ? 140 : 7);
+            calls.add_vector(row, source, gt);
+            added[{source, row}] = gt;
+        }
+        if (chunk < 4) calls.park(spill);  // the last chunk stays in memory
+    }
+    EXPECT_GT(spill.size(), 0u);
+    calls.unpark(spill);
+    calls.settle();
+    for (const auto& [at, gt] : added) expect_vector(calls, at.first, at.second, gt);
 }
 
 TEST(CallColumns, TwoVectorsOfOneRowMakeTheFileUnusable) {
