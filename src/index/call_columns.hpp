@@ -32,7 +32,7 @@ class CallColumns {
     void add(uint32_t row, uint32_t source, uint32_t first, std::string_view codes);
     // A whole call vector, split into parts as the store splits it.
     void add_vector(uint32_t row, uint32_t source, std::string_view gt);
-    // Moves every part of `other` (for the same rows) in.
+    // Moves every part of `other` (for the same rows) in; neither may have parked codes.
     void merge(CallColumns&& other);
     // Orders what was added since the last call; finds rows with two vectors of one file.
     void settle();

@@ -722,11 +722,11 @@ namespace {
 // The columns of query::GraphQueries' kVariantColumns.
 const std::vector<std::string> kVariantColumns = {"key",  "chrom", "pos",  "ref",    "alt",
                                                   "rsid", "vtype", "qual", "filter", "af"};
-}  // namespace
 
-std::vector<nlohmann::json> VariantIndex::site_row(const Rows& rows, size_t r,
-                                                   const std::string& chrom,
-                                                   bool record_pos) const {
+// Row r as the graph's queries over variants return it: kVariantColumns' values, then the
+// record's POS when `record_pos`, then the carriers count.
+std::vector<nlohmann::json> site_row(const RowColumns& rows, size_t r, const std::string& chrom,
+                                     bool record_pos) {
     const auto& at = rows.attributes;
     const SiteColumns& sites = rows.sites;
     auto text_or_null = [](std::string_view t) {
@@ -750,6 +750,7 @@ std::vector<nlohmann::json> VariantIndex::site_row(const Rows& rows, size_t r,
     row.emplace_back(sites.carriers(r));
     return row;
 }
+}  // namespace
 
 std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Region& region,
                                                                 const std::string& vtype,
@@ -871,7 +872,6 @@ IndexStats VariantIndex::stats() const {
     s.genotypes_answered = genotypes_answered_.load();
     s.genotypes_declined = genotypes_declined_.load();
     if (!rows_) return s;
-    s.call_bytes = rows_->calls.memory_bytes();
     s.calls_abandoned = rows_->calls.abandoned();
     s.rows = rows_->size();
     s.batch = rows_->batch;

@@ -86,7 +86,6 @@ struct IndexStats {
     // Genotype filters answered from the call columns, and declined (not current, or the
     // codes not kept for the filter's file).
     uint64_t genotypes_answered = 0, genotypes_declined = 0;
-    size_t call_bytes = 0;  // the codes' share of memory_bytes
     bool calls_abandoned = false;
 };
 
@@ -178,10 +177,6 @@ class VariantIndex {
     bool settle(uint64_t generation) REQUIRES(catch_up_mutex_);
     // Empty rows, their codes bounded by the options.
     std::unique_ptr<Rows> empty_rows() const;
-    // Row r as the graph's queries over variants return it: kVariantColumns' values, then
-    // the record's POS when `record_pos`, then the carriers count.
-    std::vector<nlohmann::json> site_row(const Rows& rows, size_t r, const std::string& chrom,
-                                         bool record_pos) const;
     bool save(const Rows& rows) const;
     IndexKind target_kind(size_t rows) const;
     // Adds n vectors (their attribute rows appended by the caller) to rows.ann, assigning

@@ -89,9 +89,6 @@ class CountingThreadPool final : public httplib::TaskQueue {
 
 enum class Access { Public, Reader, Writer };
 
-}  // namespace
-
-namespace {
 // The store a server with ingest jobs writes to, opened on a thread of background priority:
 // Kuzu's worker threads, which run every statement's work (a job's COPY and checkpoint
 // included), start as the store opens and inherit that priority, so the requests the variant

@@ -1,7 +1,8 @@
 #pragma once
 // The server's background work (ingest jobs, the variant index's catch-ups after their
-// commits) yields the processor to requests: its threads run at a higher niceness, which the
-// threads they start inherit. Kuzu's own worker threads keep the requests' priority.
+// commits, and, in a server that ingests, Kuzu's worker threads, which run the jobs' COPY and
+// checkpoints) yields the processor to requests: its threads run at a higher niceness, which
+// the threads they start inherit.
 namespace vcfagent::server {
 
 inline constexpr int kBackgroundNiceness = 10;

@@ -28,8 +28,9 @@ IndexFollower::~IndexFollower() {
 }
 
 void IndexFollower::run() {
-    // A catch-up is background work like the job whose commits it follows: beside requests
-    // at their priority, its appends and saves stretched the lookups' tail (p99).
+    // A catch-up is background work like the job whose commits it follows (its appends hold
+    // the index's lock only a page at a time; the rest, reading, embedding and saving, need
+    // not go before requests).
     run_in_background("the variant index's catch-ups");
     uint64_t seen = graph_.write_generation();
     bool failed = false;  // logged once per run of failures
