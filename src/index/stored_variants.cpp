@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "store/gene_links.hpp"
 #include "store/staging_file.hpp"
+#include "vcf/variant_key.hpp"
 
 namespace vcfagent::index {
 
@@ -18,15 +19,11 @@ constexpr const char* kColumns =
     "v.id, v.chrom, v.pos, v.ref, v.alt, v.rsid, v.qual, v.filter, v.vtype, v.af, v.end_pos, "
     "v.svtype, v.svlen, v.n_alts, v.rec_pos, v.source, v.batch, v.emb, v.carriers";
 
-bool is_transition(char a, char b) {
-    auto pair = [&](char x, char y) { return (a == x && b == y) || (a == y && b == x); };
-    return pair('A', 'G') || pair('C', 'T');
-}
-
-// Variant::transition of a stored variant: a row and a load's variant get it by this one rule.
+// Variant::transition of a stored variant, by the reader's rule (vcf/allele_split.cpp; alleles in
+// either case): a row, a load's variant and a record read from a file get the same vector.
 bool transition_of(const vcf::Variant& v) {
     return v.vclass == vcf::VariantClass::Snv && v.ref.size() == 1 && v.alt.size() == 1 &&
-           is_transition(v.ref[0], v.alt[0]);
+           vcf::is_transition(v.ref[0], v.alt[0]);
 }
 
 double real_or_nan(const store::RowView& r, size_t c) {
