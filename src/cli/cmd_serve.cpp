@@ -27,6 +27,7 @@ struct ServeArgs {
     std::string llm_kind, llm_url, model;
     int statement_timeout_ms = 10000;
     int max_wait_ms = 2000;
+    std::optional<size_t> index_code_mb;
     bool agent_off = false, vectors_off = false;
 };
 
@@ -52,6 +53,7 @@ int serve(ServeArgs& a) {
     parse_listen(a);
     a.options.statement_timeout = std::chrono::milliseconds(a.statement_timeout_ms);
     a.options.max_wait = std::chrono::milliseconds(a.max_wait_ms);
+    if (a.index_code_mb) a.options.index_code_bytes = *a.index_code_mb << 20;
     a.options.flags.agent = !a.agent_off;
     a.options.flags.vectors = !a.vectors_off;
     a.options.flags = server::flags_from_environment(a.options.flags);
@@ -119,6 +121,9 @@ const CommandRegistration serve_registration("serve", [](CLI::App& app) {
     cmd->add_option("--max-body-bytes", a->options.max_body_bytes,
                     "Largest request body (then 413)")
         ->capture_default_str();
+    cmd->add_option("--index-codes-mb", a->index_code_mb,
+                    "Memory the variant index's genotype codes may take (default 256; past it, "
+                    "and with 0, genotype filters run in the graph)");
     cmd->add_option("--timeout-ms", a->statement_timeout_ms, "Time limit of each store statement")
         ->capture_default_str();
     cmd->add_option("--llm", a->llm_kind,

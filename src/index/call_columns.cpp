@@ -128,6 +128,7 @@ void CallColumns::abandon() {
     ambiguous_.clear();
     bytes_ = 0;
     abandoned_ = true;
+    abandoned_budget_ = budget_;
 }
 
 const uint8_t* CallColumns::part(uint32_t source, uint32_t first, uint32_t row) const {
@@ -202,6 +203,7 @@ size_t CallColumns::memory_bytes() const {
 void CallColumns::write(HashingWriter& w) const {
     write_pod<int64_t>(w, covered);
     write_pod<uint8_t>(w, abandoned_ ? 1 : 0);
+    write_pod<uint64_t>(w, abandoned_budget_);
     write_pod<uint64_t>(w, ambiguous_.size());
     for (const uint32_t s : ambiguous_) write_pod<uint32_t>(w, s);
     write_pod<uint64_t>(w, parts_.size());
@@ -218,6 +220,7 @@ void CallColumns::read(FileReader& r) {
     *this = CallColumns(budget_);
     covered = read_pod<int64_t>(r);
     abandoned_ = read_pod<uint8_t>(r) != 0;
+    abandoned_budget_ = read_pod<uint64_t>(r);
     const auto ambiguous = read_pod<uint64_t>(r);
     for (uint64_t i = 0; i < ambiguous; ++i) ambiguous_.insert(read_pod<uint32_t>(r));
     const auto parts = read_pod<uint64_t>(r);
@@ -247,6 +250,7 @@ void CallColumns::read(FileReader& r) {
     }
     // A budget lowered since the save applies to what was saved too.
     if (bytes_ > budget_) abandon();
+    if (abandoned_ && budget_ > abandoned_budget_) *this = CallColumns(budget_);
 }
 
 }  // namespace vcfagent::index

@@ -64,7 +64,9 @@ class CallColumns {
 
     size_t memory_bytes() const;
     void write(HashingWriter& w) const;
-    // Replaces the contents (and the budget stays) with what write() wrote; settled.
+    // Replaces the contents (and the budget stays) with what write() wrote; settled. Codes
+    // given up under a smaller budget than this one's come back empty with `covered` -1, to be
+    // read again.
     void read(FileReader& r);
 
   private:
@@ -85,6 +87,9 @@ class CallColumns {
     size_t budget_;
     size_t bytes_ = 0;
     bool abandoned_ = false;
+    // The budget the codes were given up under (kept in the files: a larger budget at the next
+    // open tries again, the same one does not read them all again).
+    size_t abandoned_budget_ = 0;
     std::map<PartKey, Part> parts_;
     std::set<uint32_t> ambiguous_;
     // Each park() call's parts and bytes moved, in the order written to the spill.

@@ -128,7 +128,8 @@ struct ApiServer::Impl {
     }
 
     std::unique_ptr<tools::ToolContext> make_context() {
-        const tools::ToolLimits limits{50, 500, options.statement_timeout};
+        const tools::ToolLimits limits{50, 500, options.statement_timeout,
+                                       options.index_code_bytes};
         if (graph) return std::make_unique<tools::ToolContext>(*graph, options.data_dir, limits);
         return std::make_unique<tools::ToolContext>(options.db, options.data_dir, limits);
     }

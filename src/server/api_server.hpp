@@ -34,6 +34,8 @@ struct ServerOptions {
     std::chrono::milliseconds max_wait{2000};
     size_t max_body_bytes = 1 << 20;
     std::chrono::milliseconds statement_timeout{10000};
+    // Memory the variant index's genotype codes may take (unset: the index's default).
+    std::optional<size_t> index_code_bytes;
     std::optional<agent::ChatClientConfig> llm;  // the agent's model; none: /v1/ask is off
     int agent_max_steps = 8;
     AlertThresholds alerts;

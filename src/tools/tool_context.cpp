@@ -31,9 +31,12 @@ store::GraphStore& ToolContext::graph() {
 index::VariantIndex& ToolContext::variant_index() {
     store::GraphStore& g = graph();
     MutexLock lock(open_mutex_);
-    if (!index_)
+    if (!index_) {
+        index::IndexOptions options;
+        if (limits_.index_code_bytes) options.max_call_bytes = *limits_.index_code_bytes;
         index_ = std::make_unique<index::VariantIndex>(
-            g, index::open_store_embedder(g, embed::EmbedderConfig{}, false));
+            g, index::open_store_embedder(g, embed::EmbedderConfig{}, false), options);
+    }
     return *index_;
 }
 

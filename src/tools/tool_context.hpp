@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "common/mutex.hpp"
 
@@ -22,6 +23,9 @@ struct ToolLimits {
     size_t default_rows = 50;                            // rows returned when a call names no limit
     size_t max_rows = 500;                               // the most rows any call may ask for
     std::chrono::milliseconds statement_timeout{30000};  // each Cypher statement (Kuzu timeout)
+    // Bytes the variant index's genotype codes may take (index::IndexOptions::max_call_bytes;
+    // unset: its default). Past them genotype filters run in the graph.
+    std::optional<size_t> index_code_bytes;
 };
 
 class ToolContext {

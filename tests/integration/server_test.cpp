@@ -105,6 +105,32 @@ TEST_F(ServerTest, EndpointsAnswerWhatBcftoolsSays) {
     EXPECT_GE(body(r).size(), 12u);
 }
 
+// Genotype filters are answered from the variant index's codes, or by the graph when the codes
+// may not take any memory (--index-codes-mb 0): the same answer, bcftools' count, either way.
+TEST_F(ServerTest, GenotypeFiltersFromTheIndexOrPastItsBudgetFromTheGraph) {
+    const int64_t het = bcftools_count("bcftools norm -m -any " + kChr22 +
+                                       " 2>/dev/null | bcftools view -H -i 'GT[1]=\"het\" && "
+                                       "GT[2]=\"RR\"' | wc -l");
+    EXPECT_GT(het, 10);
+    const std::string filter = json{{"het", {"HG00097"}}, {"hom_ref", {"HG00099"}}}.dump();
+    auto answered_by = [](const std::string& metrics, const std::string& who) {
+        const std::string line = "vcf_agent_genotype_filters_total{answered_by=\"" + who + "\"} ";
+        const auto at = metrics.find(line);
+        return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + line.size()));
+    };
+    for (const char* budget : {"256", "0"}) {
+        ServerProcess s({"--db", db(), "--tokens", tokens(), "--index-codes-mb", budget});
+        auto c = client(s, *reader_);
+        auto r = c->Post("/v1/tools/genotype_filter", filter, "application/json");
+        ASSERT_EQ(r->status, 200) << r->body;
+        EXPECT_EQ(body(r)["total"].get<int64_t>(), het) << budget;
+        const std::string metrics = c->Get("/metrics")->body;
+        const bool graph = std::string(budget) == "0";
+        EXPECT_EQ(answered_by(metrics, "index"), graph ? 0 : 1) << budget;
+        EXPECT_EQ(answered_by(metrics, "graph"), graph ? 1 : 0) << budget;
+    }
+}
+
 TEST_F(ServerTest, ErrorsHaveTheRightStatusAndAStableCode) {
     ServerProcess s({"--db", db(), "--tokens", tokens(), "--max-body-bytes", "2000"});
     auto anonymous = client(s, "");

@@ -126,6 +126,21 @@ TEST(CallColumns, CodesPastTheBudgetAreGivenUpWhole) {
     EXPECT_EQ(calls.part(1, 0, 0), nullptr);
     calls.add_vector(101, 1, "0");  // nothing is kept any more
     EXPECT_EQ(calls.part(1, 0, 101), nullptr);
+    // Saved given up: the same budget keeps them given up; a larger one reads them again.
+    calls.covered = 55;
+    TempDir tmp;
+    {
+        index::HashingWriter w(tmp.path() / "calls.bin");
+        calls.write(w);
+        w.finish();
+    }
+    for (const size_t budget : {size_t{1000}, size_t{100000}}) {
+        CallColumns read(budget);
+        index::FileReader r(tmp.path() / "calls.bin");
+        read.read(r);
+        EXPECT_EQ(read.abandoned(), budget == 1000) << budget;
+        EXPECT_EQ(read.covered, budget == 1000 ? 55 : -1) << budget;
+    }
 }
 
 }  // namespace
