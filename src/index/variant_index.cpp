@@ -85,6 +85,9 @@ struct VariantIndex::Rows : RowColumns {
     // The graph's write_generation at which these rows are the graph's whole (every row,
     // every count, in order); unset while they may not be.
     std::optional<uint64_t> current_at;
+    // Every contig code of the rows, in the graph's order of contigs (their ranks: the order
+    // of `ORDER BY v.locus`); set with current_at.
+    std::vector<uint32_t> contigs_in_order;
 };
 
 fs::path VariantIndex::dir_of(const fs::path& db) {
@@ -121,9 +124,10 @@ VariantIndex::VariantIndex(store::GraphStore& graph, std::unique_ptr<embed::Embe
     }
     fed.reset();  // its temporary vector file goes now
     const auto report = catch_up();
-    // Fed rows are whole: the catch-up found nothing to add and saved nothing; they are saved
-    // here.
-    if (from_load_ && report.rows_added == 0 && !report.rebuilt && options_.persist) {
+    // Fed rows are whole: the catch-up found nothing to add, and saved them only if counts
+    // changed by later batches were read again; otherwise they are saved here.
+    if (from_load_ && !report.saved && report.rows_added == 0 && !report.rebuilt &&
+        options_.persist) {
         try {
             ReadLock read(rows_mutex_);
             save(*rows_);
@@ -442,12 +446,18 @@ bool VariantIndex::settle(uint64_t generation) {
         new_calls.settle();
     }
     const bool whole = graph_.last_batch() == last && calls_whole;
-    // The new rows' order is made beside readers (only this catch-up changes the rows).
+    // The new rows' order is made beside readers (only this catch-up changes the rows), and
+    // the contigs' ranks are read from the graph before rows_mutex_ (the lock order).
     SiteColumns::Order order;
+    std::vector<std::pair<int64_t, uint32_t>> ranked;  // (rank, contig code)
     {
-        ReadLock read(rows_mutex_);
+        WritersExcluded stable(rows_mutex_, catch_up_mutex_);
         order = rows_->next_site_order();
+        const auto& chroms = rows_->attributes.chroms();
+        for (uint32_t c = 0; c < chroms.size(); ++c)
+            ranked.emplace_back(graph_.contig_rank(chroms.name(c)), c);
     }
+    std::sort(ranked.begin(), ranked.end());
     WriteLock write(rows_mutex_);
     for (const auto& [key, n] : changed) {
         const int64_t r = rows_->find(key);
@@ -460,6 +470,8 @@ bool VariantIndex::settle(uint64_t generation) {
         rows_->calls.merge(std::move(new_calls));
         rows_->calls.settle();
     }
+    rows_->contigs_in_order.clear();
+    for (const auto& [rank, c] : ranked) rows_->contigs_in_order.push_back(c);
     // Rows that stop short of the graph's last batch (a model embedder's rows whose embeddings
     // are not stored yet) are not the graph's whole.
     if (whole) rows_->current_at = generation;
@@ -783,20 +795,8 @@ std::optional<query::ResultTable> VariantIndex::region_variants(const vcf::Regio
 std::optional<query::ResultTable> VariantIndex::genotype_filter(
     const query::GenotypeCalls& calls, const std::optional<vcf::Region>& region,
     const std::string& vtype, size_t max_rows) const {
-    // The contigs' ranks (the graph's order of contigs) are read before rows_mutex_ (the lock
-    // order: the graph's locks first).
-    std::vector<std::pair<int64_t, std::string>> contigs;  // (rank, name)
-    {
-        ReadLock read(rows_mutex_);
-        if (rows_)
-            for (uint32_t c = 0; c < rows_->attributes.chroms().size(); ++c)
-                contigs.emplace_back(0, rows_->attributes.chroms().name(c));
-    }
-    for (auto& [rank, name] : contigs) rank = graph_.contig_rank(name);
-    std::sort(contigs.begin(), contigs.end());
     ReadLock read(rows_mutex_);
-    // (A contig added since the ranks were read: the next call has its rank.)
-    if (!current_locked() || rows_->attributes.chroms().size() != contigs.size() ||
+    if (!current_locked() ||
         (calls.source && !rows_->calls.usable(static_cast<uint32_t>(*calls.source)))) {
         ++genotypes_declined_;
         return std::nullopt;
@@ -834,18 +834,22 @@ std::optional<query::ResultTable> VariantIndex::genotype_filter(
             },
             calls.min_carriers > 0 ? codes.carriers(source, row) : 0);
     };
-    for (const auto& contig : contigs) {
-        const std::string& name = contig.second;
-        if (region && name != region->chrom) continue;
-        const uint32_t chrom = at.chroms().find(name);
-        const int64_t beg = region ? region->beg : std::numeric_limits<int64_t>::min() / 2;
-        const int64_t end = region ? region->end : std::numeric_limits<int64_t>::max() / 2;
+    auto visit = [&](uint32_t chrom, int64_t beg, int64_t end) {
+        const std::string& name = at.chroms().name(chrom);
         rows.sites.overlapping(at, chrom, beg, end, [&](size_t r) {
             if (!passes(r)) return true;
             ++table.total;
             if (table.rows.size() < max_rows) table.rows.push_back(site_row(rows, r, name, false));
             return true;
         });
+    };
+    if (region) {
+        const uint32_t chrom = at.chroms().find(region->chrom);
+        if (chrom != StringDictionary::kNotFound) visit(chrom, region->beg, region->end);
+    } else {
+        for (const uint32_t chrom : rows.contigs_in_order)
+            visit(chrom, std::numeric_limits<int64_t>::min() / 2,
+                  std::numeric_limits<int64_t>::max() / 2);
     }
     return table;
 }
