@@ -302,7 +302,6 @@ BatchWriteResult BatchWriter::commit_batch(const SourceRecord& source_after,
             GenerationOnExit counted(im.write_generation);
             im.run(*im.writer, "COMMIT");
             committed = true;
-            im.forget_spans();  // the batch may hold a longer variant (readers wait on the gate)
             // Kuzu replays a committed COPY from its WAL by reading the staged file again, so
             // the batch is checkpointed while its staging files still exist (they are removed
             // with the batch). Measured: a SIGKILL after COMMIT without this lost the batch's

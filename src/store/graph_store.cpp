@@ -582,12 +582,15 @@ GraphStore::~GraphStore() NO_THREAD_SAFETY_ANALYSIS {
 int64_t GraphStore::max_variant_span(const std::string& chrom) {
     const int64_t rank = contig_rank(chrom);
     if (rank < 0) return 0;
-    uint64_t generation;
+    // Read before the scan: the span holds every write before it, and is kept for that
+    // generation only (the next write may add a longer variant).
+    const uint64_t generation = write_generation();
     {
         MutexLock lock(impl_->span_mutex);
-        auto it = impl_->max_span.find(chrom);
-        if (it != impl_->max_span.end()) return it->second;
-        generation = impl_->span_generation;
+        if (impl_->span_generation == generation) {
+            auto it = impl_->max_span.find(chrom);
+            if (it != impl_->max_span.end()) return it->second;
+        }
     }
     // The contig's bounds as literals: Kuzu reads only the node groups that hold it.
     const auto t = read("MATCH (v:Variant) WHERE v.locus >= " + std::to_string(locus_of(rank, 0)) +
@@ -597,15 +600,13 @@ int64_t GraphStore::max_variant_span(const std::string& chrom) {
                              ? 0
                              : std::max<int64_t>(0, t.rows[0][0].get<int64_t>());
     MutexLock lock(impl_->span_mutex);
-    // A commit since the scan began may have added a longer variant: then keep nothing.
-    if (generation == impl_->span_generation) impl_->max_span[chrom] = span;
+    if (impl_->span_generation > generation) return span;  // a later reader keeps its own
+    if (impl_->span_generation < generation) {
+        impl_->max_span.clear();
+        impl_->span_generation = generation;
+    }
+    impl_->max_span[chrom] = span;
     return span;
-}
-
-void GraphStore::Impl::forget_spans() {
-    MutexLock lock(span_mutex);
-    max_span.clear();
-    ++span_generation;
 }
 
 int64_t GraphStore::contig_rank(const std::string& chrom) const {
@@ -935,7 +936,6 @@ void GraphStore::undo_source(SourceRecord& source) {
         source.status = "loading";
         im.run(*im.writer, kSetSource, source_params(source));
         im.run(*im.writer, "COMMIT");
-        im.forget_spans();
         im.run(*im.writer, "CHECKPOINT");
     } catch (...) {
         im.writer->query("ROLLBACK");

@@ -91,17 +91,15 @@ struct GraphStore::Impl {
     // One past the highest rank in contig_rank.
     int64_t next_contig_rank GUARDED_BY(contig_mutex) = 0;
     std::unordered_set<std::string> genes GUARDED_BY(stage_mutex);
-    // Longest variant span per contig for region scans (GraphStore::max_variant_span), and a
-    // counter every write bumps so a scan that raced a commit caches nothing.
-    // GraphStore::sample_catalogue: the last one read and the write generation read before
-    // reading it (valid while the store's generation is still that).
+    // Reads cached for one write generation (valid while the store's generation is still the
+    // one read before reading them): GraphStore::sample_catalogue, and the longest variant
+    // span per contig for region scans (GraphStore::max_variant_span).
     Mutex catalogue_mutex;
     std::shared_ptr<const SampleCatalogue> catalogue GUARDED_BY(catalogue_mutex);
     uint64_t catalogue_generation GUARDED_BY(catalogue_mutex) = 0;
     Mutex span_mutex;
     std::unordered_map<std::string, int64_t> max_span GUARDED_BY(span_mutex);
     uint64_t span_generation GUARDED_BY(span_mutex) = 0;
-    void forget_spans() EXCLUDES(span_mutex);
     std::filesystem::path staging;
     std::filesystem::path marker;  // the open-for-writing marker to remove at close
     uint64_t buffer_pool_mb = 0;   // Kuzu's, for messages

@@ -106,5 +106,34 @@ TEST(RegionRows, AnswerAsTheGraphWhenMadeDuringTheFirstLoads) {
     EXPECT_GT(expect_graph_answers(graph, variant_index), 1000u);
 }
 
+// The graph's region answer reaches back by the contig's longest variant (cached per write
+// generation): a variant a later load adds that starts before the region and overlaps it is
+// found by the same store object, as `bcftools view -r` finds it.
+TEST(RegionRows, TheGraphFindsALongerVariantALaterLoadAdded) {
+    TempDir tmp;
+    const std::string snv = tmp.file("snv.vcf");
+    write_file(snv,
+               "##fileformat=VCFv4.2\n##contig=<ID=2>\n"
+               "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+               "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNA00001\n"
+               "2\t100000\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\n");
+    store::GraphStore graph(tmp.file("db"));
+    load_with_feed(graph, snv);
+    query::GraphQueries queries(graph);
+    vcf::Region r;
+    r.chrom = "2";
+    r.beg = 321700;
+    r.end = 321800;
+    EXPECT_EQ(queries.region_variants(r, {}).total, 0u);
+    load_with_feed(graph, data_path("structural.vcf"));  // a DEL from 321682 to 321887
+    const std::string indexed = tmp.file("structural.vcf.gz");
+    const auto expected = run_shell(
+        "bgzip -c " + data_path("structural.vcf") + " > " + indexed + " && tabix -p vcf " +
+        indexed + " && bcftools view -H -r 2:321700-321800 " + indexed + " | wc -l");
+    ASSERT_EQ(expected.exit_code, 0) << expected.err;
+    EXPECT_EQ(queries.region_variants(r, {}).total, std::stoull(expected.out));
+    EXPECT_EQ(std::stoull(expected.out), 1u);
+}
+
 }  // namespace
 }  // namespace vcfagent::test
